@@ -1,0 +1,28 @@
+// `supd check`: validate the config and print `ok: N programs, M processes`, or every error.
+import { formatIssue, isSupdError } from '../../errors.js';
+import { findConfigFile } from '../../config/locate.js';
+import { loadConfig } from '../../config/load.js';
+import { countProcesses } from '../../config/types.js';
+import { flagString, write, type Command } from '../command.js';
+import { EXIT_OK, exitCodeFor } from '../exit-codes.js';
+
+export const command: Command = {
+  usage: `supd check [-c PATH]
+
+Validate the config file (TOML syntax, the schema, cross-checks such as depends_on cycles and
+shared log files) without starting anything. Prints "ok: N programs, M processes" and exits 0,
+or prints every error with its place and exits 2.`,
+  async run(context) {
+    const file = findConfigFile(flagString(context, 'config'), context.env);
+    try {
+      const config = loadConfig(file, { env: context.env });
+      write(context.stdout, `ok: ${config.programs.length} programs, ${countProcesses(config)} processes`);
+      return EXIT_OK;
+    } catch (error) {
+      if (!isSupdError(error)) throw error;
+      for (const issue of error.issues) write(context.stderr, formatIssue(issue));
+      if (error.issues.length === 0) write(context.stderr, error.message);
+      return exitCodeFor(error.code);
+    }
+  },
+};

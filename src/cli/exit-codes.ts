@@ -1,0 +1,27 @@
+// SPEC section 5: 0 done; 1 failed; 2 usage error or invalid config; 3 no supervisor answers.
+import type { ErrorCode } from '../errors.js';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_NO_SUPERVISOR = 3;
+
+const EXIT_BY_CODE: Record<ErrorCode, number> = {
+  SUPD_E_USAGE: EXIT_USAGE,
+  SUPD_E_CONFIG_INVALID: EXIT_USAGE,
+  SUPD_E_CONFIG_UNREADABLE: EXIT_USAGE,
+  SUPD_E_SOCKET_PATH: EXIT_USAGE,
+  SUPD_E_NOT_RUNNING: EXIT_NO_SUPERVISOR,
+  SUPD_E_NO_SUCH_PROCESS: EXIT_FAILED,
+  SUPD_E_ALREADY_RUNNING: EXIT_FAILED,
+  SUPD_E_START_FAILED: EXIT_FAILED,
+  SUPD_E_STOP_FAILED: EXIT_FAILED,
+  SUPD_E_TIMEOUT: EXIT_FAILED,
+  SUPD_E_PROTOCOL: EXIT_FAILED,
+  SUPD_E_RELOAD_REFUSED: EXIT_USAGE,
+  SUPD_E_INTERNAL: EXIT_FAILED,
+};
+
+export function exitCodeFor(code: ErrorCode): number {
+  return EXIT_BY_CODE[code];
+}

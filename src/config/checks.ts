@@ -1,0 +1,96 @@
+// Checks a schema cannot express, on the normalized config: dependencies, cycles, log files
+// shared by two processes, schedule combined with a pool.
+import type { KeyProblem } from './normalize.js';
+import type { SupdConfig, UnitSpec } from './types.js';
+
+export function crossCheck(config: SupdConfig): KeyProblem[] {
+  return [...checkDependencies(config), ...checkLogFiles(config), ...checkSchedules(config)];
+}
+
+function unitPath(unit: UnitSpec): string {
+  return unit.method === null ? `programs.${unit.program}` : `programs.${unit.program}.methods.${unit.method}`;
+}
+
+function checkDependencies(config: SupdConfig): KeyProblem[] {
+  const problems: KeyProblem[] = [];
+  const known = new Set(config.programs);
+  const edges = new Map<string, Set<string>>();
+  for (const unit of config.units) {
+    unit.dependsOn.forEach((dep, i) => {
+      if (!known.has(dep)) problems.push({ path: `${unitPath(unit)}.depends_on[${i}]`, message: `names no program: "${dep}"` });
+      else if (dep === unit.program) problems.push({ path: `${unitPath(unit)}.depends_on[${i}]`, message: 'a program cannot depend on itself' });
+      else (edges.get(unit.program) ?? edges.set(unit.program, new Set()).get(unit.program)!).add(dep);
+    });
+  }
+  const cycle = findCycle(edges);
+  if (cycle !== null) {
+    problems.push({ path: `programs.${cycle[0]}.depends_on`, message: `dependency cycle: ${cycle.join(' -> ')}` });
+  }
+  return problems;
+}
+
+/** The first cycle in a dependency graph, as a path that ends where it starts. */
+export function findCycle(edges: ReadonlyMap<string, ReadonlySet<string>>): string[] | null {
+  const done = new Set<string>();
+  const onPath: string[] = [];
+  const visit = (node: string): string[] | null => {
+    const at = onPath.indexOf(node);
+    if (at !== -1) return [...onPath.slice(at), node];
+    if (done.has(node)) return null;
+    onPath.push(node);
+    for (const next of edges.get(node) ?? []) {
+      const found = visit(next);
+      if (found !== null) return found;
+    }
+    onPath.pop();
+    done.add(node);
+    return null;
+  };
+  for (const node of [...edges.keys()].sort()) {
+    const found = visit(node);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+function checkLogFiles(config: SupdConfig): KeyProblem[] {
+  const problems: KeyProblem[] = [];
+  const owners = new Map<string, string>();
+  const claim = (file: string, owner: string, keyPath: string): void => {
+    const previous = owners.get(file);
+    if (previous === undefined) owners.set(file, owner);
+    else problems.push({ path: keyPath, message: `${owner} would write the log file ${file} that ${previous} writes too (use {index} in file)` });
+  };
+  for (const unit of config.units) {
+    for (let index = 0; index < Math.max(unit.processes, 1); index++) {
+      const name = `${unit.name}:${index}`;
+      if (unit.stdout !== null) claim(unit.stdout.file.replaceAll('{index}', String(index)), `${name} stdout`, `${unitPath(unit)}.stdout`);
+      if (unit.stderr !== null && unit.stderr !== 'merge') {
+        claim(unit.stderr.file.replaceAll('{index}', String(index)), `${name} stderr`, `${unitPath(unit)}.stderr`);
+      }
+    }
+  }
+  return dedupe(problems);
+}
+
+function checkSchedules(config: SupdConfig): KeyProblem[] {
+  const problems: KeyProblem[] = [];
+  for (const unit of config.units) {
+    const at = unitPath(unit);
+    if (unit.schedule !== null && unit.processes > 1) {
+      problems.push({ path: `${at}.schedule`, message: `a scheduled program runs one process at a time, but processes = ${unit.processes}` });
+    }
+    if (unit.schedule === null && unit.timeoutMs !== null) {
+      problems.push({ path: `${at}.timeout`, message: 'applies to scheduled runs only: set schedule too, or remove timeout' });
+    }
+    if (unit.schedule === null && unit.timezone !== null) {
+      problems.push({ path: `${at}.timezone`, message: 'applies to scheduled runs only: set schedule too, or remove timezone' });
+    }
+  }
+  return problems;
+}
+
+function dedupe(problems: KeyProblem[]): KeyProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => !seen.has(p.path) && seen.add(p.path) !== undefined);
+}

@@ -1,0 +1,199 @@
+// One unit (a program, or one method of it) from its raw, validated keys, after inheritance:
+// [defaults] -> program -> method. Pure: files (env_file) are read through the injected reader.
+import path from 'node:path';
+import { parseEnv } from 'node:util';
+import { defDefault, processKeyDefault } from './schema.js';
+import { splitCommand } from './split-command.js';
+import type { BackoffSpec, HealthSpec, HooksSpec, OutputSpec, ReadySpec, UnitSpec, WatchSpec } from './types.js';
+import { normalizeSignal, parseDuration, parseSize, parseUmask } from './units.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export type RawTable = Record<string, any>;
+
+export interface UnitContext {
+  readonly dir: string;
+  readonly logDir: string;
+  readonly readTextFile: (file: string) => string;
+  readonly problem: (path: string, message: string) => void;
+}
+
+// Tables whose keys merge one by one down the inheritance chain; every other key is replaced whole.
+const MERGED_TABLES = ['env', 'backoff', 'hooks'] as const;
+
+/** A program's keys on top of [defaults], or a method's on top of its program's. */
+export function inheritKeys(parent: RawTable, child: RawTable): RawTable {
+  const merged: RawTable = { ...parent, ...child };
+  for (const key of MERGED_TABLES) {
+    if (parent[key] !== undefined && child[key] !== undefined) merged[key] = { ...parent[key], ...child[key] };
+  }
+  delete merged.methods;
+  return merged;
+}
+
+export function buildUnit(
+  keys: RawTable,
+  ids: { name: string; program: string; method: string | null; keyPath: string },
+  argv: readonly string[],
+  ctx: UnitContext,
+): UnitSpec {
+  const at = (key: string): string => `${ids.keyPath}.${key}`;
+  const get = <T>(key: string): T => (keys[key] !== undefined ? keys[key] : processKeyDefault<T>(key)) as T;
+  const envFiles = toArray(keys.env_file).map((f) => path.resolve(ctx.dir, f));
+  return {
+    name: ids.name,
+    program: ids.program,
+    method: ids.method,
+    argv,
+    processes: get<number>('processes'),
+    autostart: get<boolean>('autostart'),
+    restart: get('restart'),
+    successExitCodes: get<number[]>('success_exit_codes'),
+    startSecsMs: parseDuration(get('start_secs')),
+    backoff: normalizeBackoff(keys.backoff ?? {}),
+    maxRestarts: get<number>('max_restarts'),
+    restartWindowMs: parseDuration(get('restart_window')),
+    stopSignal: normalizeSignal(get('stop_signal')),
+    stopTimeoutMs: parseDuration(get('stop_timeout')),
+    killGroup: get<boolean>('kill_group'),
+    user: keys.user ?? null,
+    group: keys.group ?? null,
+    cwd: path.resolve(ctx.dir, get<string>('cwd')),
+    umask: keys.umask === undefined ? null : parseUmask(keys.umask),
+    env: buildEnv(keys.env ?? {}, envFiles, at('env_file'), ctx),
+    envFiles,
+    clearEnv: get<boolean>('clear_env'),
+    stdout: normalizeOutput(keys.stdout, ctx, defaultLogFile(ctx.logDir, ids.name, 'out')),
+    stderr: keys.stderr === 'merge' ? 'merge' : normalizeOutput(keys.stderr, ctx, defaultLogFile(ctx.logDir, ids.name, 'err')),
+    watch: keys.watch === undefined ? null : normalizeWatch(keys.watch, ctx.dir),
+    ready: keys.ready === undefined ? null : normalizeReady(keys.ready, at('ready'), ctx),
+    health: keys.health === undefined ? null : normalizeHealth(keys.health, at('health'), ctx),
+    maxMemory: keys.max_memory === undefined ? null : parseSize(keys.max_memory),
+    dependsOn: keys.depends_on ?? [],
+    hooks: keys.hooks === undefined ? null : normalizeHooks(keys.hooks, at('hooks'), ctx),
+    schedule: keys.schedule ?? null,
+    timezone: keys.timezone ?? null,
+    timeoutMs: keys.timeout === undefined ? null : parseDuration(keys.timeout),
+    restartStrategy: get('restart_strategy'),
+  };
+}
+
+/** A command value (string or array) as argv; problems go to `keyPath`. */
+export function toArgv(command: string | string[], keyPath: string, ctx: UnitContext): string[] | null {
+  if (Array.isArray(command)) return command;
+  const split = splitCommand(command);
+  if (split.ok) return split.argv;
+  ctx.problem(keyPath, split.message);
+  return null;
+}
+
+function toArray(value: string | string[] | undefined): string[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+function defaultLogFile(logDir: string, unit: string, stream: 'out' | 'err'): string {
+  return path.join(logDir, `${unit}-{index}.${stream}.log`);
+}
+
+function normalizeBackoff(raw: RawTable): BackoffSpec {
+  const get = <T>(key: string): T => (raw[key] !== undefined ? raw[key] : defDefault<T>('backoff', key)) as T;
+  return {
+    initialMs: parseDuration(get('initial')),
+    maxMs: parseDuration(get('max')),
+    factor: get<number>('factor'),
+    jitter: get<number>('jitter'),
+  };
+}
+
+function buildEnv(env: RawTable, files: string[], keyPath: string, ctx: UnitContext): Record<string, string> {
+  const merged: Record<string, string> = {};
+  files.forEach((file, i) => {
+    let text: string;
+    try {
+      text = ctx.readTextFile(file);
+    } catch (error) {
+      ctx.problem(`${keyPath}[${i}]`, `cannot read env file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+      return;
+    }
+    Object.assign(merged, parseEnv(text));
+  });
+  for (const [key, value] of Object.entries(env)) merged[key] = String(value);
+  return merged;
+}
+
+function normalizeOutput(raw: false | RawTable | undefined, ctx: UnitContext, defaultFile: string): OutputSpec | null {
+  if (raw === false) return null;
+  const table = raw ?? {};
+  const get = <T>(key: string): T => (table[key] !== undefined ? table[key] : defDefault<T>('output/anyOf/1', key)) as T;
+  return {
+    file: table.file === undefined ? defaultFile : path.resolve(ctx.dir, table.file),
+    maxSize: parseSize(get('max_size')),
+    intervalMs: table.interval === undefined ? null : parseDuration(table.interval),
+    keep: get<number>('keep'),
+    compress: get<boolean>('compress'),
+    timestamps: get<boolean>('timestamps'),
+  };
+}
+
+function normalizeWatch(raw: string[] | RawTable, dir: string): WatchSpec {
+  const table = Array.isArray(raw) ? { paths: raw } : raw;
+  return {
+    paths: (table.paths as string[]).map((p) => path.resolve(dir, p)),
+    ignore: table.ignore ?? defDefault<string[]>('watch/anyOf/1', 'ignore'),
+    debounceMs: parseDuration(table.debounce ?? defDefault('watch/anyOf/1', 'debounce')),
+  };
+}
+
+function exactlyOne<K extends string>(raw: RawTable, kinds: readonly K[], keyPath: string, ctx: UnitContext): K | null {
+  const given = kinds.filter((kind) => raw[kind] !== undefined);
+  if (given.length === 1) return given[0]!;
+  ctx.problem(keyPath, `give exactly one of ${kinds.join(', ')}${given.length > 1 ? ` (found ${given.join(' and ')})` : ''}`);
+  return null;
+}
+
+function normalizeReady(raw: RawTable, keyPath: string, ctx: UnitContext): ReadySpec | null {
+  const kind = exactlyOne(raw, ['tcp', 'http', 'log', 'fd'] as const, keyPath, ctx);
+  if (kind === null) return null;
+  if (kind === 'log') checkRegex(raw.log, `${keyPath}.log`, ctx);
+  return {
+    kind,
+    target: raw[kind],
+    timeoutMs: parseDuration(raw.timeout ?? defDefault('ready', 'timeout')),
+    intervalMs: parseDuration(raw.interval ?? defDefault('ready', 'interval')),
+  };
+}
+
+function checkRegex(source: string, keyPath: string, ctx: UnitContext): void {
+  try {
+    new RegExp(source);
+  } catch (error) {
+    ctx.problem(keyPath, `not a valid regular expression: ${(error as Error).message}`);
+  }
+}
+
+function normalizeHealth(raw: RawTable, keyPath: string, ctx: UnitContext): HealthSpec | null {
+  const kind = exactlyOne(raw, ['http', 'tcp', 'exec'] as const, keyPath, ctx);
+  if (kind === null) return null;
+  const target = kind === 'exec' ? toArgv(raw.exec, `${keyPath}.exec`, ctx) : raw[kind];
+  if (target === null) return null;
+  const get = (key: string): any => raw[key] ?? defDefault('health', key);
+  return {
+    kind,
+    target,
+    intervalMs: parseDuration(get('interval')),
+    timeoutMs: parseDuration(get('timeout')),
+    retries: get('retries'),
+    startPeriodMs: parseDuration(get('start_period')),
+  };
+}
+
+function normalizeHooks(raw: RawTable, keyPath: string, ctx: UnitContext): HooksSpec {
+  const hook = (key: string): string[] | null => (raw[key] === undefined ? null : toArgv(raw[key], `${keyPath}.${key}`, ctx));
+  return {
+    beforeStart: hook('before_start'),
+    afterStart: hook('after_start'),
+    afterExit: hook('after_exit'),
+    onFatal: hook('on_fatal'),
+    timeoutMs: parseDuration(raw.timeout ?? defDefault('hooks', 'timeout')),
+  };
+}

@@ -1,0 +1,126 @@
+// TOML with places: the `toml` package's own parser and compiler, called separately so that
+// the syntax tree (which carries an offset for every key and value) also gives us an index
+// from key paths to lines, which ajv's errors and our own checks point at.
+import { createRequire } from 'node:module';
+import type { ConfigIssue } from '../errors.js';
+
+const require = createRequire(import.meta.url);
+const tomlParser = require('toml/lib/parser') as { parse(text: string): TomlNode[] };
+const tomlCompiler = require('toml/lib/compiler') as { compile(nodes: TomlNode[], text: string): unknown };
+
+interface TomlNode {
+  type: string;
+  offset: number;
+  key?: string[];
+  value: unknown;
+}
+
+/** Where a key path (`programs.web.processes`) stands in the file. */
+export interface KeyIndex {
+  locate(path: string): { line: number; column: number } | undefined;
+}
+
+export type ParsedToml = { ok: true; data: Record<string, unknown>; index: KeyIndex } | { ok: false; issue: ConfigIssue };
+
+export function parseToml(text: string, file: string): ParsedToml {
+  let nodes: TomlNode[];
+  let data: unknown;
+  try {
+    nodes = tomlParser.parse(text);
+    data = tomlCompiler.compile(nodes, text);
+  } catch (error) {
+    return { ok: false, issue: syntaxIssue(error, file) };
+  }
+  return { ok: true, data: data as Record<string, unknown>, index: indexKeys(nodes, text) };
+}
+
+function syntaxIssue(error: unknown, file: string): ConfigIssue {
+  const e = error as { message?: string; line?: number; column?: number; location?: { start: { line: number; column: number } } };
+  const line = e.location?.start.line ?? e.line ?? 1;
+  const column = e.location?.start.column ?? e.column ?? 1;
+  return { file, line, column, message: String(e.message ?? error) };
+}
+
+function indexKeys(nodes: TomlNode[], text: string): KeyIndex {
+  const offsets = new Map<string, number>();
+  const arrayCounts = new Map<string, number>();
+  const note = (path: string, offset: number): void => {
+    if (!offsets.has(path)) offsets.set(path, offset);
+  };
+  let table: string[] = [];
+  for (const node of nodes) {
+    if (node.type === 'ObjectPath') {
+      table = node.value as string[];
+      notePrefixes(table, node.offset, note);
+    } else if (node.type === 'ArrayPath') {
+      const base = joinPath(node.value as string[]);
+      const n = arrayCounts.get(base) ?? 0;
+      arrayCounts.set(base, n + 1);
+      table = [...(node.value as string[]).slice(0, -1), `${(node.value as string[]).at(-1)}[${n}]`];
+      notePrefixes(table, node.offset, note);
+    } else if (node.type === 'Assign') {
+      indexAssign(table, node, note);
+    }
+  }
+  const lineStarts = computeLineStarts(text);
+  return {
+    locate(path) {
+      for (let p = path; p !== ''; p = parentPath(p)) {
+        const offset = offsets.get(p);
+        if (offset !== undefined) return offsetToLineColumn(lineStarts, offset);
+      }
+      return undefined;
+    },
+  };
+}
+
+function indexAssign(table: string[], node: TomlNode, note: (path: string, offset: number) => void): void {
+  const full = [...table, ...(node.key ?? [])];
+  notePrefixes(full, node.offset, note);
+  indexValue(joinPath(full), node.value as TomlNode, note);
+}
+
+function indexValue(path: string, value: TomlNode, note: (path: string, offset: number) => void): void {
+  if (value.type === 'InlineTable') {
+    for (const entry of value.value as TomlNode[]) {
+      const parts = path.split('.');
+      indexAssign(parts, entry, note);
+    }
+  } else if (value.type === 'Array') {
+    (value.value as TomlNode[]).forEach((item, i) => {
+      note(`${path}[${i}]`, item.offset);
+      indexValue(`${path}[${i}]`, item, note);
+    });
+  }
+}
+
+function notePrefixes(parts: string[], offset: number, note: (path: string, offset: number) => void): void {
+  for (let i = 1; i <= parts.length; i++) note(joinPath(parts.slice(0, i)), offset);
+}
+
+function joinPath(parts: string[]): string {
+  return parts.join('.');
+}
+
+function parentPath(path: string): string {
+  const bracket = path.endsWith(']') ? path.lastIndexOf('[') : -1;
+  const dot = path.lastIndexOf('.');
+  return path.slice(0, Math.max(bracket, dot, 0));
+}
+
+function computeLineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+function offsetToLineColumn(lineStarts: number[], offset: number): { line: number; column: number } {
+  let lo = 0;
+  let hi = lineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lineStarts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo + 1, column: offset - lineStarts[lo]! + 1 };
+}

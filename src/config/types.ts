@@ -1,0 +1,159 @@
+// The normalized, frozen config: every default applied, every duration in ms, every size in
+// bytes, every path absolute. Plain data only, so two configs compare structurally (diff.ts).
+
+export type RestartPolicy = 'always' | 'on-failure' | 'never';
+
+/** Rotation and placement of one output stream of one process. */
+export interface OutputSpec {
+  /** Absolute path; may still hold `{index}`, filled per process. */
+  readonly file: string;
+  readonly maxSize: number;
+  readonly intervalMs: number | null;
+  readonly keep: number;
+  readonly compress: boolean;
+  readonly timestamps: boolean;
+}
+
+export interface BackoffSpec {
+  readonly initialMs: number;
+  readonly maxMs: number;
+  readonly factor: number;
+  readonly jitter: number;
+}
+
+export interface WatchSpec {
+  readonly paths: readonly string[];
+  readonly ignore: readonly string[];
+  readonly debounceMs: number;
+}
+
+export interface ReadySpec {
+  readonly kind: 'tcp' | 'http' | 'log' | 'fd';
+  readonly target: string | number;
+  readonly timeoutMs: number;
+  readonly intervalMs: number;
+}
+
+export interface HealthSpec {
+  readonly kind: 'http' | 'tcp' | 'exec';
+  readonly target: string | readonly string[];
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+  readonly retries: number;
+  readonly startPeriodMs: number;
+}
+
+export interface HooksSpec {
+  readonly beforeStart: readonly string[] | null;
+  readonly afterStart: readonly string[] | null;
+  readonly afterExit: readonly string[] | null;
+  readonly onFatal: readonly string[] | null;
+  readonly timeoutMs: number;
+}
+
+/**
+ * A unit: a program without methods, or one method of a program. Each runs `processes`
+ * copies named `<name>:<index>`; reload compares units one by one.
+ */
+export interface UnitSpec {
+  /** `web`, or `app.mailer` for a method. */
+  readonly name: string;
+  readonly program: string;
+  readonly method: string | null;
+  /** The program and its arguments, as exec'd (no shell). */
+  readonly argv: readonly string[];
+  readonly processes: number;
+  readonly autostart: boolean;
+  readonly restart: RestartPolicy;
+  readonly successExitCodes: readonly number[];
+  readonly startSecsMs: number;
+  readonly backoff: BackoffSpec;
+  readonly maxRestarts: number;
+  readonly restartWindowMs: number;
+  readonly stopSignal: NodeJS.Signals;
+  readonly stopTimeoutMs: number;
+  readonly killGroup: boolean;
+  readonly user: string | number | null;
+  readonly group: string | number | null;
+  readonly cwd: string;
+  readonly umask: number | null;
+  /** env_file contents, then `env` on top; supd's own environment is added at spawn unless clearEnv. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly envFiles: readonly string[];
+  readonly clearEnv: boolean;
+  readonly stdout: OutputSpec | null;
+  readonly stderr: OutputSpec | 'merge' | null;
+  readonly watch: WatchSpec | null;
+  readonly ready: ReadySpec | null;
+  readonly health: HealthSpec | null;
+  readonly maxMemory: number | null;
+  readonly dependsOn: readonly string[];
+  readonly hooks: HooksSpec | null;
+  readonly schedule: string | null;
+  readonly timezone: string | null;
+  readonly timeoutMs: number | null;
+  readonly restartStrategy: 'all' | 'rolling';
+}
+
+export interface LogRotationSpec {
+  readonly maxSize: number;
+  readonly intervalMs: number | null;
+  readonly keep: number;
+  readonly compress: boolean;
+}
+
+export interface SupervisorSpec {
+  readonly stateDir: string;
+  readonly socket: string;
+  readonly pidfile: string;
+  readonly logDir: string;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  readonly shutdownTimeoutMs: number;
+  readonly log: LogRotationSpec;
+}
+
+export type TransportSpec =
+  | { readonly kind: 'smtp'; readonly url: string }
+  | { readonly kind: 'sendmail'; readonly path: string }
+  | { readonly kind: 'file'; readonly path: string };
+
+export interface ReportSpec {
+  readonly name: string;
+  readonly schedule: string;
+  readonly timezone: string | null;
+  readonly to: readonly string[];
+  readonly from: string | null;
+  readonly subject: string;
+  readonly onlyOnProblems: boolean;
+  readonly transport: TransportSpec;
+}
+
+export interface AlertsSpec {
+  readonly on: readonly ('fatal' | 'crash_loop' | 'unhealthy')[];
+  readonly to: readonly string[];
+  readonly from: string | null;
+  readonly minIntervalMs: number;
+  readonly crashLoop: { readonly restarts: number; readonly windowMs: number };
+  readonly transport: TransportSpec;
+}
+
+export interface SupdConfig {
+  /** Absolute path of daemons.toml. */
+  readonly file: string;
+  readonly dir: string;
+  readonly supervisor: SupervisorSpec;
+  /** Names of the `[programs.*]` tables, in file order. */
+  readonly programs: readonly string[];
+  /** Every unit in file order; methods follow their program's place. */
+  readonly units: readonly UnitSpec[];
+  readonly reports: readonly ReportSpec[];
+  readonly alerts: AlertsSpec | null;
+}
+
+export function processName(unit: string, index: number): string {
+  return `${unit}:${index}`;
+}
+
+export function countProcesses(config: SupdConfig): number {
+  return config.units.reduce((sum, unit) => sum + unit.processes, 0);
+}
