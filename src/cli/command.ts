@@ -5,6 +5,7 @@ export interface CommandOptions {
   readonly string?: readonly string[];
   readonly boolean?: readonly string[];
   readonly alias?: Readonly<Record<string, string>>;
+  readonly default?: Readonly<Record<string, unknown>>;
 }
 
 export interface CommandContext {

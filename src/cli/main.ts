@@ -12,7 +12,15 @@ interface Verb {
 }
 
 const VERBS: Readonly<Record<string, Verb>> = {
+  run: { summary: 'be the supervisor: foreground, or -d/--detach for the background', load: () => import('./commands/run.js') },
   check: { summary: 'validate the config and print "ok: N programs, M processes"', load: () => import('./commands/check.js') },
+  status: { summary: 'show processes: name, state, pid, uptime, restarts, memory, last exit (--json)', load: () => import('./commands/status.js') },
+  start: { summary: 'start targets and wait until they run', load: () => import('./commands/start.js') },
+  stop: { summary: 'stop targets and wait until they exit', load: () => import('./commands/stop.js') },
+  restart: { summary: 'restart targets and wait until they run', load: () => import('./commands/restart.js') },
+  signal: { summary: 'send a signal to targets: supd signal HUP web', load: () => import('./commands/signal.js') },
+  scale: { summary: 'change a process count at run time: supd scale web 4', load: () => import('./commands/scale.js') },
+  shutdown: { summary: 'stop everything and make supd exit', load: () => import('./commands/shutdown.js') },
 };
 
 const GLOBAL = { string: ['config', 'socket'], boolean: ['json', 'help', 'version'], alias: { c: 'config', h: 'help' } };
@@ -91,6 +99,7 @@ function parseOptions(argv: readonly string[], command: Command): { args: string
     string: [...GLOBAL.string, ...(opts.string ?? [])],
     boolean: [...GLOBAL.boolean, ...(opts.boolean ?? [])],
     alias: { ...GLOBAL.alias, ...(opts.alias ?? {}) },
+    default: { ...(opts.default ?? {}) },
     unknown: (arg) => {
       if (arg.startsWith('-') && !/^-[0-9]/.test(arg)) unknown.push(arg);
       return true;

@@ -1,0 +1,108 @@
+// `supd run [-d]`: be the supervisor. The single composition root: config -> pidfile ->
+// supd.log -> leftover children -> guardian -> supervisor -> control socket -> signals.
+import path from 'node:path';
+import { findConfigFile } from '../../config/locate.js';
+import { loadConfig } from '../../config/load.js';
+import type { SupdConfig } from '../../config/types.js';
+import { createHandler } from '../../control/handlers.js';
+import { startControlServer } from '../../control/server.js';
+import { checkSocketPath } from '../../control/socket-path.js';
+import { openSupdLog, type SupdLog } from '../../logs/supd-log.js';
+import { startGuardian } from '../../process/guardian.js';
+import { findSetpriv, signalProcess } from '../../process/spawner.js';
+import { ChildRegistry, findSurvivors } from '../../supervisor/child-registry.js';
+import { acquirePidfile } from '../../supervisor/pidfile.js';
+import { Supervisor } from '../../supervisor/supervisor.js';
+import { flagString, type Command, type CommandContext } from '../command.js';
+import { EXIT_OK } from '../exit-codes.js';
+import { readVersion } from '../main.js';
+import { detachSupervisor } from './run-detach.js';
+
+/** Set by `supd run -d` on the supervisor it starts: stop writing to stderr once listening. */
+export const DETACHED_ENV = 'SUPD_DETACHED_CHILD';
+
+export const command: Command = {
+  usage: `supd run [-c PATH] [-d|--detach]
+
+Be the supervisor for the config: start every autostart program, keep them running, and
+answer the CLI on the control socket. In the foreground by default (for systemd, Docker or a
+terminal: Ctrl-C stops everything); with -d it goes to the background and returns once the
+socket answers. SIGTERM/SIGINT stop everything and exit 0; SIGHUP reloads; SIGUSR2 reopens
+log files.`,
+  options: { boolean: ['detach'], alias: { d: 'detach' } },
+  async run(context) {
+    const file = findConfigFile(flagString(context, 'config'), context.env);
+    const config = loadConfig(file, { env: context.env });
+    checkSocketPath(config.supervisor.socket);
+    if (context.flags.detach === true) return detachSupervisor(config, context, DETACHED_ENV);
+    return runSupervisor(config, context);
+  },
+};
+
+async function runSupervisor(config: SupdConfig, context: CommandContext): Promise<number> {
+  const detached = context.env[DETACHED_ENV] === '1';
+  const { supervisor: settings } = config;
+  const log = openSupdLog(path.join(settings.logDir, 'supd.log'), settings.logLevel, context.stderr);
+  const lock = acquirePidfile(settings.pidfile, (pid) => log.warn(`removing the stale pidfile of a supd that is gone (pid ${pid ?? '?'})`));
+  const registry = new ChildRegistry(settings.stateDir);
+  killLeftovers(registry, log);
+  if (findSetpriv() === null) log.warn('setpriv (util-linux) not found: children will not get a parent-death signal; the guardian still kills their groups if supd dies');
+  const guardian = startGuardian();
+  const supervisor = new Supervisor(config, { log, guardian, registry, baseEnv: { ...context.env } });
+  const version = readVersion();
+  let finished: (code: number) => void = () => undefined;
+  const done = new Promise<number>((resolve) => (finished = resolve));
+  const shutdown = async (why: string): Promise<void> => {
+    if (!supervisor.isShuttingDown) log.info(`${why}: stopping everything`);
+    await supervisor.shutdown();
+    finished(EXIT_OK);
+  };
+  const server = await startControlServer(settings.socket, createHandler({ supervisor, version, shutdown: () => shutdown('shutdown requested') }));
+  installSignals(supervisor, log, shutdown);
+  log.info(`supd ${version} running (pid ${process.pid}) on ${config.file}, socket ${settings.socket}`);
+  if (detached) log.detachStderr();
+  supervisor.startAll();
+  const code = await done;
+  await server.close();
+  guardian.close();
+  registry.clear();
+  lock.release();
+  log.info('supd exits');
+  await log.close();
+  return code;
+}
+
+// Children recorded by a supd that died (and that the guardian missed): kill them before
+// starting anything, so no program ever runs twice.
+function killLeftovers(registry: ChildRegistry, log: SupdLog): void {
+  const survivors = findSurvivors(registry.readPrevious());
+  for (const child of survivors) {
+    log.warn(`killing ${child.name} (pid ${child.pid}) left running by a previous supd`);
+    signalProcess(child.pid, 'SIGKILL', true);
+  }
+  registry.clear();
+}
+
+// SPEC section 6: TERM and INT stop everything; HUP reloads; USR2 reopens logs. No other
+// signal ends supd, so the ones that would by default are caught and logged.
+function installSignals(supervisor: Supervisor, log: SupdLog, shutdown: (why: string) => Promise<void>): void {
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGUSR2', () => {
+    log.info('SIGUSR2: reopening log files');
+    log.reopen();
+    supervisor.reopenLogs();
+  });
+  process.on('SIGHUP', () => log.warn('SIGHUP: reload is not built yet (issue 5); the running config is unchanged'));
+  for (const signal of ['SIGQUIT', 'SIGUSR1', 'SIGALRM', 'SIGVTALRM', 'SIGPROF', 'SIGXCPU', 'SIGXFSZ', 'SIGPOLL', 'SIGPWR', 'SIGSTKFLT', 'SIGTRAP'] as const) {
+    try {
+      process.on(signal, () => log.warn(`${signal} ignored (only SIGTERM, SIGINT and SIGKILL end supd)`));
+    } catch {
+      // not a signal this platform lets us catch
+    }
+  }
+  process.stderr.on('error', () => undefined);
+  process.on('uncaughtException', (error) => {
+    log.error(`internal error: ${error.stack ?? error.message}`);
+  });
+}

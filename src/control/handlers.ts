@@ -1,0 +1,69 @@
+// Thin translators from control requests to supervisor calls.
+import { constants } from 'node:os';
+import { normalizeSignal } from '../config/units.js';
+import { SupdError } from '../errors.js';
+import type { Supervisor } from '../supervisor/supervisor.js';
+import { buildStatusReport } from '../supervisor/status.js';
+import type { CommandResult, Request, StatusReport } from './protocol.js';
+
+export interface HandlerContext {
+  readonly supervisor: Supervisor;
+  readonly version: string;
+  /** Stops everything and exits supd; resolves once everything is stopped. */
+  readonly shutdown: () => Promise<void>;
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+export function createHandler(ctx: HandlerContext): (request: Request) => Promise<unknown> {
+  const { supervisor } = ctx;
+  const names = (targets: readonly string[] | undefined, allowEmpty: boolean): string[] => {
+    const list = targets ?? [];
+    if (list.length === 0 && !allowEmpty) throw new SupdError('SUPD_E_USAGE', 'name at least one target (or all)');
+    const match = supervisor.resolveTargets(list.length === 0 ? ['all'] : list);
+    if (match.unmatched.length > 0) throw new SupdError('SUPD_E_NO_SUCH_PROCESS', `no process matches ${match.unmatched.join(', ')}`);
+    return match.names;
+  };
+  const waitOf = (r: { wait?: boolean; timeoutMs?: number }) => (r.wait === false ? null : { timeoutMs: r.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+  return async (request): Promise<unknown> => {
+    switch (request.cmd) {
+      case 'ping':
+        return { pid: process.pid, version: ctx.version };
+      case 'status': {
+        const wanted = new Set(names(request.targets, true));
+        return buildStatusReport(
+          supervisor.list().filter((p) => wanted.has(p.name)),
+          { pid: process.pid, version: ctx.version, config: supervisor.currentConfig.file, startedAt: supervisor.startedAt },
+          supervisor.now(),
+        ) satisfies StatusReport;
+      }
+      case 'start':
+      case 'stop':
+      case 'restart':
+        return { outcomes: await supervisor[request.cmd](names(request.targets, false), waitOf(request)) } satisfies CommandResult;
+      case 'signal':
+        return { outcomes: supervisor.signal(names(request.targets, false), parseSignal(request.signal)) } satisfies CommandResult;
+      case 'scale': {
+        if (!Number.isInteger(request.count) || request.count < 0) throw new SupdError('SUPD_E_USAGE', 'the count must be a whole number >= 0');
+        const { line, outcomes } = await supervisor.scale(request.unit, request.count, waitOf(request));
+        return { outcomes, lines: [line] } satisfies CommandResult;
+      }
+      case 'shutdown':
+        await ctx.shutdown();
+        return { outcomes: [] } satisfies CommandResult;
+      default:
+        throw new SupdError('SUPD_E_PROTOCOL', `unknown command ${(request as { cmd: string }).cmd}`);
+    }
+  };
+}
+
+export function parseSignal(name: string): NodeJS.Signals {
+  const signal = /^[0-9]+$/.test(name) ? signalByNumber(Number(name)) : normalizeSignal(name);
+  if (signal === null || !(signal in constants.signals)) throw new SupdError('SUPD_E_USAGE', `unknown signal ${name}`);
+  return signal;
+}
+
+function signalByNumber(n: number): NodeJS.Signals | null {
+  const entry = Object.entries(constants.signals).find(([, value]) => value === n);
+  return entry === undefined ? null : (entry[0] as NodeJS.Signals);
+}

@@ -1,0 +1,69 @@
+// The control protocol, shared by both ends: one JSON object per line (NDJSON) each way over
+// the Unix socket. A request carries an id; its response (or, for streams, its frames) carry
+// the same id. Error codes are SupdError codes, unchanged.
+import type { ErrorCode } from '../errors.js';
+
+/** A request over this size closes the connection with an error (a guard against floods). */
+export const MAX_REQUEST_BYTES = 1024 * 1024;
+
+export interface WaitOptions {
+  /** Wait until done (default true); false = answer once the command is applied. */
+  readonly wait?: boolean;
+  readonly timeoutMs?: number;
+}
+
+export type Request =
+  | { readonly id: number; readonly cmd: 'ping' }
+  | { readonly id: number; readonly cmd: 'status'; readonly targets?: readonly string[] }
+  | ({ readonly id: number; readonly cmd: 'start' | 'stop' | 'restart'; readonly targets: readonly string[] } & WaitOptions)
+  | { readonly id: number; readonly cmd: 'signal'; readonly signal: string; readonly targets: readonly string[] }
+  | ({ readonly id: number; readonly cmd: 'scale'; readonly unit: string; readonly count: number } & WaitOptions)
+  | { readonly id: number; readonly cmd: 'shutdown' };
+
+export type Command = Request['cmd'];
+
+/** One process as `supd status --json` shows it (SPEC section 5); fields may be added, never renamed. */
+export interface ProcessStatus {
+  readonly name: string;
+  readonly program: string;
+  readonly method: string | null;
+  readonly index: number;
+  readonly state: string;
+  readonly pid: number | null;
+  readonly uptime_s: number | null;
+  readonly restarts: number;
+  readonly exit_code: number | null;
+  readonly exit_signal: string | null;
+  readonly rss_bytes: number | null;
+  readonly healthy: boolean | null;
+  readonly next_run: string | null;
+  /** Extra: when the last exit happened (ISO-8601 UTC), or null. */
+  readonly last_exit_at: string | null;
+  /** Extra: why the process is in its state, when not obvious (a failed start, fatal). */
+  readonly reason: string | null;
+  /** Extra: what supd wants of it. */
+  readonly wanted: 'up' | 'down';
+}
+
+export interface StatusReport {
+  readonly supervisor: { readonly pid: number; readonly version: string; readonly config: string; readonly uptime_s: number };
+  readonly processes: readonly ProcessStatus[];
+}
+
+/** Per-process outcome of a command that changes things. */
+export interface ProcessOutcome {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly state: string;
+  readonly message?: string;
+}
+
+export interface CommandResult {
+  readonly outcomes: readonly ProcessOutcome[];
+  /** Free-form lines to print (scale, reload). */
+  readonly lines?: readonly string[];
+}
+
+export type Response =
+  | { readonly id: number; readonly ok: true; readonly result: unknown }
+  | { readonly id: number; readonly ok: false; readonly error: { readonly code: ErrorCode; readonly message: string } };

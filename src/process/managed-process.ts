@@ -1,0 +1,244 @@
+// One supervised process: owns its child and is the only writer of its state. Commands
+// change what is wanted; exits and timers are turned into moves by the pure decideAfterExit.
+import type { UnitSpec } from '../config/types.js';
+import { decideAfterExit, recordRespawn, type ExitDecision } from './decide.js';
+import type { ChildHandle, SpawnRequest, SpawnResult } from './spawner.js';
+import { isLegalTransition, type ProcessState } from './states.js';
+import type { Identity, UserEntry } from './user.js';
+
+export interface LastExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly at: number;
+}
+
+/** What a ManagedProcess needs from the world; the supervisor provides it (and tests fake it). */
+export interface ProcessHost {
+  now(): number;
+  random(): number;
+  spawn(request: SpawnRequest): SpawnResult;
+  signal(pid: number, signal: NodeJS.Signals, group: boolean): boolean;
+  resolveIdentity(unit: UnitSpec): Identity;
+  buildEnv(unit: UnitSpec, index: number, user: UserEntry | null): Record<string, string>;
+  attachOutput(proc: ManagedProcess, child: ChildHandle): void;
+  childStarted(proc: ManagedProcess, pid: number): void;
+  childExited(proc: ManagedProcess, pid: number, code: number | null, signal: NodeJS.Signals | null, uptimeMs: number): void;
+  stateChanged(proc: ManagedProcess, from: ProcessState, to: ProcessState, reason: string | null): void;
+  log(level: 'debug' | 'info' | 'warn' | 'error', message: string, name: string): void;
+}
+
+export class IllegalTransitionError extends Error {}
+
+export class ManagedProcess {
+  readonly name: string;
+  readonly index: number;
+  unit: UnitSpec;
+  state: ProcessState = 'stopped';
+  wanted: 'up' | 'down' = 'down';
+  pid: number | null = null;
+  startedAt: number | null = null;
+  /** Every start after the first, whatever the cause. */
+  restarts = 0;
+  lastExit: LastExit | null = null;
+  /** Why the process is where it is, when that is not obvious (a failed start, fatal). */
+  reason: string | null = null;
+  private starts = 0;
+  private consecutiveFailures = 0;
+  private respawnTimes: number[] = [];
+  private child: ChildHandle | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private killTimer: NodeJS.Timeout | null = null;
+  /** A restart in progress: once the child has stopped, start again. */
+  private restartPending = false;
+
+  constructor(unit: UnitSpec, index: number, private readonly host: ProcessHost) {
+    this.unit = unit;
+    this.index = index;
+    this.name = `${unit.name}:${index}`;
+  }
+
+  /** Want it up; spawn now unless a child is already there. */
+  start(): void {
+    this.wanted = 'up';
+    this.restartPending = false;
+    if (this.state === 'stopped' || this.state === 'exited' || this.state === 'fatal' || this.state === 'backoff') {
+      this.clearTimer();
+      this.spawnNow();
+    }
+  }
+
+  /** Want it down: stop signal now, SIGKILL after stop_timeout. */
+  stop(): void {
+    this.wanted = 'down';
+    this.restartPending = false;
+    if (this.state === 'backoff' || this.state === 'exited' || this.state === 'fatal' || this.state === 'waiting') {
+      this.clearTimer();
+      this.changeState('stopped', null); // backoff|exited|fatal|waiting -> stopped
+    } else if (this.state === 'starting' || this.state === 'running') {
+      this.sendStop();
+    }
+  }
+
+  /** Stop the child if there is one, then start again (with the current unit spec). */
+  restart(): void {
+    if (this.child === null || this.state === 'stopping') {
+      if (this.state === 'stopping') {
+        this.wanted = 'up';
+        this.restartPending = true;
+      } else this.start();
+      return;
+    }
+    this.wanted = 'up';
+    this.restartPending = true;
+    this.sendStop();
+  }
+
+  /** Sends a signal to the child (its group when kill_group); false if there is no child. */
+  sendSignal(signal: NodeJS.Signals): boolean {
+    if (this.pid === null) return false;
+    return this.host.signal(this.pid, signal, this.unit.killGroup);
+  }
+
+  /** Shutdown's last resort: SIGKILL to the whole group, whatever kill_group says. */
+  kill(): void {
+    if (this.pid !== null) this.host.signal(this.pid, 'SIGKILL', true);
+  }
+
+  get uptimeMs(): number | null {
+    return this.startedAt === null || this.pid === null ? null : this.host.now() - this.startedAt;
+  }
+
+  private sendStop(): void {
+    if (this.pid === null) return;
+    const pid = this.pid;
+    this.clearTimer(); // no start_secs promotion while stopping
+    this.changeState('stopping', null); // starting|running -> stopping
+    this.host.signal(pid, this.unit.stopSignal, this.unit.killGroup);
+    this.killTimer = setTimeout(() => {
+      this.host.log('warn', `did not exit within ${this.unit.stopTimeoutMs} ms of ${this.unit.stopSignal}: sending SIGKILL`, this.name);
+      this.host.signal(pid, 'SIGKILL', this.unit.killGroup);
+    }, this.unit.stopTimeoutMs);
+  }
+
+  private spawnNow(): void {
+    this.changeState('starting', null); // stopped|exited|fatal|backoff|running|starting -> starting
+    if (this.starts++ > 0) this.restarts++;
+    const identity = this.host.resolveIdentity(this.unit);
+    if (!identity.ok) return this.failStart(identity.reason);
+    const result = this.host.spawn({
+      argv: this.unit.argv,
+      cwd: this.unit.cwd,
+      env: this.host.buildEnv(this.unit, this.index, identity.user),
+      umask: this.unit.umask,
+      uid: identity.user === null || identity.user.uid === process.getuid?.() ? null : identity.user.uid,
+      gid: identity.gid === null || identity.gid === process.getgid?.() ? null : identity.gid,
+    });
+    if (!result.ok) return this.failStart(result.reason);
+    const child = result.child;
+    this.child = child;
+    this.pid = child.pid;
+    this.startedAt = this.host.now();
+    this.reason = null;
+    this.host.attachOutput(this, child);
+    this.host.childStarted(this, child.pid);
+    child.onExit((code, signal) => this.onChildExit(child, code, signal));
+    this.armStartTimer(child);
+  }
+
+  private armStartTimer(child: ChildHandle): void {
+    const promote = (): void => {
+      if (this.child !== child || this.state !== 'starting') return;
+      this.consecutiveFailures = 0;
+      this.changeState('running', null); // starting -> running
+    };
+    if (this.unit.startSecsMs === 0) promote();
+    else this.timer = setTimeout(promote, this.unit.startSecsMs);
+  }
+
+  // A start that never produced a child counts as an exit before start_secs.
+  private failStart(reason: string): void {
+    this.reason = reason;
+    this.host.log('error', `cannot start: ${reason}`, this.name);
+    this.lastExit = { code: null, signal: null, at: this.host.now() };
+    this.applyDecision(this.decide({ code: null, signal: null, uptimeMs: 0, wasRunning: false }), reason);
+  }
+
+  private onChildExit(child: ChildHandle, code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.child !== child) return;
+    const now = this.host.now();
+    const uptimeMs = now - (this.startedAt ?? now);
+    const wasRunning = this.state === 'running';
+    this.clearTimer();
+    this.child = null;
+    this.pid = null;
+    this.lastExit = { code, signal, at: now };
+    this.host.childExited(this, child.pid, code, signal, uptimeMs);
+    if (this.state === 'stopping') {
+      if (this.restartPending && this.wanted === 'up') {
+        this.restartPending = false;
+        this.changeState('stopped', null); // stopping -> stopped
+        this.spawnNow();
+      } else {
+        this.changeState('stopped', null); // stopping -> stopped
+      }
+      return;
+    }
+    this.applyDecision(this.decide({ code, signal, uptimeMs, wasRunning }), null);
+  }
+
+  private decide(exit: Parameters<typeof decideAfterExit>[0]): ExitDecision {
+    const history = { consecutiveFailures: this.consecutiveFailures, respawnTimes: this.respawnTimes };
+    return decideAfterExit(exit, this.wanted === 'up', this.unit, history, this.host.now(), this.host.random());
+  }
+
+  private applyDecision(decision: ExitDecision, reason: string | null): void {
+    switch (decision.next) {
+      case 'stopped':
+        this.changeState('stopped', reason); // starting -> stopped is not legal: handled by stop() before
+        return;
+      case 'exited':
+        this.reason = reason ?? decision.reason;
+        this.changeState('exited', this.reason); // starting|running -> exited
+        return;
+      case 'fatal':
+        this.reason = reason === null ? decision.reason : `${reason}; ${decision.reason}`;
+        this.host.log('error', `giving up: ${this.reason}`, this.name);
+        this.changeState('fatal', this.reason); // starting|running -> fatal
+        return;
+      case 'starting':
+        this.respawnTimes = recordRespawn(this.respawnTimes, this.host.now(), this.unit.restartWindowMs);
+        this.consecutiveFailures = 0;
+        this.spawnNow(); // running -> starting
+        return;
+      case 'backoff':
+        this.respawnTimes = recordRespawn(this.respawnTimes, this.host.now(), this.unit.restartWindowMs);
+        this.consecutiveFailures = decision.consecutiveFailures;
+        this.changeState('backoff', reason); // starting -> backoff
+        this.host.log('info', `exited too soon (${decision.consecutiveFailures} in a row): next start in ${decision.delayMs} ms`, this.name);
+        this.timer = setTimeout(() => {
+          this.timer = null;
+          if (this.state === 'backoff' && this.wanted === 'up') this.spawnNow(); // backoff -> starting
+        }, decision.delayMs);
+        return;
+    }
+  }
+
+  private changeState(to: ProcessState, reason: string | null): void {
+    const from = this.state;
+    if (from === to) return;
+    if (!isLegalTransition(from, to)) {
+      throw new IllegalTransitionError(`${this.name}: illegal transition ${from} -> ${to}`);
+    }
+    this.state = to;
+    if (to !== 'stopping' && this.killTimer !== null) {
+      clearTimeout(this.killTimer);
+      this.killTimer = null;
+    }
+    this.host.stateChanged(this, from, to, reason);
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}

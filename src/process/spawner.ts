@@ -1,0 +1,169 @@
+// The seam over child_process and kill: the only module that starts or signals a child.
+//
+// No orphans, by three layers:
+// 1. Every child runs through util-linux `setpriv --pdeathsig SIGKILL`, which sets
+//    PR_SET_PDEATHSIG and then execs the program (so the pid is the program's own): when
+//    supd dies, even by SIGKILL, the kernel kills the child.
+// 2. Each child leads its own process group (detached: setsid); the guardian (guardian.ts)
+//    kills the recorded groups when its pipe from supd closes, which takes grandchildren too.
+// 3. The pids are recorded with their /proc start time (state-file.ts); a restarted supd kills
+//    survivors it finds there, and never a reused pid.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+
+export interface SpawnRequest {
+  readonly argv: readonly string[];
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly umask: number | null;
+  /** Set only when switching: supd runs as root and the unit names another user or group. */
+  readonly uid: number | null;
+  readonly gid: number | null;
+  /** Extra pipes beyond stdio (readiness notification fd), by fd number. */
+  readonly extraFds?: readonly number[];
+}
+
+export interface ChildHandle {
+  readonly pid: number;
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  readonly extra: ReadonlyMap<number, Readable>;
+  /** Called once, after the child exited and its output was drained (or 250 ms passed). */
+  onExit(listener: (code: number | null, signal: NodeJS.Signals | null) => void): void;
+}
+
+export type SpawnResult = { ok: true; child: ChildHandle } | { ok: false; reason: string };
+
+const SETPRIV_CANDIDATES = ['/usr/bin/setpriv', '/bin/setpriv', '/usr/sbin/setpriv'];
+let setprivPath: string | null | undefined;
+
+/** The setpriv binary, or null where util-linux lacks it (then no parent-death signal). */
+export function findSetpriv(): string | null {
+  setprivPath ??= SETPRIV_CANDIDATES.find((p) => isExecutable(p)) ?? null;
+  return setprivPath;
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** argv[0] as the kernel would exec it, or why it cannot be. */
+export function resolveExecutable(command: string, cwd: string, pathVar: string | undefined): { ok: true; file: string } | { ok: false; reason: string } {
+  const candidates = command.includes('/')
+    ? [path.resolve(cwd, command)]
+    : (pathVar ?? '/usr/local/bin:/usr/bin:/bin').split(':').filter(Boolean).map((dir) => path.resolve(cwd, dir, command));
+  let found: string | null = null;
+  for (const file of candidates) {
+    try {
+      const stat = statSync(file);
+      if (!stat.isFile()) continue;
+      found ??= file;
+      accessSync(file, constants.X_OK);
+      return { ok: true, file };
+    } catch {
+      continue;
+    }
+  }
+  if (found !== null) return { ok: false, reason: `not executable: ${found}` };
+  return { ok: false, reason: command.includes('/') ? `no such file: ${candidates[0]}` : `command not found: ${command}` };
+}
+
+export function spawnChild(request: SpawnRequest): SpawnResult {
+  const [command, ...args] = request.argv;
+  const resolved = resolveExecutable(command!, request.cwd, request.env.PATH);
+  if (!resolved.ok) return resolved;
+  try {
+    statSync(request.cwd);
+  } catch {
+    return { ok: false, reason: `working directory does not exist: ${request.cwd}` };
+  }
+  const setpriv = findSetpriv();
+  const [file, fileArgs] = setpriv === null ? [resolved.file, args] : [setpriv, [...setprivArgs(request), '--', resolved.file, ...args]];
+  const extraFds = request.extraFds ?? [];
+  const stdio: Array<'ignore' | 'pipe'> = ['ignore', 'pipe', 'pipe'];
+  for (const fd of extraFds) {
+    while (stdio.length < fd) stdio.push('ignore');
+    stdio[fd] = 'pipe';
+  }
+  const previousUmask = request.umask === null ? null : process.umask(request.umask);
+  let child: ChildProcess;
+  try {
+    child = spawn(file, fileArgs, {
+      cwd: request.cwd,
+      env: request.env,
+      stdio,
+      detached: true,
+      // Without setpriv, Node switches the ids itself (dropping supplementary groups).
+      ...(setpriv === null && request.uid !== null ? { uid: request.uid } : {}),
+      ...(setpriv === null && request.gid !== null ? { gid: request.gid } : {}),
+    });
+  } catch (error) {
+    return { ok: false, reason: `spawn failed: ${(error as Error).message}` };
+  } finally {
+    if (previousUmask !== null) process.umask(previousUmask);
+  }
+  if (child.pid === undefined) {
+    child.on('error', () => undefined);
+    return { ok: false, reason: `spawn failed: ${resolved.file}` };
+  }
+  return { ok: true, child: wrapChild(child, extraFds) };
+}
+
+function setprivArgs(request: SpawnRequest): string[] {
+  const ids: string[] = [];
+  if (request.uid !== null) ids.push('--reuid', String(request.uid), '--init-groups');
+  if (request.gid !== null) ids.push('--regid', String(request.gid));
+  if (request.uid === null && request.gid !== null) ids.push('--clear-groups');
+  return [...ids, '--pdeathsig', 'SIGKILL'];
+}
+
+function wrapChild(child: ChildProcess, extraFds: readonly number[]): ChildHandle {
+  const extra = new Map<number, Readable>();
+  for (const fd of extraFds) extra.set(fd, child.stdio[fd] as Readable);
+  let exitListener: ((code: number | null, signal: NodeJS.Signals | null) => void) | null = null;
+  let reported = false;
+  let exitStatus: [number | null, NodeJS.Signals | null] | null = null;
+  const report = (): void => {
+    if (reported || exitStatus === null || exitListener === null) return;
+    reported = true;
+    exitListener(exitStatus[0], exitStatus[1]);
+  };
+  child.on('error', () => undefined);
+  child.on('exit', (code, signal) => {
+    exitStatus = [code, signal];
+    // A grandchild that keeps the pipes open would hold 'close' back forever.
+    setTimeout(report, 250).unref();
+  });
+  child.on('close', (code, signal) => {
+    exitStatus ??= [code, signal];
+    report();
+  });
+  return {
+    pid: child.pid!,
+    stdout: child.stdout!,
+    stderr: child.stderr!,
+    extra,
+    onExit(listener) {
+      exitListener = listener;
+      report();
+    },
+  };
+}
+
+/** Sends a signal to a child, or to its whole process group; false if nothing was there. */
+export function signalProcess(pid: number, signal: NodeJS.Signals, group: boolean): boolean {
+  try {
+    process.kill(group ? -pid : pid, signal);
+    return true;
+  } catch (error) {
+    if (group && (error as NodeJS.ErrnoException).code === 'ESRCH') return signalProcess(pid, signal, false);
+    return false;
+  }
+}

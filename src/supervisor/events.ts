@@ -1,0 +1,19 @@
+// The supervisor's typed events: logs, reports, watchers and waiting commands subscribe here.
+import { EventEmitter } from 'node:events';
+import type { ProcessState } from '../process/states.js';
+
+export interface SupervisorEvents {
+  'process:state': [{ name: string; from: ProcessState; to: ProcessState; reason: string | null }];
+  'process:spawn': [{ name: string; pid: number }];
+  'process:exit': [{ name: string; pid: number; code: number | null; signal: NodeJS.Signals | null; uptimeMs: number }];
+  'process:removed': [{ name: string }];
+  'config:reloaded': [{ lines: readonly string[] }];
+}
+
+export class SupervisorEmitter extends EventEmitter<SupervisorEvents> {
+  constructor() {
+    super();
+    // Every waiting command subscribes for a moment; many at once is normal, not a leak.
+    this.setMaxListeners(0);
+  }
+}

@@ -1,0 +1,42 @@
+// The snapshot `supd status` shows: each process as SPEC section 5's JSON, memory read from
+// /proc at the moment of asking.
+import type { ProcessStatus, StatusReport } from '../control/protocol.js';
+import type { ManagedProcess } from '../process/managed-process.js';
+import { readTreeRss } from '../process/proc.js';
+
+export function describeProcess(proc: ManagedProcess): ProcessStatus {
+  const uptime = proc.uptimeMs;
+  return {
+    name: proc.name,
+    program: proc.unit.program,
+    method: proc.unit.method,
+    index: proc.index,
+    state: proc.state,
+    pid: proc.pid,
+    uptime_s: uptime === null ? null : round(uptime / 1000),
+    restarts: proc.restarts,
+    exit_code: proc.lastExit?.code ?? null,
+    exit_signal: proc.lastExit?.signal ?? null,
+    rss_bytes: proc.pid === null ? null : readTreeRss(proc.pid),
+    healthy: null,
+    next_run: null,
+    last_exit_at: proc.lastExit === null ? null : new Date(proc.lastExit.at).toISOString(),
+    reason: proc.reason,
+    wanted: proc.wanted,
+  };
+}
+
+export function buildStatusReport(
+  processes: readonly ManagedProcess[],
+  supervisor: { pid: number; version: string; config: string; startedAt: number },
+  now: number,
+): StatusReport {
+  return {
+    supervisor: { pid: supervisor.pid, version: supervisor.version, config: supervisor.config, uptime_s: round((now - supervisor.startedAt) / 1000) },
+    processes: processes.map((p) => describeProcess(p)),
+  };
+}
+
+function round(seconds: number): number {
+  return Math.round(seconds * 10) / 10;
+}

@@ -1,0 +1,215 @@
+// All processes by name: creates them from the config, applies commands to them, scales,
+// and shuts everything down. The only writer of runtime state (through ManagedProcess).
+import type { SupdConfig, UnitSpec } from '../config/types.js';
+import { SupdError } from '../errors.js';
+import type { Logger } from '../logs/supd-log.js';
+import { createProcessOutput, type ProcessOutput } from '../logs/process-output.js';
+import { buildChildEnv } from '../process/child-env.js';
+import type { Guardian } from '../process/guardian.js';
+import { ManagedProcess, type ProcessHost } from '../process/managed-process.js';
+import { signalProcess, spawnChild } from '../process/spawner.js';
+import { hasChild, type ProcessState } from '../process/states.js';
+import { resolveIdentity } from '../process/user.js';
+import type { ChildRegistry } from './child-registry.js';
+import { SupervisorEmitter } from './events.js';
+import { matchTargets, type TargetMatch } from './targets.js';
+import { waitForStates, type WaitOutcome } from './wait.js';
+
+export interface SupervisorDeps {
+  readonly log: Logger;
+  readonly guardian: Guardian;
+  readonly registry: ChildRegistry;
+  /** supd's environment as it was at start: the base of every child's. */
+  readonly baseEnv: Readonly<Record<string, string | undefined>>;
+  readonly now?: () => number;
+  readonly random?: () => number;
+}
+
+const START_DONE: readonly ProcessState[] = ['running', 'waiting'];
+const START_FAILED: readonly ProcessState[] = ['backoff', 'fatal', 'exited'];
+const STOP_DONE: readonly ProcessState[] = ['stopped', 'exited', 'fatal'];
+
+export class Supervisor {
+  readonly events = new SupervisorEmitter();
+  readonly startedAt: number;
+  private config: SupdConfig;
+  private readonly units = new Map<string, UnitSpec>();
+  private readonly processes = new Map<string, ManagedProcess>();
+  private readonly outputs = new Map<string, ProcessOutput>();
+  private readonly host: ProcessHost;
+  private shuttingDown: Promise<void> | null = null;
+
+  constructor(config: SupdConfig, private readonly deps: SupervisorDeps) {
+    this.config = config;
+    this.startedAt = this.now();
+    this.host = this.createHost();
+    for (const unit of config.units) this.units.set(unit.name, unit);
+  }
+
+  get currentConfig(): SupdConfig {
+    return this.config;
+  }
+
+  now(): number {
+    return this.deps.now?.() ?? Date.now();
+  }
+
+  /** Creates every process of the config and starts the autostart ones. */
+  startAll(): void {
+    for (const unit of this.units.values()) {
+      for (let index = 0; index < unit.processes; index++) {
+        const proc = this.addProcess(unit, index);
+        if (unit.autostart) proc.start();
+      }
+    }
+  }
+
+  list(): ManagedProcess[] {
+    return [...this.processes.values()];
+  }
+
+  get(name: string): ManagedProcess | undefined {
+    return this.processes.get(name);
+  }
+
+  resolveTargets(targets: readonly string[]): TargetMatch {
+    const procs = this.list().map((p) => ({ name: p.name, unit: p.unit.name, program: p.unit.program }));
+    return matchTargets(targets, procs, [...this.units.values()]);
+  }
+
+  start(names: readonly string[], wait: { timeoutMs: number } | null): Promise<WaitOutcome[]> {
+    return this.apply(names, (p) => p.start(), wait, START_DONE, START_FAILED, true);
+  }
+
+  stop(names: readonly string[], wait: { timeoutMs: number } | null): Promise<WaitOutcome[]> {
+    return this.apply(names, (p) => p.stop(), wait, STOP_DONE, [], true);
+  }
+
+  restart(names: readonly string[], wait: { timeoutMs: number } | null): Promise<WaitOutcome[]> {
+    return this.apply(names, (p) => p.restart(), wait, START_DONE, START_FAILED, false);
+  }
+
+  signal(names: readonly string[], signal: NodeJS.Signals): WaitOutcome[] {
+    return names.map((name) => {
+      const proc = this.processes.get(name)!;
+      const ok = proc.sendSignal(signal);
+      if (ok) this.deps.log.info(`sent ${signal}`, name);
+      return { name, ok, state: proc.state, ...(ok ? {} : { message: 'no process to signal' }) };
+    });
+  }
+
+  private async apply(
+    names: readonly string[],
+    action: (proc: ManagedProcess) => void,
+    wait: { timeoutMs: number } | null,
+    done: readonly ProcessState[],
+    failed: readonly ProcessState[],
+    currentCounts: boolean,
+  ): Promise<WaitOutcome[]> {
+    const procs = names.map((n) => this.processes.get(n)).filter((p): p is ManagedProcess => p !== undefined);
+    const waiting = wait === null ? null : waitForStates(this.events, procs, { done, failed, currentCounts: false, timeoutMs: wait.timeoutMs });
+    for (const proc of procs) action(proc);
+    if (waiting === null) return procs.map((p) => ({ name: p.name, ok: true, state: p.state }));
+    return waiting.settle(currentCounts);
+  }
+
+  /** Changes a unit's process count at run time; the other copies keep running. */
+  async scale(unitName: string, count: number, wait: { timeoutMs: number } | null): Promise<{ line: string; outcomes: WaitOutcome[] }> {
+    const unit = this.units.get(unitName);
+    if (unit === undefined) {
+      const methods = [...this.units.values()].filter((u) => u.program === unitName).map((u) => u.name);
+      const hint = methods.length > 0 ? `: ${unitName} has methods, scale one of ${methods.join(', ')}` : '';
+      throw new SupdError('SUPD_E_NO_SUCH_PROCESS', `no program or method named ${unitName}${hint}`);
+    }
+    const before = unit.processes;
+    const scaled: UnitSpec = Object.freeze({ ...unit, processes: count });
+    this.units.set(unitName, scaled);
+    for (const proc of this.list()) if (proc.unit.name === unitName) proc.unit = scaled;
+    const line = `scaled ${unitName} ${before} -> ${count}`;
+    this.deps.log.info(line);
+    if (count > before) {
+      const added = Array.from({ length: count - before }, (_, i) => this.addProcess(scaled, before + i));
+      return { line, outcomes: await this.start(added.map((p) => p.name), wait) };
+    }
+    const removed = this.list().filter((p) => p.unit.name === unitName && p.index >= count);
+    const outcomes = await this.stop(removed.map((p) => p.name), wait ?? { timeoutMs: scaled.stopTimeoutMs + 5000 });
+    for (const proc of removed) if (!hasChild(proc.state)) this.removeProcess(proc);
+    return { line, outcomes };
+  }
+
+  /** SIGUSR2: reopen every log file (an outside logrotate moved them). */
+  reopenLogs(): void {
+    for (const output of this.outputs.values()) output.reopen();
+  }
+
+  /** Stops every process in parallel; whatever is left after shutdown_timeout gets SIGKILL. */
+  shutdown(): Promise<void> {
+    this.shuttingDown ??= this.stopEverything();
+    return this.shuttingDown;
+  }
+
+  get isShuttingDown(): boolean {
+    return this.shuttingDown !== null;
+  }
+
+  private async stopEverything(): Promise<void> {
+    const timeoutMs = this.config.supervisor.shutdownTimeoutMs;
+    this.deps.log.info(`shutting down: stopping ${this.list().filter((p) => hasChild(p.state)).length} processes`);
+    const outcomes = await this.stop(this.list().map((p) => p.name), { timeoutMs });
+    const left = outcomes.filter((o) => !o.ok).map((o) => this.processes.get(o.name)!).filter((p) => p.pid !== null);
+    if (left.length > 0) {
+      this.deps.log.warn(`shutdown_timeout (${timeoutMs} ms) passed: sending SIGKILL to ${left.map((p) => p.name).join(', ')}`);
+      const waiting = waitForStates(this.events, left, { done: STOP_DONE, failed: [], currentCounts: true, timeoutMs: 5000 });
+      for (const proc of left) proc.kill();
+      await waiting.settle(true);
+    }
+    await Promise.all([...this.outputs.values()].map((o) => o.close()));
+    this.deps.log.info('all processes stopped');
+  }
+
+  private addProcess(unit: UnitSpec, index: number): ManagedProcess {
+    const proc = new ManagedProcess(unit, index, this.host);
+    this.processes.set(proc.name, proc);
+    this.outputs.set(proc.name, createProcessOutput(unit, index, (m) => this.deps.log.error(m, proc.name)));
+    return proc;
+  }
+
+  private removeProcess(proc: ManagedProcess): void {
+    this.processes.delete(proc.name);
+    void this.outputs.get(proc.name)?.close();
+    this.outputs.delete(proc.name);
+    this.events.emit('process:removed', { name: proc.name });
+  }
+
+  private createHost(): ProcessHost {
+    const { log, guardian, registry } = this.deps;
+    const myUid = process.getuid?.() ?? 0;
+    return {
+      now: () => this.now(),
+      random: this.deps.random ?? Math.random,
+      spawn: spawnChild,
+      signal: signalProcess,
+      resolveIdentity: (unit) => resolveIdentity(unit.user, unit.group, myUid),
+      buildEnv: (unit, index, user) => buildChildEnv(unit, index, user, this.deps.baseEnv),
+      attachOutput: (proc, child) => this.outputs.get(proc.name)?.attach(child.stdout, child.stderr),
+      childStarted: (proc, pid) => {
+        guardian.watch(pid);
+        registry.add(pid, proc.name);
+        log.info(`spawned pid ${pid}: ${proc.unit.argv.join(' ')}`, proc.name);
+        this.events.emit('process:spawn', { name: proc.name, pid });
+      },
+      childExited: (proc, pid, code, signal, uptimeMs) => {
+        guardian.forget(pid);
+        registry.remove(pid);
+        const how = signal === null ? `exited with code ${code}` : `killed by ${signal}`;
+        log.info(`pid ${pid} ${how} after ${(uptimeMs / 1000).toFixed(2)} s`, proc.name);
+        this.events.emit('process:exit', { name: proc.name, pid, code, signal, uptimeMs });
+      },
+      stateChanged: (proc, from, to, reason) => {
+        log.debug(`${from} -> ${to}${reason === null ? '' : ` (${reason})`}`, proc.name);
+        this.events.emit('process:state', { name: proc.name, from, to, reason });
+      },
+      log: (level, message, name) => log[level](message, name),
+    };
+  }
+}

@@ -1,0 +1,113 @@
+// A real supd on a temp config: started in the foreground as a child of the test, driven
+// through the CLI, and always cleaned up (the supervisor, then any child it left).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { StatusReport, ProcessStatus } from '../../src/control/protocol.js';
+import { SUPD_BIN } from './paths.js';
+import { runCli, type CliResult } from './run-cli.js';
+import { makeTempDir, type TempDir } from './temp.js';
+import { isAlive, waitFor } from './wait-for.js';
+
+export interface SupdUnderTest {
+  readonly dir: string;
+  readonly config: string;
+  readonly child: ChildProcess;
+  readonly temp: TempDir;
+  output(): string;
+  cli(...args: string[]): Promise<CliResult>;
+  status(): Promise<StatusReport>;
+  proc(name: string): Promise<ProcessStatus>;
+  waitForState(name: string, state: string | ((p: ProcessStatus) => boolean), timeoutMs?: number): Promise<ProcessStatus>;
+  supdLog(): string;
+  /** SIGTERM and wait for exit; returns the exit code. */
+  stop(): Promise<number | null>;
+  /** Kill everything this test started (supd by SIGKILL, then the children it knew). */
+  cleanup(keepDir?: boolean): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly files?: Record<string, string>;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly waitReady?: boolean;
+  /** Run in the directory (and state dir) of an earlier supd of the test. */
+  readonly reuse?: TempDir;
+}
+
+export async function startSupd(configText: string, options: StartOptions = {}): Promise<SupdUnderTest> {
+  const temp = options.reuse ?? makeTempDir();
+  for (const [name, content] of Object.entries(options.files ?? {})) temp.write(name, content);
+  const config = temp.write('daemons.toml', configText);
+  const env = { ...process.env, NO_COLOR: '1', ...options.env };
+  const child = spawn(process.execPath, [SUPD_BIN, 'run', '-c', config], { cwd: temp.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const knownPids = new Set<number>();
+  const cli = (...args: string[]): Promise<CliResult> => runCli([...args, '-c', config], { cwd: temp.dir, env });
+  const status = async (): Promise<StatusReport> => {
+    const result = await cli('status', '--json');
+    if (result.code !== 0) throw new Error(`status failed (${result.code}): ${result.stderr}`);
+    const report = JSON.parse(result.stdout) as StatusReport;
+    for (const p of report.processes) if (p.pid !== null) knownPids.add(p.pid);
+    return report;
+  };
+  const proc = async (name: string): Promise<ProcessStatus> => {
+    const found = (await status()).processes.find((p) => p.name === name);
+    if (found === undefined) throw new Error(`no process ${name}`);
+    return found;
+  };
+  const handle: SupdUnderTest = {
+    dir: temp.dir,
+    config,
+    child,
+    temp,
+    output: () => output,
+    cli,
+    status,
+    proc,
+    waitForState: (name, state, timeoutMs = 10_000) =>
+      waitFor(
+        async () => {
+          const p = await proc(name);
+          return (typeof state === 'string' ? p.state === state : state(p)) ? p : null;
+        },
+        { timeoutMs, what: `${name} to be ${typeof state === 'string' ? state : 'as wanted'}` },
+      ),
+    supdLog: () => {
+      const file = path.join(temp.dir, 'logs', 'supd.log');
+      return existsSync(file) ? readFileSync(file, 'utf8') : '';
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+    async cleanup(keepDir = false) {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+      for (const pid of knownPids) {
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          // gone already
+        }
+      }
+      await waitFor(() => [...knownPids].every((pid) => !isAlive(pid)), { timeoutMs: 5000, what: 'children to be gone' }).catch(() => undefined);
+      if (!keepDir) temp.remove();
+    },
+  };
+  if (options.waitReady !== false) {
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`supd exited with ${child.exitCode}: ${output}`);
+        return (await cli('status', '--json')).code === 0;
+      },
+      { timeoutMs: 10_000, what: `supd to answer (output: ${output})` },
+    ).catch(async (error) => {
+      await handle.cleanup();
+      throw error;
+    });
+  }
+  return handle;
+}

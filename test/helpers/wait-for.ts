@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+
+// Poll a condition until it holds (never a bare sleep): returns its value, or throws with
+// the last value seen when the deadline passes.
+export async function waitFor<T>(check: () => T | Promise<T>, options: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<NonNullable<T>> {
+  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+  let last: T | undefined;
+  for (;;) {
+    try {
+      last = await check();
+      if (last !== undefined && last !== null && last !== false) return last as NonNullable<T>;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${options.timeoutMs ?? 10_000} ms waiting for ${options.what ?? 'a condition'} (last: ${JSON.stringify(last)})`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 25));
+  }
+}
+
+/** Alive and not a zombie (an orphan killed by SIGKILL may linger as a zombie until init reaps it). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
