@@ -6,8 +6,6 @@ import type { RawTable } from './normalize-unit.js';
 
 /** Process keys (in [defaults], programs and methods) not built yet. */
 export const UNBUILT_PROCESS_KEYS: ReadonlySet<string> = new Set([
-  'stdout',
-  'stderr',
   'watch',
   'ready',
   'health',
@@ -21,7 +19,7 @@ export const UNBUILT_PROCESS_KEYS: ReadonlySet<string> = new Set([
 ]);
 
 /** Top-level tables and `[supervisor]` keys not built yet. */
-export const UNBUILT_TOP_LEVEL: ReadonlySet<string> = new Set(['reports', 'alerts', 'supervisor.log']);
+export const UNBUILT_TOP_LEVEL: ReadonlySet<string> = new Set(['reports', 'alerts']);
 
 export function findUnbuiltKeys(raw: RawTable): KeyProblem[] {
   const problems: KeyProblem[] = [];

@@ -1,7 +1,7 @@
-// supd's own log: one line per event with time, level and process name, to supd.log and,
-// in the foreground, to stderr.
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
-import path from 'node:path';
+// supd's own log: one line per event with time, level and process name, to supd.log (rotated
+// like the processes' logs, by [supervisor] log) and, in the foreground, to stderr.
+import type { LogRotationSpec } from '../config/types.js';
+import { SyncLogFile } from './sync-log-file.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -25,17 +25,10 @@ export function formatLogLine(time: Date, level: LogLevel, message: string, name
   return `${time.toISOString()} ${level.toUpperCase().padEnd(5)} ${name === undefined ? '' : `[${name}] `}${message}\n`;
 }
 
-export function openSupdLog(file: string | null, level: LogLevel, stderr: NodeJS.WritableStream | null): SupdLog {
+export function openSupdLog(file: string | null, rotation: LogRotationSpec, level: LogLevel, stderr: NodeJS.WritableStream | null): SupdLog {
   let threshold = LEVELS[level];
   let toStderr = stderr;
-  const open = (): WriteStream | null => {
-    if (file === null) return null;
-    mkdirSync(path.dirname(file), { recursive: true });
-    const stream = createWriteStream(file, { flags: 'a', mode: 0o640 });
-    stream.on('error', (error) => toStderr?.write(`supd: cannot write ${file}: ${error.message}\n`));
-    return stream;
-  };
-  let out = open();
+  const out = file === null ? null : new SyncLogFile(file, rotation, (message) => toStderr?.write(`supd: ${message}\n`));
   const write = (lvl: LogLevel, message: string, name?: string): void => {
     if (LEVELS[lvl] < threshold) return;
     const line = formatLogLine(new Date(), lvl, message, name);
@@ -54,12 +47,10 @@ export function openSupdLog(file: string | null, level: LogLevel, stderr: NodeJS
       toStderr = null;
     },
     reopen() {
-      const old = out;
-      out = open();
-      old?.end();
+      out?.reopen();
     },
-    close() {
-      return new Promise((resolve) => (out === null ? resolve() : out.end(resolve)));
+    async close() {
+      await out?.close();
     },
   };
 }

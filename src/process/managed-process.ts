@@ -113,6 +113,7 @@ export class ManagedProcess {
     const pid = this.pid;
     this.clearTimer(); // no start_secs promotion while stopping
     this.changeState('stopping', null); // starting|running -> stopping
+    this.host.log('info', `stopping: sent ${this.unit.stopSignal} to pid ${pid}, SIGKILL after ${this.unit.stopTimeoutMs} ms`, this.name);
     this.host.signal(pid, this.unit.stopSignal, this.unit.killGroup);
     this.killTimer = setTimeout(() => {
       this.host.log('warn', `did not exit within ${this.unit.stopTimeoutMs} ms of ${this.unit.stopSignal}: sending SIGKILL`, this.name);
@@ -130,6 +131,7 @@ export class ManagedProcess {
       cwd: this.unit.cwd,
       env: this.host.buildEnv(this.unit, this.index, identity.user),
       umask: this.unit.umask,
+      mergeStderr: this.unit.stderr === 'merge',
       uid: identity.user === null || identity.user.uid === process.getuid?.() ? null : identity.user.uid,
       gid: identity.gid === null || identity.gid === process.getgid?.() ? null : identity.gid,
     });

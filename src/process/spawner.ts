@@ -23,6 +23,8 @@ export interface SpawnRequest {
   readonly gid: number | null;
   /** Extra pipes beyond stdio (readiness notification fd), by fd number. */
   readonly extraFds?: readonly number[];
+  /** stderr = "merge": the child's fd 2 is its fd 1 (as `2>&1`), so their lines keep their order. */
+  readonly mergeStderr?: boolean;
 }
 
 export interface ChildHandle {
@@ -32,7 +34,12 @@ export interface ChildHandle {
   readonly extra: ReadonlyMap<number, Readable>;
   /** Called once, after the child exited and its output was drained (or 250 ms passed). */
   onExit(listener: (code: number | null, signal: NodeJS.Signals | null) => void): void;
+  /** Delays the exit report until `wait()` settles (at most EXIT_HOLD_MAX_MS): output read is written first. */
+  holdExit(wait: () => Promise<void>): void;
 }
+
+/** The longest an exit report waits for the output to reach its files (a stuck disk must not stall restarts). */
+export const EXIT_HOLD_MAX_MS = 5000;
 
 export type SpawnResult = { ok: true; child: ChildHandle } | { ok: false; reason: string };
 
@@ -85,7 +92,9 @@ export function spawnChild(request: SpawnRequest): SpawnResult {
     return { ok: false, reason: `working directory does not exist: ${request.cwd}` };
   }
   const setpriv = findSetpriv();
-  const [file, fileArgs] = setpriv === null ? [resolved.file, args] : [setpriv, [...setprivArgs(request), '--', resolved.file, ...args]];
+  // `sh -c 'exec "$@" 2>&1'` execs the program itself: its pid stays the one supd reports.
+  const program = request.mergeStderr === true ? ['/bin/sh', '-c', 'exec "$@" 2>&1', 'sh', resolved.file, ...args] : [resolved.file, ...args];
+  const [file, fileArgs] = setpriv === null ? [program[0]!, program.slice(1)] : [setpriv, [...setprivArgs(request), '--', ...program]];
   const extraFds = request.extraFds ?? [];
   const stdio: Array<'ignore' | 'pipe'> = ['ignore', 'pipe', 'pipe'];
   for (const fd of extraFds) {
@@ -130,10 +139,14 @@ function wrapChild(child: ChildProcess, extraFds: readonly number[]): ChildHandl
   let exitListener: ((code: number | null, signal: NodeJS.Signals | null) => void) | null = null;
   let reported = false;
   let exitStatus: [number | null, NodeJS.Signals | null] | null = null;
+  const holds: Array<() => Promise<void>> = [];
   const report = (): void => {
     if (reported || exitStatus === null || exitListener === null) return;
     reported = true;
-    exitListener(exitStatus[0], exitStatus[1]);
+    const [code, signal] = exitStatus;
+    const listener = exitListener;
+    if (holds.length === 0) return listener(code, signal);
+    void settleWithin(Promise.all(holds.map((hold) => hold())), EXIT_HOLD_MAX_MS).then(() => listener(code, signal));
   };
   child.on('error', () => undefined);
   child.on('exit', (code, signal) => {
@@ -154,7 +167,21 @@ function wrapChild(child: ChildProcess, extraFds: readonly number[]): ChildHandl
       exitListener = listener;
       report();
     },
+    holdExit(wait) {
+      holds.push(wait);
+    },
   };
+}
+
+function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref();
+    promise.then(
+      () => resolve(),
+      () => resolve(),
+    ).finally(() => clearTimeout(timer));
+  });
 }
 
 /** Sends a signal to a child, or to its whole process group; false if nothing was there. */

@@ -137,6 +137,11 @@ export class Supervisor {
     return { line, outcomes };
   }
 
+  /** A process's log files, for `supd logs`. */
+  outputOf(name: string): ProcessOutput | undefined {
+    return this.outputs.get(name);
+  }
+
   /** SIGUSR2: reopen every log file (an outside logrotate moved them). */
   reopenLogs(): void {
     for (const output of this.outputs.values()) output.reopen();
@@ -191,7 +196,7 @@ export class Supervisor {
       signal: signalProcess,
       resolveIdentity: (unit) => resolveIdentity(unit.user, unit.group, myUid),
       buildEnv: (unit, index, user) => buildChildEnv(unit, index, user, this.deps.baseEnv),
-      attachOutput: (proc, child) => this.outputs.get(proc.name)?.attach(child.stdout, child.stderr),
+      attachOutput: (proc, child) => this.outputs.get(proc.name)?.attach(child),
       childStarted: (proc, pid) => {
         guardian.watch(pid);
         registry.add(pid, proc.name);

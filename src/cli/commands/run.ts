@@ -42,7 +42,7 @@ log files.`,
 async function runSupervisor(config: SupdConfig, context: CommandContext): Promise<number> {
   const detached = context.env[DETACHED_ENV] === '1';
   const { supervisor: settings } = config;
-  const log = openSupdLog(path.join(settings.logDir, 'supd.log'), settings.logLevel, context.stderr);
+  const log = openSupdLog(path.join(settings.logDir, 'supd.log'), settings.log, settings.logLevel, context.stderr);
   const lock = acquirePidfile(settings.pidfile, (pid) => log.warn(`removing the stale pidfile of a supd that is gone (pid ${pid ?? '?'})`));
   const registry = new ChildRegistry(settings.stateDir);
   killLeftovers(registry, log);

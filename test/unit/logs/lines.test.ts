@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { cutParts, endsMidLine, indexOfLineEnd, lastLines, stampLines } from '../../../src/logs/lines.js';
+
+const b = (s: string): Buffer => Buffer.from(s);
+const str = (parts: readonly Buffer[]): string => Buffer.concat(parts).toString();
+
+test('indexOfLineEnd finds the first newline at or after a byte, across buffers', () => {
+  const parts = [b('ab'), b('c\nd'), b(''), b('e\n')];
+  assert.equal(indexOfLineEnd(parts, 0), 3);
+  assert.equal(indexOfLineEnd(parts, 3), 3);
+  assert.equal(indexOfLineEnd(parts, 4), 6);
+  assert.equal(indexOfLineEnd(parts, 7), -1);
+  assert.equal(indexOfLineEnd([], 0), -1);
+});
+
+test('cutParts splits without copying and loses nothing', () => {
+  fc.assert(
+    fc.property(fc.array(fc.string({ maxLength: 5 }), { maxLength: 6 }), fc.nat(40), (strings, at) => {
+      const parts = strings.map(b);
+      const whole = str(parts);
+      const cut = Math.min(at, Buffer.byteLength(whole));
+      const [head, tail] = cutParts(parts, cut);
+      assert.equal(str(head) + str(tail), whole);
+      assert.equal(Buffer.concat(head).length, cut);
+    }),
+  );
+  const source = b('hello\nworld');
+  const [head] = cutParts([source], 3);
+  assert.equal(head[0]!.buffer, source.buffer, 'shares memory');
+});
+
+test('endsMidLine looks at the last non-empty buffer', () => {
+  assert.equal(endsMidLine([b('a\n'), b('')], true), false);
+  assert.equal(endsMidLine([b('a\nb')], false), true);
+  assert.equal(endsMidLine([], true), true);
+});
+
+test('stampLines stamps each line once, even a line split across reads', () => {
+  const stamp = b('T ');
+  const first = stampLines(b('one\ntw'), true, stamp);
+  assert.equal(str(first.parts), 'T one\nT tw');
+  assert.equal(first.atLineStart, false);
+  const second = stampLines(b('o\nthree\n'), first.atLineStart, stamp);
+  assert.equal(str(second.parts), 'o\nT three\n');
+  assert.equal(second.atLineStart, true);
+  assert.equal(str(stampLines(b('\n\n'), true, stamp).parts), 'T \nT \n');
+});
+
+test('stamping in any split of the input gives the same file as stamping it whole', () => {
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom('a', 'b', '\n'), { maxLength: 30 }), fc.array(fc.nat(30), { maxLength: 5 }), (chars, cuts) => {
+      const text = chars.join('');
+      const whole = str(stampLines(b(text), true, b('T ')).parts);
+      const points = [...new Set(cuts.map((c) => Math.min(c, text.length)))].sort((x, y) => x - y);
+      let atLineStart = true;
+      let out = '';
+      let from = 0;
+      for (const point of [...points, text.length]) {
+        const piece = stampLines(b(text.slice(from, point)), atLineStart, b('T '));
+        atLineStart = piece.atLineStart;
+        out += str(piece.parts);
+        from = point;
+      }
+      assert.equal(out, whole);
+    }),
+  );
+});
+
+test('lastLines takes the last n lines, counting an unterminated last piece as a line', () => {
+  const data = b('1\n2\n3\n');
+  assert.deepEqual([lastLines(data, 2, true).text.toString(), lastLines(data, 2, true).count], ['2\n3\n', 2]);
+  assert.deepEqual([lastLines(data, 5, true).text.toString(), lastLines(data, 5, true).count], ['1\n2\n3\n', 3]);
+  assert.equal(lastLines(b('1\n2\n3'), 1, true).text.toString(), '3');
+  assert.equal(lastLines(data, 0, true).text.toString(), '');
+  assert.equal(lastLines(b(''), 3, true).count, 0);
+});
+
+test('lastLines does not count the first piece of data that starts mid-line', () => {
+  const tail = b('rt of one\n2\n3\n');
+  assert.deepEqual([lastLines(tail, 5, false).text.toString(), lastLines(tail, 5, false).count], ['2\n3\n', 2]);
+  assert.equal(lastLines(b('\n\n'), 5, true).count, 2, 'empty lines count');
+});
