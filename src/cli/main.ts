@@ -20,6 +20,7 @@ const VERBS: Readonly<Record<string, Verb>> = {
   restart: { summary: 'restart targets and wait until they run', load: () => import('./commands/restart.js') },
   signal: { summary: 'send a signal to targets: supd signal HUP web', load: () => import('./commands/signal.js') },
   scale: { summary: 'change a process count at run time: supd scale web 4', load: () => import('./commands/scale.js') },
+  logs: { summary: 'print the last lines of targets\' logs (-n N, --stderr), then follow them (-f)', load: () => import('./commands/logs.js') },
   shutdown: { summary: 'stop everything and make supd exit', load: () => import('./commands/shutdown.js') },
 };
 

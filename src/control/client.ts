@@ -1,12 +1,18 @@
-// The CLI's end of the control socket: send one request, read its response.
+// The CLI's end of the control socket: send one request, read its response (and, for a
+// streamed one, its frames, reading no faster than the caller takes them).
 import net from 'node:net';
 import { SupdError, type ErrorCode } from '../errors.js';
-import type { Request, Response } from './protocol.js';
+import type { Request, ServerMessage } from './protocol.js';
 
 type RequestBody = Request extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
+/** Takes one frame; a returned promise holds back the next frames (and the socket) until it settles. */
+export type FrameHandler = (frame: unknown) => void | Promise<void>;
+
 export interface ControlClient {
   request<T>(body: RequestBody): Promise<T>;
+  /** A request whose response comes after any number of frames. */
+  stream<T>(body: RequestBody, onFrame: FrameHandler): Promise<T>;
   close(): void;
 }
 
@@ -26,35 +32,64 @@ export function connectControl(socketPath: string): Promise<ControlClient> {
 function createClient(socket: net.Socket): ControlClient {
   let nextId = 1;
   let buffered = '';
-  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  let blocked = false;
+  let closedWith: Error | null = null;
+  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void; onFrame?: FrameHandler }>();
   const failAll = (error: Error): void => {
     for (const p of pending.values()) p.reject(error);
     pending.clear();
   };
+  const deliver = (message: ServerMessage): void => {
+    const waiter = pending.get(message.id);
+    if (waiter === undefined) return;
+    if ('frame' in message) {
+      const wait = waiter.onFrame?.(message.frame);
+      if (wait === undefined) return;
+      blocked = true;
+      socket.pause();
+      void wait.finally(() => {
+        blocked = false;
+        socket.resume();
+        drainBuffered();
+      });
+      return;
+    }
+    pending.delete(message.id);
+    if (message.ok) waiter.resolve(message.result);
+    else waiter.reject(new SupdError(message.error.code as ErrorCode, message.error.message));
+  };
+  // Handles whole lines until a frame handler asks to wait; a close is reported after them.
+  const drainBuffered = (): void => {
+    let newline: number;
+    while (!blocked && (newline = buffered.indexOf('\n')) !== -1) {
+      const message = JSON.parse(buffered.slice(0, newline)) as ServerMessage;
+      buffered = buffered.slice(newline + 1);
+      deliver(message);
+    }
+    if (!blocked && closedWith !== null) failAll(closedWith);
+  };
   socket.setEncoding('utf8');
   socket.on('data', (chunk: string) => {
     buffered += chunk;
-    let newline: number;
-    while ((newline = buffered.indexOf('\n')) !== -1) {
-      const response = JSON.parse(buffered.slice(0, newline)) as Response;
-      buffered = buffered.slice(newline + 1);
-      const waiter = pending.get(response.id);
-      if (waiter === undefined) continue;
-      pending.delete(response.id);
-      if (response.ok) waiter.resolve(response.result);
-      else waiter.reject(new SupdError(response.error.code as ErrorCode, response.error.message));
-    }
+    drainBuffered();
   });
-  socket.on('error', (error) => failAll(new SupdError('SUPD_E_NOT_RUNNING', `connection to supd failed: ${error.message}`)));
-  socket.on('close', () => failAll(new SupdError('SUPD_E_NOT_RUNNING', 'supd closed the connection')));
+  socket.on('error', (error) => {
+    closedWith ??= new SupdError('SUPD_E_NOT_RUNNING', `connection to supd failed: ${error.message}`);
+  });
+  socket.on('close', () => {
+    closedWith ??= new SupdError('SUPD_E_NOT_RUNNING', 'supd closed the connection');
+    drainBuffered();
+  });
+  const send = <T>(body: RequestBody, onFrame?: FrameHandler): Promise<T> => {
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (value: unknown) => void, reject, ...(onFrame === undefined ? {} : { onFrame }) });
+      socket.write(`${JSON.stringify({ ...body, id })}\n`);
+    });
+  };
   return {
-    request<T>(body: RequestBody) {
-      const id = nextId++;
-      return new Promise<T>((resolve, reject) => {
-        pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-        socket.write(`${JSON.stringify({ ...body, id })}\n`);
-      });
-    },
+    request: (body) => send(body),
+    stream: (body, onFrame) => send(body, onFrame),
     close() {
       socket.end();
       socket.destroy();

@@ -4,7 +4,9 @@ import { normalizeSignal } from '../config/units.js';
 import { SupdError } from '../errors.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 import { buildStatusReport } from '../supervisor/status.js';
+import { serveLogs } from '../logs/serve-logs.js';
 import type { CommandResult, Request, StatusReport } from './protocol.js';
+import type { ResponseStream } from './server.js';
 
 export interface HandlerContext {
   readonly supervisor: Supervisor;
@@ -15,7 +17,7 @@ export interface HandlerContext {
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 
-export function createHandler(ctx: HandlerContext): (request: Request) => Promise<unknown> {
+export function createHandler(ctx: HandlerContext): (request: Request, stream: ResponseStream) => Promise<unknown> {
   const { supervisor } = ctx;
   const names = (targets: readonly string[] | undefined, allowEmpty: boolean): string[] => {
     const list = targets ?? [];
@@ -25,7 +27,7 @@ export function createHandler(ctx: HandlerContext): (request: Request) => Promis
     return match.names;
   };
   const waitOf = (r: { wait?: boolean; timeoutMs?: number }) => (r.wait === false ? null : { timeoutMs: r.timeoutMs ?? DEFAULT_TIMEOUT_MS });
-  return async (request): Promise<unknown> => {
+  return async (request, stream): Promise<unknown> => {
     switch (request.cmd) {
       case 'ping':
         return { pid: process.pid, version: ctx.version };
@@ -47,6 +49,12 @@ export function createHandler(ctx: HandlerContext): (request: Request) => Promis
         if (!Number.isInteger(request.count) || request.count < 0) throw new SupdError('SUPD_E_USAGE', 'the count must be a whole number >= 0');
         const { line, outcomes } = await supervisor.scale(request.unit, request.count, waitOf(request));
         return { outcomes, lines: [line] } satisfies CommandResult;
+      }
+      case 'logs': {
+        const lines = request.lines ?? 50;
+        if (!Number.isInteger(lines) || lines < 0) throw new SupdError('SUPD_E_USAGE', 'the line count must be a whole number >= 0');
+        const targets = names(request.targets, true).map((name) => ({ name, output: supervisor.outputOf(name) }));
+        return serveLogs(targets, { lines, follow: request.follow === true, stream: request.stderr === true ? 'stderr' : 'stdout' }, stream);
       }
       case 'shutdown':
         await ctx.shutdown();

@@ -18,6 +18,7 @@ export type Request =
   | ({ readonly id: number; readonly cmd: 'start' | 'stop' | 'restart'; readonly targets: readonly string[] } & WaitOptions)
   | { readonly id: number; readonly cmd: 'signal'; readonly signal: string; readonly targets: readonly string[] }
   | ({ readonly id: number; readonly cmd: 'scale'; readonly unit: string; readonly count: number } & WaitOptions)
+  | { readonly id: number; readonly cmd: 'logs'; readonly targets?: readonly string[]; readonly lines?: number; readonly follow?: boolean; readonly stderr?: boolean }
   | { readonly id: number; readonly cmd: 'shutdown' };
 
 export type Command = Request['cmd'];
@@ -67,3 +68,17 @@ export interface CommandResult {
 export type Response =
   | { readonly id: number; readonly ok: true; readonly result: unknown }
   | { readonly id: number; readonly ok: false; readonly error: { readonly code: ErrorCode; readonly message: string } };
+
+/** One frame of a streamed response (`logs`): any number come on the request's id before its Response. */
+export interface Frame {
+  readonly id: number;
+  readonly frame: unknown;
+}
+
+/** What the server sends: frames of streamed responses, and responses. */
+export type ServerMessage = Response | Frame;
+
+/** The frames of a `logs` response: first `start`, then `text` (whole lines, for one process at a time). */
+export type LogsFrame =
+  | { readonly kind: 'start'; readonly names: readonly string[]; readonly missing: readonly { readonly name: string; readonly reason: string }[] }
+  | { readonly kind: 'text'; readonly name: string; readonly text: string };

@@ -41,6 +41,8 @@ export class RotatingFile extends EventEmitter<RotatingFileEvents> {
   settledBytes = 0;
   /** Bumped each time the path names a new file. */
   generation = 0;
+  /** Bumped at every write and every new file: a follower that saw no change may sleep. */
+  changes = 0;
   private queue: Pending[] = [];
   private handle: FileHandle | null = null;
   private size = 0;
@@ -108,6 +110,22 @@ export class RotatingFile extends EventEmitter<RotatingFileEvents> {
 
   rotated(): Promise<RotatedListing> {
     return listRotated(this.file);
+  }
+
+  /** Resolves at the next write or new file after `seen` (a value of `changes`), or on abort. */
+  changedSince(seen: number, signal: AbortSignal): Promise<void> {
+    if (this.changes !== seen || signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.off('written', done);
+        this.off('switched', done);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      this.on('written', done);
+      this.on('switched', done);
+      signal.addEventListener('abort', done);
+    });
   }
 
   async close(): Promise<void> {
@@ -226,7 +244,9 @@ export class RotatingFile extends EventEmitter<RotatingFileEvents> {
       this.settledBytes += p.data.length;
       p.release?.();
     }
-    if (batch.length > 0) this.emit('written');
+    if (batch.length === 0) return;
+    this.changes++;
+    this.emit('written');
   }
 
   private async rotate(): Promise<void> {
@@ -261,6 +281,7 @@ export class RotatingFile extends EventEmitter<RotatingFileEvents> {
       if (this.spec.maxSize > 0 && size >= this.spec.maxSize) this.rotateDue = true;
       this.lastError = null;
       this.generation++;
+      this.changes++;
       this.emit('switched');
       return true;
     } catch (error) {
