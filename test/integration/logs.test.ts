@@ -1,0 +1,231 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { createReadStream, existsSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { gunzipSync } from 'node:zlib';
+import { classifyRotated } from '../../src/logs/rotated-files.js';
+import { FIXTURES, SUPD_BIN } from '../helpers/paths.js';
+import { startSupd } from '../helpers/supd.js';
+import { makeTempDir } from '../helpers/temp.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+const BIN = path.join(FIXTURES, 'bin');
+const node = JSON.stringify(process.execPath);
+const flood = (...args: Array<string | number>): string => `[${node}, "${BIN}/flood.js", ${args.map((a) => JSON.stringify(String(a))).join(', ')}]`;
+
+/** Every line of a log: its rotated files (oldest first, gzip or plain) then the live file. */
+function readLog(file: string): { text: string; files: number; compressed: number } {
+  const listing = classifyRotated(file, readdirSync(path.dirname(file)));
+  const parts = listing.files.map((f) => (f.compressed ? gunzipSync(readFileSync(f.path)) : readFileSync(f.path)).toString());
+  for (const [i, part] of parts.entries()) assert.ok(part.endsWith('\n'), `rotated file ${listing.files[i]!.path} ends mid-line`);
+  const live = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  return { text: parts.join('') + live, files: parts.length, compressed: listing.files.filter((f) => f.compressed).length };
+}
+
+/** Asserts the text is exactly "<tag> 0 <filler>" .. "<tag> count-1 <filler>", one per line, in order. */
+function assertNumbered(text: string, tag: string, count: number, width: number): void {
+  const lines = text.split('\n');
+  assert.equal(lines.pop(), '', 'ends with a line end');
+  assert.equal(lines.length, count, `${tag}: ${lines.length} lines, not ${count}`);
+  const filler = 'x'.repeat(width);
+  for (let i = 0; i < count; i++) if (lines[i] !== `${tag} ${i} ${filler}`) assert.fail(`${tag}: line ${i} is ${JSON.stringify(lines[i])}`);
+}
+
+const noPlainRotated = (file: string) => () => classifyRotated(file, readdirSync(path.dirname(file))).files.every((f) => f.compressed);
+
+function rssKb(pid: number): number {
+  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+}
+
+describe('logs', () => {
+  test('200,000 lines as fast as a child can write them, max_size = 100K: every line once, none cut, beside another flood', async () => {
+    const supd = await startSupd(`
+[programs.flood]
+command = ${flood(200_000, 'a', 3)}
+restart = "never"
+stdout = { max_size = "100K", keep = 1000 }
+[programs.other]
+command = ${flood(50_000, 'b', 30)}
+restart = "never"
+stdout = { max_size = "1M", keep = 1000, timestamps = true }
+`);
+    try {
+      await supd.waitForState('flood:0', 'exited', 30_000);
+      await supd.waitForState('other:0', 'exited', 30_000);
+      const file = path.join(supd.dir, 'logs', 'flood-0.out.log');
+      await waitFor(noPlainRotated(file), { timeoutMs: 20_000, what: 'rotated files compressed' });
+      const log = readLog(file);
+      assert.ok(log.files >= 20 && log.compressed === log.files, `rotated ${log.files}, compressed ${log.compressed}`);
+      assertNumbered(log.text, 'a', 200_000, 3);
+      const other = readLog(path.join(supd.dir, 'logs', 'other-0.out.log'));
+      const stamp = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z /;
+      const unstamped = other.text.split('\n').slice(0, -1).map((line) => {
+        assert.match(line, stamp);
+        return line.replace(stamp, '');
+      });
+      assertNumbered(`${unstamped.join('\n')}\n`, 'b', 50_000, 30);
+    } finally {
+      await supd.cleanup();
+    }
+  });
+
+  test('-n reads across the rotated boundary (into a gzip file); -f follows across rotations', async () => {
+    const supd = await startSupd(`
+[programs.burst]
+command = ${flood(60, 'n', 10)}
+restart = "never"
+stdout = { max_size = "300" }
+[programs.slow]
+command = ${flood(0, 's', 10, 15)}
+stdout = { max_size = "400" }
+`);
+    try {
+      await supd.waitForState('burst:0', 'exited');
+      const file = path.join(supd.dir, 'logs', 'burst-0.out.log');
+      await waitFor(noPlainRotated(file), { what: 'rotated files compressed' });
+      const liveLines = readFileSync(file, 'utf8').split('\n').length - 1;
+      assert.ok(liveLines < 20, `the live file holds ${liveLines} lines, fewer than asked for`);
+      const tail = await supd.cli('logs', 'burst', '-n', '20');
+      assert.equal(tail.code, 0, tail.stderr);
+      assert.equal(tail.stdout, Array.from({ length: 20 }, (_, i) => `n ${40 + i} ${'x'.repeat(10)}\n`).join(''));
+
+      const slowFile = path.join(supd.dir, 'logs', 'slow-0.out.log');
+      const rotatedBefore = classifyRotated(slowFile, readdirSync(path.dirname(slowFile))).files.length;
+      const follower = spawn(process.execPath, [SUPD_BIN, 'logs', 'slow', '-f', '-n', '1', '-c', supd.config], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let seen = '';
+      follower.stdout.on('data', (chunk: Buffer) => (seen += chunk.toString()));
+      try {
+        await waitFor(() => seen.split('\n').length > 120, { timeoutMs: 15_000, what: '120 followed lines' });
+      } finally {
+        follower.kill('SIGINT');
+      }
+      const rotatedAfter = classifyRotated(slowFile, readdirSync(path.dirname(slowFile))).files.length;
+      assert.ok(rotatedAfter >= rotatedBefore + 2, `rotations while following: ${rotatedBefore} -> ${rotatedAfter}`);
+      const numbers = seen.split('\n').slice(0, 120).map((line) => Number(/^s (\d+) x+$/.exec(line)![1]));
+      numbers.forEach((n, i) => assert.equal(n, numbers[0]! + i, `followed line ${i}: ${n} after ${numbers[i - 1]}`));
+    } finally {
+      await supd.cleanup();
+    }
+  });
+
+  test('several targets interleave with a name prefix; --stderr; merge keeps order; false keeps no file', async () => {
+    const supd = await startSupd(`
+[programs.two]
+command = ["sh", "-c", "echo out-$SUPD_INDEX; echo err-$SUPD_INDEX >&2; exec sleep 100"]
+processes = 2
+[programs.merged]
+command = ["sh", "-c", "for i in 1 2 3 4 5; do echo out $i; echo err $i >&2; done; exec sleep 100"]
+stderr = "merge"
+[programs.mute]
+command = ["sh", "-c", "echo lost; exec sleep 100"]
+stdout = false
+stderr = { file = "logs/mute-{index}.custom.log" }
+`);
+    try {
+      await waitFor(() => readFileSync(path.join(supd.dir, 'logs', 'merged-0.out.log'), 'utf8').includes('err 5'), { what: 'merged output' });
+      assert.equal(
+        readFileSync(path.join(supd.dir, 'logs', 'merged-0.out.log'), 'utf8'),
+        [1, 2, 3, 4, 5].map((i) => `out ${i}\nerr ${i}\n`).join(''),
+      );
+      await waitFor(() => existsSync(path.join(supd.dir, 'logs', 'two-1.err.log')) && readFileSync(path.join(supd.dir, 'logs', 'two-1.err.log'), 'utf8') !== '');
+      const both = await supd.cli('logs', 'two');
+      assert.deepEqual(both.stdout.split('\n').sort(), ['', 'two:0 | out-0', 'two:1 | out-1']);
+      const errs = await supd.cli('logs', 'two:1', '--stderr', '--json');
+      assert.deepEqual(JSON.parse(errs.stdout), { name: 'two:1', line: 'err-1' });
+      assert.ok(!existsSync(path.join(supd.dir, 'logs', 'mute-0.out.log')), 'stdout = false writes no file');
+      assert.ok(existsSync(path.join(supd.dir, 'logs', 'mute-0.custom.log')), 'file with {index}');
+      const mute = await supd.cli('logs', 'mute');
+      assert.equal(mute.code, 1);
+      assert.match(mute.stderr, /mute:0: stdout is not kept \(stdout = false\)/);
+    } finally {
+      await supd.cleanup();
+    }
+  });
+
+  test('supd.log: spawn, exit, backoff, fatal and stop, one line each; SIGUSR2 reopens moved files; restarts append', async () => {
+    const supd = await startSupd(`
+[programs.web]
+command = ${flood(0, 'w', 5, 20)}
+[programs.bad]
+command = ["sh", "-c", "exit 3"]
+max_restarts = 1
+backoff = { initial = "50ms", jitter = 0 }
+`);
+    try {
+      await supd.waitForState('bad:0', 'fatal');
+      const file = path.join(supd.dir, 'logs', 'web-0.out.log');
+      await waitFor(() => readFileSync(file, 'utf8').includes('w 3 '), { what: 'web output' });
+      renameSync(file, `${file}.moved`);
+      process.kill(supd.child.pid!, 'SIGUSR2');
+      await waitFor(() => existsSync(file) && readFileSync(file, 'utf8').includes('w '), { what: 'a new file after SIGUSR2' });
+      const moved = readFileSync(`${file}.moved`, 'utf8');
+      const reopened = readFileSync(file, 'utf8');
+      const last = Number(/w (\d+) x+\n$/.exec(moved)![1]);
+      assert.ok(reopened.startsWith(`w ${last + 1} `), 'the new file goes on where the moved one stopped');
+      assert.equal((await supd.cli('restart', 'web')).code, 0);
+      await waitFor(() => readFileSync(file, 'utf8').includes('w 0 '), { what: 'the restarted process writing' });
+      assert.ok(readFileSync(file, 'utf8').startsWith(`w ${last + 1} `), 'a restart appends to the same file');
+      await supd.stop();
+      const log = supd.supdLog();
+      const line = (re: RegExp): void => assert.match(log, new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z (INFO |WARN |ERROR) ${re.source}`, 'm'));
+      line(/\[web:0\] spawned pid \d+: /);
+      line(/\[bad:0\] pid \d+ exited with code 3 after \d+\.\d\d s/);
+      line(/\[bad:0\] exited too soon \(1 in a row\): next start in 50 ms/);
+      line(/\[bad:0\] giving up: /);
+      line(/\[web:0\] stopping: sent SIGTERM to pid \d+, SIGKILL after 10000 ms/);
+      line(/\[web:0\] pid \d+ killed by SIGTERM after /);
+      line(/SIGUSR2: reopening log files/);
+    } finally {
+      await supd.cleanup();
+    }
+  });
+
+  test('a flood into a slow disk: the child waits on its pipe and supd\'s memory stays bounded', async () => {
+    const temp = makeTempDir();
+    spawnSync('mkfifo', [path.join(temp.dir, 'slow.fifo')]);
+    const supd = await startSupd(
+      `
+[programs.flood]
+command = ${flood(0, 'f', 60)}
+stdout = { file = "slow.fifo", max_size = "0" }
+`,
+      { reuse: temp },
+    );
+    // The "disk": a FIFO read at about 2 MB/s, while the child could write hundreds of MB/s.
+    const reader = createReadStream(path.join(supd.dir, 'slow.fifo'), { highWaterMark: 16 * 1024 });
+    let received = '';
+    let bytes = 0;
+    reader.on('data', (chunk) => {
+      bytes += chunk.length;
+      if (received.length < 1_000_000) received += chunk.toString();
+      reader.pause();
+      setTimeout(() => reader.resume(), 8);
+    });
+    try {
+      await waitFor(() => bytes > 500_000, { timeoutMs: 10_000, what: 'output through the slow disk' });
+      const base = rssKb(supd.child.pid!);
+      let peak = base;
+      const started = Date.now();
+      const bytesAtStart = bytes;
+      await waitFor(
+        () => {
+          peak = Math.max(peak, rssKb(supd.child.pid!));
+          return Date.now() - started > 2500;
+        },
+        { intervalMs: 20 },
+      );
+      const rate = (bytes - bytesAtStart) / 2.5;
+      assert.ok(rate < 20 * 1024 * 1024, `the disk's pace holds: ${Math.round(rate / 1024)} KiB/s`);
+      assert.ok(peak - base < 16 * 1024, `supd RSS grew ${peak - base} KiB under the flood (from ${base} KiB)`);
+      const child = (await supd.proc('flood:0')).pid!;
+      const wchan = readFileSync(`/proc/${child}/wchan`, 'utf8');
+      assert.match(readFileSync(`/proc/${child}/stat`, 'utf8').split(') ')[1]!, /^S/, `the child sleeps (in ${wchan})`);
+      const lines = received.split('\n').slice(0, -1);
+      lines.forEach((l, i) => assert.equal(l, `f ${i} ${'x'.repeat(60)}`));
+    } finally {
+      reader.destroy();
+      await supd.cleanup();
+    }
+  });
+});
