@@ -32,7 +32,7 @@ export async function followLog(log: RotatingFile, cursor: LogCursor, send: (tex
       partial = Buffer.alloc(0);
       continue;
     }
-    await log.changedSince(seen, signal);
+    await changedSince(log, seen, signal);
   }
 }
 
@@ -49,4 +49,20 @@ async function switchFile(log: RotatingFile, cursor: LogCursor, generation: numb
   cursor.handle = handle;
   cursor.position = 0;
   return true;
+}
+
+/** Resolves at the log's next write or new file after `seen` (a value of `changes`), or on abort. */
+function changedSince(log: RotatingFile, seen: number, signal: AbortSignal): Promise<void> {
+  if (log.changes !== seen || signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      log.off('written', done);
+      log.off('switched', done);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    log.on('written', done);
+    log.on('switched', done);
+    signal.addEventListener('abort', done);
+  });
 }

@@ -1,5 +1,6 @@
 // Byte-level line work on lists of buffers, without joining them: where a line ends, where to
-// cut, and an ISO time at the start of each line. Pure; the only per-line work supd ever does.
+// cut, and an ISO time at the start of each line (the only per-line work supd does, and only
+// when `timestamps` is on). Pure.
 
 const NL = 0x0a;
 
@@ -21,6 +22,24 @@ export function indexOfLineEnd(parts: readonly Buffer[], from: number): number {
     base += part.length;
   }
   return -1;
+}
+
+/**
+ * Where in the next `total` bytes (`parts`) a file of `size` bytes rotates: after the line that
+ * takes it to `maxSize` (0: never by size), or, once a rotation is `due` (an interval passed,
+ * or the line that reached the size has not ended yet), after the first line end. A single
+ * line longer than maxSize is cut when the file reaches twice maxSize. `cut` is -1 for no
+ * rotation in these bytes; `due` says whether one is still wanted after them.
+ */
+export function rotationCut(parts: readonly Buffer[], total: number, size: number, maxSize: number, due: boolean): { cut: number; due: boolean } {
+  let from: number;
+  if (due) from = 0;
+  else if (maxSize > 0 && size + total >= maxSize) from = Math.max(0, maxSize - size - 1);
+  else return { cut: -1, due: false };
+  const end = indexOfLineEnd(parts, from);
+  if (end !== -1) return { cut: end + 1, due: false };
+  if (maxSize > 0 && size + total >= 2 * maxSize) return { cut: Math.max(1, 2 * maxSize - size), due: false };
+  return { cut: -1, due: true };
 }
 
 /** Splits the list before byte `at`, sharing memory with the input (no copies). */
@@ -49,27 +68,31 @@ export function endsMidLine(parts: readonly Buffer[], before: boolean): boolean 
   return before;
 }
 
+/** How many lines start in `chunk` (each gets a stamp); `atLineStart`: the byte before it ended a line. */
+export function countLineStarts(chunk: Buffer, atLineStart: boolean): number {
+  let count = atLineStart && chunk.length > 0 ? 1 : 0;
+  for (let at = chunk.indexOf(NL); at !== -1 && at < chunk.length - 1; at = chunk.indexOf(NL, at + 1)) count++;
+  return count;
+}
+
 /**
- * Puts `stamp` before every line that starts in `chunk`. `atLineStart` says whether the byte
- * before the chunk ended a line, so a line split across reads is stamped once. The returned
- * parts share memory with the chunk; the stamp buffer is shared between lines.
+ * Copies `chunk` into `target` with `stamp` before every line that starts in it, so a line
+ * split across reads is stamped once; `target` must hold chunk.length + countLineStarts x
+ * stamp.length bytes. Returns the bytes written and whether the chunk ended a line.
  */
-export function stampLines(chunk: Buffer, atLineStart: boolean, stamp: Buffer): { parts: Buffer[]; atLineStart: boolean } {
-  const parts: Buffer[] = [];
+export function stampInto(target: Buffer, chunk: Buffer, atLineStart: boolean, stamp: Buffer): { length: number; atLineStart: boolean } {
+  let out = 0;
   let start = 0;
   let lineStart = atLineStart;
   while (start < chunk.length) {
-    if (lineStart) parts.push(stamp);
-    const end = chunk.indexOf(NL, start);
-    if (end === -1) {
-      parts.push(chunk.subarray(start));
-      return { parts, atLineStart: false };
-    }
-    parts.push(chunk.subarray(start, end + 1));
-    start = end + 1;
-    lineStart = true;
+    if (lineStart) out += stamp.copy(target, out);
+    const nl = chunk.indexOf(NL, start);
+    const end = nl === -1 ? chunk.length : nl + 1;
+    out += chunk.copy(target, out, start, end);
+    start = end;
+    lineStart = nl !== -1;
   }
-  return { parts, atLineStart: lineStart };
+  return { length: out, atLineStart: lineStart };
 }
 
 /** `2025-01-31T12:00:00.000Z ` as bytes. */

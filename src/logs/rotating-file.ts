@@ -3,18 +3,18 @@
 // max_size, or at the first line end after an interval boundary, so a rotation never cuts a
 // line; SIGUSR2 reopens the path. One file operation at a time, so order is always kept.
 //
-// Why not rotating-file-stream (measured in bench/logs.js, 1,000,000 lines through `cat`):
-// it rotates after whichever read crosses the size, cutting the line at the read's end (152
-// of 200,000 lines cut at max_size = 100K); it holds every write while it gzips (125-217 ms
-// stalls, 1.3 s for 101 MB against 0.1 s here); `compress = true` runs `cat | gzip` through a
-// shell with unquoted paths; intervals must divide a minute, hour or day; it cannot reopen a
-// file; and one failed rotation destroys the stream, which would take the child's pipe down.
+// Why not rotating-file-stream (measured by bench/logs.js; README, Logs): it rotates after
+// whichever read crosses the size, cutting that read's last line; it holds every write while
+// it gzips; it is 3-8x slower here with +28 MB of RSS under a flood; `compress = true` shells
+// out with unquoted paths; intervals must divide a minute, hour or day; it cannot reopen; and
+// a failed rotation destroys the stream, and with it the child's pipe.
 import { EventEmitter } from 'node:events';
 import { mkdir, open, rename, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { LogRotationSpec } from '../config/types.js';
 import { createHousekeeper, type Housekeeper } from './housekeeper.js';
-import { cutParts, endsMidLine, indexOfLineEnd, totalLength } from './lines.js';
+import { startIntervalTimer, type IntervalTimer } from './interval-timer.js';
+import { cutParts, endsMidLine, rotationCut, totalLength } from './lines.js';
 import { listRotated, parseStamp, rotatedName, type RotatedListing } from './rotated-files.js';
 
 interface Pending {
@@ -52,8 +52,7 @@ export class RotatingFile extends EventEmitter<RotatingFileEvents> {
   private pumping = false;
   private closed = false;
   private lastStamp = -1;
-  private timer: NodeJS.Timeout | null = null;
-  private nextIntervalAt = 0;
+  private readonly interval: IntervalTimer;
   private lastError: string | null = null;
   private readonly housekeeper: Housekeeper;
 
@@ -67,7 +66,10 @@ export class RotatingFile extends EventEmitter<RotatingFileEvents> {
     this.setMaxListeners(0);
     this.housekeeper = createHousekeeper(file, spec.keep, spec.compress, (m) => this.report(m));
     this.housekeeper.recover();
-    this.armInterval();
+    this.interval = startIntervalTimer(spec.intervalMs, now, () => {
+      this.rotateDue = true;
+      this.kick();
+    });
     // Open at once: the file exists (and `supd logs -f` can follow it) before any output.
     this.kick();
   }
@@ -112,26 +114,10 @@ export class RotatingFile extends EventEmitter<RotatingFileEvents> {
     return listRotated(this.file);
   }
 
-  /** Resolves at the next write or new file after `seen` (a value of `changes`), or on abort. */
-  changedSince(seen: number, signal: AbortSignal): Promise<void> {
-    if (this.changes !== seen || signal.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        this.off('written', done);
-        this.off('switched', done);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      this.on('written', done);
-      this.on('switched', done);
-      signal.addEventListener('abort', done);
-    });
-  }
-
   async close(): Promise<void> {
     await this.flushed();
     this.closed = true;
-    if (this.timer !== null) clearTimeout(this.timer);
+    this.interval.stop();
     await this.idle();
     await this.handle?.close().catch(() => undefined);
     this.handle = null;
@@ -177,7 +163,8 @@ export class RotatingFile extends EventEmitter<RotatingFileEvents> {
   private async writeBatch(batch: Pending[]): Promise<void> {
     const parts = batch.map((p) => p.data);
     const total = totalLength(parts);
-    const cut = this.rotationCut(parts, total);
+    const { cut, due } = rotationCut(parts, total, this.size, this.spec.maxSize, this.rotateDue);
+    this.rotateDue = due;
     if (cut === -1 || cut === total) {
       await this.writeParts(parts);
       this.drop(batch);
@@ -202,21 +189,6 @@ export class RotatingFile extends EventEmitter<RotatingFileEvents> {
     this.drop(head);
     this.queue.unshift(...rest);
     await this.rotate();
-  }
-
-  // Where in this batch to rotate: after the line that takes the file to max_size, or after
-  // the first line end once an interval passed; -1 for no rotation in this batch.
-  private rotationCut(parts: readonly Buffer[], total: number): number {
-    const max = this.spec.maxSize;
-    let from: number;
-    if (this.rotateDue) from = 0;
-    else if (max > 0 && this.size + total >= max) from = Math.max(0, max - this.size - 1);
-    else return -1;
-    const end = indexOfLineEnd(parts, from);
-    if (end !== -1) return end + 1;
-    this.rotateDue = true;
-    // A single line longer than max_size is the one thing that gets cut, at twice the size.
-    return max > 0 && this.size + total >= 2 * max ? Math.max(1, 2 * max - this.size) : -1;
   }
 
   private async writeParts(parts: Buffer[]): Promise<void> {
@@ -290,31 +262,10 @@ export class RotatingFile extends EventEmitter<RotatingFileEvents> {
     }
   }
 
-  private armInterval(): void {
-    const every = this.spec.intervalMs;
-    if (every === null || every <= 0 || this.closed) return;
-    const now = this.now();
-    if (this.nextIntervalAt <= now) this.nextIntervalAt = nextBoundary(now, every);
-    this.timer = setTimeout(() => {
-      if (this.now() >= this.nextIntervalAt) {
-        this.rotateDue = true;
-        this.kick();
-      }
-      this.armInterval();
-    }, Math.min(this.nextIntervalAt - now, 2 ** 31 - 1));
-    this.timer.unref();
-  }
-
   private report(message: string): void {
     if (message !== this.lastError) this.onError(message);
     this.lastError = message;
   }
-}
-
-/** The next multiple of `every` counted from a local midnight: "1d" rotates at midnight, "1h" on the hour. */
-export function nextBoundary(now: number, every: number): number {
-  const offset = new Date(now).getTimezoneOffset() * 60_000;
-  return (Math.floor((now - offset) / every) + 1) * every + offset;
 }
 
 async function lastByte(handle: FileHandle, size: number): Promise<number> {

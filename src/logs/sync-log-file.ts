@@ -5,14 +5,14 @@ import { closeSync, fstatSync, mkdirSync, openSync, renameSync, writeSync } from
 import path from 'node:path';
 import type { LogRotationSpec } from '../config/types.js';
 import { createHousekeeper, type Housekeeper } from './housekeeper.js';
-import { nextBoundary } from './rotating-file.js';
+import { startIntervalTimer, type IntervalTimer } from './interval-timer.js';
 import { rotatedName } from './rotated-files.js';
 
 export class SyncLogFile {
   private fd: number | null = null;
   private size = 0;
   private lastStamp = 0;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly interval: IntervalTimer;
   private readonly housekeeper: Housekeeper;
 
   constructor(
@@ -24,7 +24,9 @@ export class SyncLogFile {
     this.housekeeper = createHousekeeper(file, spec.keep, spec.compress, onError);
     this.housekeeper.recover();
     this.open();
-    this.armInterval();
+    this.interval = startIntervalTimer(spec.intervalMs, now, () => {
+      if (this.size > 0) this.rotate();
+    });
   }
 
   write(line: string): void {
@@ -46,7 +48,7 @@ export class SyncLogFile {
   }
 
   async close(): Promise<void> {
-    if (this.timer !== null) clearTimeout(this.timer);
+    this.interval.stop();
     this.closeFd();
     await this.housekeeper.idle();
   }
@@ -78,22 +80,5 @@ export class SyncLogFile {
       this.onError(`cannot rotate ${this.file}: ${(error as Error).message}`);
     }
     this.open();
-  }
-
-  private armInterval(): void {
-    const every = this.spec.intervalMs;
-    if (every === null || every <= 0) return;
-    const at = nextBoundary(this.now(), every);
-    const wait = (): void => {
-      const left = at - this.now();
-      if (left > 0) {
-        this.timer = setTimeout(wait, Math.min(left, 2 ** 31 - 1));
-        this.timer.unref();
-        return;
-      }
-      if (this.size > 0) this.rotate();
-      this.armInterval();
-    };
-    wait();
   }
 }

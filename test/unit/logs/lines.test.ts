@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { cutParts, endsMidLine, indexOfLineEnd, lastLines, stampLines } from '../../../src/logs/lines.js';
+import { countLineStarts, cutParts, endsMidLine, indexOfLineEnd, lastLines, rotationCut, stampInto } from '../../../src/logs/lines.js';
 
 const b = (s: string): Buffer => Buffer.from(s);
 const str = (parts: readonly Buffer[]): string => Buffer.concat(parts).toString();
@@ -31,36 +31,53 @@ test('cutParts splits without copying and loses nothing', () => {
   assert.equal(head[0]!.buffer, source.buffer, 'shares memory');
 });
 
+test('rotationCut: after the line that reaches max_size, at the first line end once due, never mid-line but for a line past twice the size', () => {
+  const parts = [b('aaaa\nbb'), b('bb\ncc\n')];
+  assert.deepEqual(rotationCut(parts, 14, 0, 100, false), { cut: -1, due: false }, 'far from max_size');
+  assert.deepEqual(rotationCut(parts, 14, 0, 3, false), { cut: 5, due: false }, 'the line holding byte 3 ends at 4');
+  assert.deepEqual(rotationCut(parts, 14, 0, 6, false), { cut: 10, due: false }, 'the line crossing the parts');
+  assert.deepEqual(rotationCut(parts, 14, 90, 100, false), { cut: 10, due: false });
+  assert.deepEqual(rotationCut(parts, 14, 0, 0, true), { cut: 5, due: false }, 'an interval: the first line end');
+  assert.deepEqual(rotationCut([b('xxxx')], 4, 8, 10, false), { cut: -1, due: true }, 'the line has not ended: wait for it');
+  assert.deepEqual(rotationCut([b('xxxx')], 4, 18, 10, true), { cut: 2, due: false }, 'cut at twice max_size');
+  assert.deepEqual(rotationCut(parts, 14, 0, 0, false), { cut: -1, due: false }, 'max_size 0: never by size');
+});
+
 test('endsMidLine looks at the last non-empty buffer', () => {
   assert.equal(endsMidLine([b('a\n'), b('')], true), false);
   assert.equal(endsMidLine([b('a\nb')], false), true);
   assert.equal(endsMidLine([], true), true);
 });
 
-test('stampLines stamps each line once, even a line split across reads', () => {
-  const stamp = b('T ');
-  const first = stampLines(b('one\ntw'), true, stamp);
-  assert.equal(str(first.parts), 'T one\nT tw');
-  assert.equal(first.atLineStart, false);
-  const second = stampLines(b('o\nthree\n'), first.atLineStart, stamp);
-  assert.equal(str(second.parts), 'o\nT three\n');
-  assert.equal(second.atLineStart, true);
-  assert.equal(str(stampLines(b('\n\n'), true, stamp).parts), 'T \nT \n');
+function stamp(chunk: string, atLineStart: boolean): { text: string; atLineStart: boolean } {
+  const data = b(chunk);
+  const target = Buffer.alloc(data.length + countLineStarts(data, atLineStart) * 2);
+  const result = stampInto(target, data, atLineStart, b('T '));
+  assert.equal(result.length, target.length, 'countLineStarts sized the target exactly');
+  return { text: target.toString(), atLineStart: result.atLineStart };
+}
+
+test('stampInto stamps each line once, even a line split across reads', () => {
+  const first = stamp('one\ntw', true);
+  assert.deepEqual(first, { text: 'T one\nT tw', atLineStart: false });
+  assert.deepEqual(stamp('o\nthree\n', false), { text: 'o\nT three\n', atLineStart: true });
+  assert.deepEqual(stamp('\n\n', true), { text: 'T \nT \n', atLineStart: true });
+  assert.deepEqual(stamp('', true), { text: '', atLineStart: true });
 });
 
 test('stamping in any split of the input gives the same file as stamping it whole', () => {
   fc.assert(
     fc.property(fc.array(fc.constantFrom('a', 'b', '\n'), { maxLength: 30 }), fc.array(fc.nat(30), { maxLength: 5 }), (chars, cuts) => {
       const text = chars.join('');
-      const whole = str(stampLines(b(text), true, b('T ')).parts);
+      const whole = stamp(text, true).text;
       const points = [...new Set(cuts.map((c) => Math.min(c, text.length)))].sort((x, y) => x - y);
       let atLineStart = true;
       let out = '';
       let from = 0;
       for (const point of [...points, text.length]) {
-        const piece = stampLines(b(text.slice(from, point)), atLineStart, b('T '));
+        const piece = stamp(text.slice(from, point), atLineStart);
         atLineStart = piece.atLineStart;
-        out += str(piece.parts);
+        out += piece.text;
         from = point;
       }
       assert.equal(out, whole);

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import type { LogRotationSpec } from '../../../src/config/types.js';
-import { nextBoundary, RotatingFile } from '../../../src/logs/rotating-file.js';
+import { nextBoundary } from '../../../src/logs/interval-timer.js';
+import { RotatingFile } from '../../../src/logs/rotating-file.js';
 import { makeTempDir } from '../../helpers/temp.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
