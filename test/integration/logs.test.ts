@@ -181,6 +181,38 @@ backoff = { initial = "50ms", jitter = 0 }
     }
   });
 
+  test('output still on its way to a slow disk when a process exits is written before the exit is reported', async () => {
+    const temp = makeTempDir();
+    spawnSync('mkfifo', [path.join(temp.dir, 'slow.fifo')]);
+    const total = 1000 * 1024;
+    const supd = await startSupd(
+      `
+[programs.burst]
+command = ["sh", "-c", "head -c ${total} /dev/zero | tr '\\\\0' 'z'; exit 7"]
+restart = "never"
+stdout = { file = "slow.fifo", max_size = "0" }
+`,
+      { reuse: temp },
+    );
+    // The "disk" takes about 1 MB/s: the child is done long before its output is written.
+    const reader = createReadStream(path.join(supd.dir, 'slow.fifo'), { highWaterMark: 16 * 1024 });
+    let bytes = 0;
+    reader.on('data', (chunk) => {
+      bytes += chunk.length;
+      reader.pause();
+      setTimeout(() => reader.resume(), 15);
+    });
+    try {
+      const exited = await supd.waitForState('burst:0', (p) => p.state === 'exited' && p.exit_code === 7);
+      assert.ok(bytes >= total - 256 * 1024, `at the exit report ${bytes} of ${total} bytes had left supd (a FIFO holds the rest)`);
+      assert.equal(exited.pid, null);
+      await waitFor(() => bytes === total, { what: 'every byte' });
+    } finally {
+      reader.destroy();
+      await supd.cleanup();
+    }
+  });
+
   test('a flood into a slow disk: the child waits on its pipe and supd\'s memory stays bounded', async () => {
     const temp = makeTempDir();
     spawnSync('mkfifo', [path.join(temp.dir, 'slow.fifo')]);
