@@ -5,7 +5,7 @@
 //
 // Why not rotating-file-stream (measured by bench/logs.js; README, Logs): it rotates after
 // whichever read crosses the size, cutting that read's last line; it holds every write while
-// it gzips; it is 3-8x slower here with +28 MB of RSS under a flood; `compress = true` shells
+// it gzips; it is about 8x slower here with +32 MB of RSS under a flood; `compress = true` shells
 // out with unquoted paths; intervals must divide a minute, hour or day; it cannot reopen; and
 // a failed rotation destroys the stream, and with it the child's pipe.
 import { EventEmitter } from 'node:events';

@@ -121,8 +121,14 @@ stderr = "merge"
 command = ["sh", "-c", "echo lost; exec sleep 100"]
 stdout = false
 stderr = { file = "logs/mute-{index}.custom.log" }
+[programs.own]
+command = [${node}, "${BIN}/forever.js"]
+stderr = "merge"
 `);
     try {
+      const ownLog = path.join(supd.dir, 'logs', 'own-0.out.log');
+      await waitFor(() => existsSync(ownLog) && readFileSync(ownLog, 'utf8').includes('pid'), { what: 'own output' });
+      assert.equal(JSON.parse(readFileSync(ownLog, 'utf8')).pid, (await supd.proc('own:0')).pid, 'merged, the pid is still the program\'s own');
       await waitFor(() => readFileSync(path.join(supd.dir, 'logs', 'merged-0.out.log'), 'utf8').includes('err 5'), { what: 'merged output' });
       assert.equal(
         readFileSync(path.join(supd.dir, 'logs', 'merged-0.out.log'), 'utf8'),
