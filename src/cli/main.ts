@@ -20,6 +20,7 @@ const VERBS: Readonly<Record<string, Verb>> = {
   restart: { summary: 'restart targets and wait until they run', load: () => import('./commands/restart.js') },
   signal: { summary: 'send a signal to targets: supd signal HUP web', load: () => import('./commands/signal.js') },
   scale: { summary: 'change a process count at run time: supd scale web 4', load: () => import('./commands/scale.js') },
+  reload: { summary: 're-read the config and apply only what changed (also on SIGHUP)', load: () => import('./commands/reload.js') },
   shutdown: { summary: 'stop everything and make supd exit', load: () => import('./commands/shutdown.js') },
 };
 

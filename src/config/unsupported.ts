@@ -17,7 +17,6 @@ export const UNBUILT_PROCESS_KEYS: ReadonlySet<string> = new Set([
   'schedule',
   'timeout',
   'timezone',
-  'restart_strategy',
 ]);
 
 /** Top-level tables and `[supervisor]` keys not built yet. */

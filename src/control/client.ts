@@ -42,7 +42,7 @@ function createClient(socket: net.Socket): ControlClient {
       if (waiter === undefined) continue;
       pending.delete(response.id);
       if (response.ok) waiter.resolve(response.result);
-      else waiter.reject(new SupdError(response.error.code as ErrorCode, response.error.message));
+      else waiter.reject(new SupdError(response.error.code as ErrorCode, response.error.message, { issues: response.error.issues ?? [] }));
     }
   });
   socket.on('error', (error) => failAll(new SupdError('SUPD_E_NOT_RUNNING', `connection to supd failed: ${error.message}`)));

@@ -11,6 +11,8 @@ export interface HandlerContext {
   readonly version: string;
   /** Stops everything and exits supd; resolves once everything is stopped. */
   readonly shutdown: () => Promise<void>;
+  /** Re-reads the config file and applies the difference (throws SUPD_E_CONFIG_INVALID with every issue). */
+  readonly reload: () => Promise<{ lines: readonly string[]; refused: readonly string[] }>;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -47,6 +49,11 @@ export function createHandler(ctx: HandlerContext): (request: Request) => Promis
         if (!Number.isInteger(request.count) || request.count < 0) throw new SupdError('SUPD_E_USAGE', 'the count must be a whole number >= 0');
         const { line, outcomes } = await supervisor.scale(request.unit, request.count, waitOf(request));
         return { outcomes, lines: [line] } satisfies CommandResult;
+      }
+      case 'reload': {
+        const { lines, refused } = await ctx.reload();
+        const warnings = refused.map((key) => `refused ${key}: cannot change while supd runs (restart supd to apply it)`);
+        return { outcomes: [], lines, warnings } satisfies CommandResult;
       }
       case 'shutdown':
         await ctx.shutdown();

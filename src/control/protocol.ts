@@ -1,7 +1,7 @@
 // The control protocol, shared by both ends: one JSON object per line (NDJSON) each way over
 // the Unix socket. A request carries an id; its response (or, for streams, its frames) carry
 // the same id. Error codes are SupdError codes, unchanged.
-import type { ErrorCode } from '../errors.js';
+import type { ConfigIssue, ErrorCode } from '../errors.js';
 
 /** A request over this size closes the connection with an error (a guard against floods). */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
@@ -18,6 +18,7 @@ export type Request =
   | ({ readonly id: number; readonly cmd: 'start' | 'stop' | 'restart'; readonly targets: readonly string[] } & WaitOptions)
   | { readonly id: number; readonly cmd: 'signal'; readonly signal: string; readonly targets: readonly string[] }
   | ({ readonly id: number; readonly cmd: 'scale'; readonly unit: string; readonly count: number } & WaitOptions)
+  | { readonly id: number; readonly cmd: 'reload' }
   | { readonly id: number; readonly cmd: 'shutdown' };
 
 export type Command = Request['cmd'];
@@ -62,8 +63,14 @@ export interface CommandResult {
   readonly outcomes: readonly ProcessOutcome[];
   /** Free-form lines to print (scale, reload). */
   readonly lines?: readonly string[];
+  /** Lines to print as warnings (reload: [supervisor] keys that cannot change live). */
+  readonly warnings?: readonly string[];
 }
 
 export type Response =
   | { readonly id: number; readonly ok: true; readonly result: unknown }
-  | { readonly id: number; readonly ok: false; readonly error: { readonly code: ErrorCode; readonly message: string } };
+  | {
+      readonly id: number;
+      readonly ok: false;
+      readonly error: { readonly code: ErrorCode; readonly message: string; readonly issues?: readonly ConfigIssue[] };
+    };

@@ -1,6 +1,7 @@
 // All processes by name: creates them from the config, applies commands to them, scales,
 // and shuts everything down. The only writer of runtime state (through ManagedProcess).
-import type { SupdConfig, UnitSpec } from '../config/types.js';
+import { describeUnitDiff, diffConfigs, type UnitDiff } from '../config/diff.js';
+import type { SupdConfig, SupervisorSpec, UnitSpec } from '../config/types.js';
 import { SupdError } from '../errors.js';
 import type { Logger } from '../logs/supd-log.js';
 import { createProcessOutput, type ProcessOutput } from '../logs/process-output.js';
@@ -12,6 +13,7 @@ import { hasChild, type ProcessState } from '../process/states.js';
 import { resolveIdentity } from '../process/user.js';
 import type { ChildRegistry } from './child-registry.js';
 import { SupervisorEmitter } from './events.js';
+import { restartPool } from './rolling.js';
 import { matchTargets, type TargetMatch } from './targets.js';
 import { waitForStates, type WaitOutcome } from './wait.js';
 
@@ -23,6 +25,15 @@ export interface SupervisorDeps {
   readonly baseEnv: Readonly<Record<string, string | undefined>>;
   readonly now?: () => number;
   readonly random?: () => number;
+  /** Applies [supervisor] settings that can change live (log level...) after a reload. */
+  readonly applySettings?: (settings: SupervisorSpec) => void;
+}
+
+export interface ReloadResult {
+  /** One line per unit: `added web`, `removed old`, `changed app.mailer (restarted 3)`, `scaled web 2 -> 4`, `unchanged api`. */
+  readonly lines: readonly string[];
+  /** [supervisor] keys that changed but cannot apply while supd runs. */
+  readonly refused: readonly string[];
 }
 
 const START_DONE: readonly ProcessState[] = ['running', 'waiting'];
@@ -38,6 +49,8 @@ export class Supervisor {
   private readonly outputs = new Map<string, ProcessOutput>();
   private readonly host: ProcessHost;
   private shuttingDown: Promise<void> | null = null;
+  /** Reloads apply one after another, never interleaved. */
+  private reloading: Promise<unknown> = Promise.resolve();
 
   constructor(config: SupdConfig, private readonly deps: SupervisorDeps) {
     this.config = config;
@@ -113,7 +126,7 @@ export class Supervisor {
     return waiting.settle(currentCounts);
   }
 
-  /** Changes a unit's process count at run time; the other copies keep running. */
+  /** Changes a unit's process count at run time (until the next reload); the other copies keep running. */
   async scale(unitName: string, count: number, wait: { timeoutMs: number } | null): Promise<{ line: string; outcomes: WaitOutcome[] }> {
     const unit = this.units.get(unitName);
     if (unit === undefined) {
@@ -121,20 +134,83 @@ export class Supervisor {
       const hint = methods.length > 0 ? `: ${unitName} has methods, scale one of ${methods.join(', ')}` : '';
       throw new SupdError('SUPD_E_NO_SUCH_PROCESS', `no program or method named ${unitName}${hint}`);
     }
-    const before = unit.processes;
-    const scaled: UnitSpec = Object.freeze({ ...unit, processes: count });
-    this.units.set(unitName, scaled);
-    for (const proc of this.list()) if (proc.unit.name === unitName) proc.unit = scaled;
-    const line = `scaled ${unitName} ${before} -> ${count}`;
+    const line = `scaled ${unitName} ${unit.processes} -> ${count}`;
     this.deps.log.info(line);
-    if (count > before) {
-      const added = Array.from({ length: count - before }, (_, i) => this.addProcess(scaled, before + i));
-      return { line, outcomes: await this.start(added.map((p) => p.name), wait) };
-    }
-    const removed = this.list().filter((p) => p.unit.name === unitName && p.index >= count);
-    const outcomes = await this.stop(removed.map((p) => p.name), wait ?? { timeoutMs: scaled.stopTimeoutMs + 5000 });
-    for (const proc of removed) if (!hasChild(proc.state)) this.removeProcess(proc);
+    const outcomes = await this.scaleUnit(Object.freeze({ ...unit, processes: count }), true, wait);
     return { line, outcomes };
+  }
+
+  // Sets a unit's spec and count: new copies are added (and started when `start`), the
+  // highest indices beyond the count are stopped and removed, the rest are untouched.
+  private async scaleUnit(unit: UnitSpec, start: boolean, wait: { timeoutMs: number } | null): Promise<WaitOutcome[]> {
+    this.units.set(unit.name, unit);
+    const current = this.list().filter((p) => p.unit.name === unit.name);
+    for (const proc of current) proc.unit = unit;
+    const added = Array.from({ length: Math.max(0, unit.processes - current.length) }, (_, i) => this.addProcess(unit, current.length + i));
+    const removed = current.filter((p) => p.index >= unit.processes);
+    const stopping = removed.length === 0 ? [] : await this.stop(removed.map((p) => p.name), wait ?? { timeoutMs: unit.stopTimeoutMs + 5000 });
+    for (const proc of removed) if (!hasChild(proc.state)) this.removeProcess(proc);
+    const starting = start && added.length > 0 ? await this.start(added.map((p) => p.name), wait) : [];
+    return [...stopping, ...starting];
+  }
+
+  /** Applies a new config: only what changed, one reload at a time (SPEC section 5, `supd reload`). */
+  reload(next: SupdConfig): Promise<ReloadResult> {
+    const applying = this.reloading.then(() => this.applyReload(next));
+    this.reloading = applying.catch(() => undefined);
+    return applying;
+  }
+
+  private async applyReload(next: SupdConfig): Promise<ReloadResult> {
+    const old = this.config.supervisor;
+    const diff = diffConfigs([...this.units.values()], old, next);
+    // What cannot change under a running supd keeps its old value; the rest applies.
+    this.config = Object.freeze({ ...next, supervisor: Object.freeze({ ...next.supervisor, stateDir: old.stateDir, socket: old.socket, pidfile: old.pidfile }) });
+    if (diff.supervisorChanged) this.deps.applySettings?.(this.config.supervisor);
+    const lines = await Promise.all(diff.units.map((d) => this.applyUnitDiff(d)));
+    this.reorder(next.units.map((u) => u.name));
+    for (const line of lines) this.deps.log.info(`reload: ${line}`);
+    for (const key of diff.refused) this.deps.log.warn(`reload: ${key} cannot change while supd runs; restart supd to apply it`);
+    this.events.emit('config:reloaded', { lines });
+    return { lines, refused: diff.refused };
+  }
+
+  private async applyUnitDiff(diff: UnitDiff): Promise<string> {
+    const unit = diff.unit;
+    if (diff.kind === 'removed') {
+      await this.scaleUnit(Object.freeze({ ...unit, processes: 0 }), false, null);
+      this.units.delete(unit.name);
+    } else if (diff.kind === 'added') {
+      await this.scaleUnit(unit, unit.autostart, { timeoutMs: 0 });
+    }
+    if (diff.kind !== 'changed') return describeUnitDiff(diff, 0);
+    const keep = this.list().filter((p) => p.unit.name === unit.name && p.index < unit.processes);
+    if (unit.processes < (diff.scale?.from ?? unit.processes)) await this.scaleUnit(unit, false, null);
+    for (const proc of keep) proc.unit = unit;
+    this.units.set(unit.name, unit);
+    if (diff.logs) for (const proc of keep) this.replaceOutput(proc);
+    const up = keep.filter((p) => p.wanted === 'up');
+    if (diff.restart) await restartPool(this.events, up, unit.restartStrategy, unit.stopTimeoutMs + Math.max(unit.startSecsMs, 1000) + 60_000);
+    if (unit.processes > (diff.scale?.from ?? unit.processes)) await this.scaleUnit(unit, unit.autostart || up.length > 0, { timeoutMs: 0 });
+    return describeUnitDiff(diff, diff.restart ? up.length : 0);
+  }
+
+  // Log settings changed: new files for the process, the running child's pipes moved over.
+  private replaceOutput(proc: ManagedProcess): void {
+    const old = this.outputs.get(proc.name);
+    const next = createProcessOutput(proc.unit, proc.index, (m) => this.deps.log.error(m, proc.name));
+    const streams = old?.detach() ?? null;
+    if (streams !== null) next.attach(streams.stdout, streams.stderr);
+    this.outputs.set(proc.name, next);
+    void old?.close();
+  }
+
+  // Keeps status in config order after units were added or removed.
+  private reorder(unitOrder: readonly string[]): void {
+    const rank = new Map(unitOrder.map((name, i) => [name, i]));
+    const sorted = this.list().sort((a, b) => (rank.get(a.unit.name) ?? 0) - (rank.get(b.unit.name) ?? 0) || a.index - b.index);
+    this.processes.clear();
+    for (const proc of sorted) this.processes.set(proc.name, proc);
   }
 
   /** SIGUSR2: reopen every log file (an outside logrotate moved them). */
