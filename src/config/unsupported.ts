@@ -9,14 +9,6 @@ export const UNBUILT_PROCESS_KEYS: ReadonlySet<string> = new Set([
   'stdout',
   'stderr',
   'watch',
-  'ready',
-  'health',
-  'max_memory',
-  'depends_on',
-  'hooks',
-  'schedule',
-  'timeout',
-  'timezone',
 ]);
 
 /** Top-level tables and `[supervisor]` keys not built yet. */

@@ -37,6 +37,7 @@ export function createHandler(ctx: HandlerContext): (request: Request) => Promis
           supervisor.list().filter((p) => wanted.has(p.name)),
           { pid: process.pid, version: ctx.version, config: supervisor.currentConfig.file, startedAt: supervisor.startedAt },
           supervisor.now(),
+          supervisor,
         ) satisfies StatusReport;
       }
       case 'start':

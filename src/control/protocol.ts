@@ -40,6 +40,8 @@ export interface ProcessStatus {
   readonly next_run: string | null;
   /** Extra: when the last exit happened (ISO-8601 UTC), or null. */
   readonly last_exit_at: string | null;
+  /** Extra: a scheduled program's last run, how long it took (its exit is exit_code / exit_signal). */
+  readonly last_run_ms: number | null;
   /** Extra: why the process is in its state, when not obvious (a failed start, fatal). */
   readonly reason: string | null;
   /** Extra: what supd wants of it. */
