@@ -29,6 +29,8 @@ export interface ProcessHost {
   attachOutput(proc: ManagedProcess, child: ChildHandle): void;
   childStarted(proc: ManagedProcess, pid: number): void;
   childExited(proc: ManagedProcess, pid: number, code: number | null, signal: NodeJS.Signals | null, uptimeMs: number): void;
+  /** After an exit with status 0 before start_secs: a process it left running (it daemonized itself), if any. */
+  findLeftover(proc: ManagedProcess, child: ChildHandle): number | null;
   stateChanged(proc: ManagedProcess, from: ProcessState, to: ProcessState, reason: string | null): void;
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string, name: string): void;
 }
@@ -263,6 +265,13 @@ export class ManagedProcess {
       return;
     }
     if (this.isScheduled) return this.changeState(this.wanted === 'up' ? 'waiting' : 'stopped', null); // starting|running -> waiting
+    const leftover = !wasRunning && code === 0 && this.wanted === 'up' ? this.host.findLeftover(this, child) : null;
+    if (leftover !== null) {
+      // Respawning would start a second copy beside the one it left: give up and say why.
+      this.reason = `it daemonized itself: exited at once with status 0, leaving pid ${leftover} running; run it in the foreground (no --daemon/fork option)`;
+      this.host.log('error', this.reason, this.name);
+      return this.changeState('fatal', this.reason); // starting -> fatal
+    }
     this.applyDecision(this.decide({ code, signal, uptimeMs, wasRunning }), null);
   }
 

@@ -12,6 +12,7 @@ import { formatSize } from '../config/units.js';
 import { buildChildEnv } from '../process/child-env.js';
 import type { Guardian } from '../process/guardian.js';
 import { ManagedProcess, type ProcessHost } from '../process/managed-process.js';
+import { findDaemonizedLeftover, readStartTime } from '../process/proc.js';
 import { signalProcess, spawnChild } from '../process/spawner.js';
 import { hasChild, type ProcessState } from '../process/states.js';
 import { resolveIdentity } from '../process/user.js';
@@ -63,6 +64,8 @@ export class Supervisor {
   private readonly health: HealthMonitor;
   private readonly scheduler: Scheduler;
   private stopMemoryWatch: (() => void) | null = null;
+  /** /proc start time of each live child, to recognise what it leaves behind. */
+  private readonly childStartTimes = new Map<number, number>();
 
   constructor(config: SupdConfig, private readonly deps: SupervisorDeps) {
     this.config = config;
@@ -408,18 +411,25 @@ export class Supervisor {
       watchReadiness: (proc, child, ready, timedOut) => watchReadiness(proc.unit.ready!, child, { ready, timedOut }),
       attachOutput: (proc, child) => this.outputs.get(proc.name)?.attach(child.stdout, child.stderr),
       childStarted: (proc, pid) => {
+        const startTime = readStartTime(pid);
+        if (startTime !== null) this.childStartTimes.set(pid, startTime);
         guardian.watch(pid);
-        registry.add(pid, proc.name);
+        registry.add(pid, proc.name, startTime);
         log.info(`spawned pid ${pid}: ${proc.unit.argv.join(' ')}`, proc.name);
         this.events.emit('process:spawn', { name: proc.name, pid });
       },
       childExited: (proc, pid, code, signal, uptimeMs) => {
+        setImmediate(() => this.childStartTimes.delete(pid));
         guardian.forget(pid);
         registry.remove(pid);
         const how = signal === null ? `exited with code ${code}` : `killed by ${signal}`;
         log.info(`pid ${pid} ${how} after ${(uptimeMs / 1000).toFixed(2)} s`, proc.name);
         this.events.emit('process:exit', { name: proc.name, pid, code, signal, uptimeMs });
         void runProcessHook(proc, 'after_exit', { pid, code, signal }, log, this.deps.baseEnv);
+      },
+      findLeftover: (_proc, child) => {
+        const startTime = this.childStartTimes.get(child.pid);
+        return startTime === undefined ? null : findDaemonizedLeftover({ pid: child.pid, startTime, exe: child.exe });
       },
       stateChanged: (proc, from, to, reason) => {
         log.debug(`${from} -> ${to}${reason === null ? '' : ` (${reason})`}`, proc.name);

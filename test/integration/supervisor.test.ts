@@ -343,3 +343,23 @@ function readLines(file: string): string[] {
     return [];
   }
 }
+
+describe('a program that daemonizes itself', () => {
+  test('is fatal with a clear reason instead of respawning forever', async () => {
+    const supd = await startSupd(`
+[programs.forker]
+command = [${node}, "${BIN}/daemonize.js", "daemon.pid"]
+`);
+    let daemonPid = 0;
+    try {
+      const fatal = await supd.waitForState('forker:0', 'fatal');
+      daemonPid = Number(readFileSync(path.join(supd.dir, 'daemon.pid'), 'utf8'));
+      assert.match(fatal.reason ?? '', new RegExp(`daemonized itself: .*leaving pid ${daemonPid} running`));
+      assert.equal(fatal.restarts, 0, 'not respawned');
+      assert.match(supd.supdLog(), /\[forker:0\] it daemonized itself/);
+    } finally {
+      if (daemonPid > 0 && isAlive(daemonPid)) process.kill(daemonPid, 'SIGKILL');
+      await supd.cleanup();
+    }
+  });
+});
