@@ -18,7 +18,13 @@ export function validateAgainstSchema(data: unknown): KeyProblem[] {
 export function explainErrors(errors: readonly ErrorObject[], data: unknown): KeyProblem[] {
   const anyOfPaths = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
   const branchNoise = new Set(['type', 'const', 'enum', 'anyOf']);
-  const kept = errors.filter((e) => !(anyOfPaths.has(e.instancePath) && branchNoise.has(e.keyword)));
+  // A bad name comes twice: the rule it breaks (carrying propertyName) and a generic "propertyNames".
+  const badNames = new Set(errors.filter((e) => e.propertyName !== undefined).map((e) => `${e.instancePath}/${e.propertyName}`));
+  const kept = errors.filter(
+    (e) =>
+      !(anyOfPaths.has(e.instancePath) && branchNoise.has(e.keyword)) &&
+      !(e.keyword === 'propertyNames' && badNames.has(`${e.instancePath}/${String(e.params.propertyName)}`)),
+  );
   const problems: KeyProblem[] = [];
   for (const path of anyOfPaths) {
     const explained = kept.some((e) => e.instancePath === path || e.instancePath.startsWith(`${path}/`));
@@ -33,7 +39,8 @@ export function explainErrors(errors: readonly ErrorObject[], data: unknown): Ke
 }
 
 function explainError(error: ErrorObject): KeyProblem {
-  const path = toKeyPath(error.instancePath);
+  // An error about a table's key name (propertyNames) belongs to that key, not to the table.
+  const path = error.propertyName === undefined ? toKeyPath(error.instancePath) : join(toKeyPath(error.instancePath), error.propertyName);
   const params = error.params as Record<string, unknown>;
   const custom = (error.parentSchema as Record<string, unknown> | undefined)?.['x-error'];
   switch (error.keyword) {
