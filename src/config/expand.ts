@@ -16,9 +16,8 @@ export function expandVariables(data: unknown, env: Readonly<Record<string, stri
     if (typeof value === 'string') return expandString(value, env, (message) => problems.push({ path, message }));
     if (Array.isArray(value)) return value.map((item, i) => walk(item, `${path}[${i}]`));
     if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
-      const out: Record<string, unknown> = {};
-      for (const [key, item] of Object.entries(value)) out[key] = walk(item, path === '' ? key : `${path}.${key}`);
-      return out;
+      // fromEntries defines keys, so a key named __proto__ stays a key (assigning it would set the prototype).
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, walk(item, path === '' ? key : `${path}.${key}`)]));
     }
     return value;
   };
