@@ -9,8 +9,19 @@ type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null 
 const validateSchema = createRequire(import.meta.url)('./schema-validator.cjs') as Validator;
 
 export function validateAgainstSchema(data: unknown): KeyProblem[] {
-  if (validateSchema(data)) return [];
-  return explainErrors(validateSchema.errors ?? [], data);
+  const dates = findDates(data, '');
+  if (validateSchema(data) && dates.length === 0) return [];
+  const datePaths = new Set(dates.map((d) => d.path));
+  return [...dates, ...explainErrors(validateSchema.errors ?? [], data).filter((p) => !datePaths.has(p.path))];
+}
+
+// TOML date-times arrive as Date objects, which ajv takes for tables: `backoff = 1979-05-27T07:32:00Z`
+// would pass as an empty table and be ignored. No key takes a date, so each one is an error.
+function findDates(value: unknown, path: string): KeyProblem[] {
+  if (value instanceof Date) return [{ path, message: 'is a TOML date-time, which no key takes (quote it to make it a string)' }];
+  if (Array.isArray(value)) return value.flatMap((item, i) => findDates(item, `${path}[${i}]`));
+  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([key, item]) => findDates(item, join(path, key)));
+  return [];
 }
 
 // Alternatives (anyOf) make ajv report every branch's failure; keep the errors that explain
