@@ -43,7 +43,15 @@ export function expandString(
       return match;
     }
     const value = env[name];
-    if (sep !== -1) return value === undefined || value === '' ? inner.slice(sep + 2) : value;
+    if (sep !== -1) {
+      // The match ends at the first "}", so a nested reference would leave a stray "}" behind.
+      const fallback = inner.slice(sep + 2);
+      if (fallback.includes('${')) {
+        report(`the default of \${${name}:-...} cannot hold another \${...}: nested references are not supported`);
+        return match;
+      }
+      return value === undefined || value === '' ? fallback.replaceAll('$$', '$') : value;
+    }
     if (value === undefined) {
       report(`environment variable ${name} is not set (give a default with \${${name}:-value})`);
       return match;
