@@ -1,6 +1,7 @@
 // `${VAR}` and `${VAR:-default}` in every string value, from supd's environment; `$$` is a
 // literal `$`. Runs on the raw TOML data before validation, so an unset variable is
 // reported at the key that uses it.
+import { joinIndex, joinKey } from './key-path.js';
 
 const REFERENCE = /\$\$|\$\{([^}]*)\}|\$\{/g;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -14,10 +15,10 @@ export function expandVariables(data: unknown, env: Readonly<Record<string, stri
   const problems: Array<{ path: string; message: string }> = [];
   const walk = (value: unknown, path: string): unknown => {
     if (typeof value === 'string') return expandString(value, env, (message) => problems.push({ path, message }));
-    if (Array.isArray(value)) return value.map((item, i) => walk(item, `${path}[${i}]`));
+    if (Array.isArray(value)) return value.map((item, i) => walk(item, joinIndex(path, i)));
     if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
       // fromEntries defines keys, so a key named __proto__ stays a key (assigning it would set the prototype).
-      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, walk(item, path === '' ? key : `${path}.${key}`)]));
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, walk(item, joinKey(path, key))]));
     }
     return value;
   };

@@ -41,7 +41,7 @@ const EXPECTED: Readonly<Record<string, Expected>> = {
   'bad-cron': { at: 'programs.web.schedule', line: 3, message: /^must be a cron expression of 5 or 6 fields/ },
   'unknown-signal': { at: 'programs.web.stop_signal', line: 3, message: /^must be a signal name like SIGTERM/ },
   'date-value': { at: 'programs.web.backoff', line: 3, message: /^is a TOML date-time, which no key takes/ },
-  'bad-program-name': { at: 'programs.web.server', line: 1, message: /^must be a name of letters, digits, '_' and '-'/ },
+  'bad-program-name': { at: 'programs."web.server"', line: 1, message: /^must be a name of letters, digits, '_' and '-'/ },
   'empty-command': { at: 'programs.web.command', line: 2, message: /^must NOT have fewer than 1 characters$/ },
   'cycle': { at: 'programs.a.depends_on', line: 3, message: /^dependency cycle: a -> b -> c -> a$/ },
   'unknown-dependency': { at: 'programs.web.depends_on[0]', line: 3, message: /^names no program: "db"$/ },
