@@ -13,16 +13,24 @@ export interface ExpandResult {
 
 export function expandVariables(data: unknown, env: Readonly<Record<string, string | undefined>>): ExpandResult {
   const problems: Array<{ path: string; message: string }> = [];
-  const walk = (value: unknown, path: string): unknown => {
-    if (typeof value === 'string') return expandString(value, env, (message) => problems.push({ path, message }));
-    if (Array.isArray(value)) return value.map((item, i) => walk(item, joinIndex(path, i)));
+  // The path is built only for a problem: most values have none, and a large file has many.
+  const walk = (value: unknown, path: () => string): unknown => {
+    if (typeof value === 'string') return expandString(value, env, (message) => problems.push({ path: path(), message }));
+    if (Array.isArray(value)) return value.map((item, i) => walk(item, () => joinIndex(path(), i)));
     if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
-      // fromEntries defines keys, so a key named __proto__ stays a key (assigning it would set the prototype).
-      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, walk(item, joinKey(path, key))]));
+      const out: Record<string, unknown> = {};
+      for (const [key, item] of Object.entries(value)) setKey(out, key, walk(item, () => joinKey(path(), key)));
+      return out;
     }
     return value;
   };
-  return { data: walk(data, ''), problems };
+  return { data: walk(data, () => ''), problems };
+}
+
+// Defined, not assigned, when the key is __proto__: assigning it would set the prototype.
+function setKey(table: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(table, key, { value, enumerable: true, writable: true, configurable: true });
+  else table[key] = value;
 }
 
 export function expandString(

@@ -10,7 +10,8 @@ type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null 
 const validateSchema = createRequire(import.meta.url)('./schema-validator.cjs') as Validator;
 
 export function validateAgainstSchema(data: unknown): KeyProblem[] {
-  const dates = findDates(data, '');
+  const dates: KeyProblem[] = [];
+  findDates(data, () => '', dates);
   if (validateSchema(data) && dates.length === 0) return [];
   const datePaths = new Set(dates.map((d) => d.path));
   return [...dates, ...explainErrors(validateSchema.errors ?? [], data).filter((p) => !datePaths.has(p.path))];
@@ -18,11 +19,11 @@ export function validateAgainstSchema(data: unknown): KeyProblem[] {
 
 // TOML date-times arrive as Date objects, which ajv takes for tables: `backoff = 1979-05-27T07:32:00Z`
 // would pass as an empty table and be ignored. No key takes a date, so each one is an error.
-function findDates(value: unknown, path: string): KeyProblem[] {
-  if (value instanceof Date) return [{ path, message: 'is a TOML date-time, which no key takes (quote it to make it a string)' }];
-  if (Array.isArray(value)) return value.flatMap((item, i) => findDates(item, joinIndex(path, i)));
-  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([key, item]) => findDates(item, joinKey(path, key)));
-  return [];
+// The path is built only for a date found.
+function findDates(value: unknown, path: () => string, out: KeyProblem[]): void {
+  if (value instanceof Date) out.push({ path: path(), message: 'is a TOML date-time, which no key takes (quote it to make it a string)' });
+  else if (Array.isArray(value)) value.forEach((item, i) => findDates(item, () => joinIndex(path(), i), out));
+  else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) findDates(item, () => joinKey(path(), key), out);
 }
 
 // Alternatives (anyOf) make ajv report every branch's failure; keep the errors that explain
