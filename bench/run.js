@@ -1,0 +1,20 @@
+// npm run bench -- [name...] [--runs N]: run the named benchmarks, or every known one.
+// Each bench module exports `run({ runs })`, prints its numbers and writes bench/results/<name>.json.
+const BENCHES = {
+  config: () => import('./config.js'),
+};
+
+const args = process.argv.slice(2);
+const runsAt = args.indexOf('--runs');
+const runs = runsAt === -1 ? undefined : Number(args[runsAt + 1]);
+const names = args.filter((a, i) => !a.startsWith('-') && (runsAt === -1 || i !== runsAt + 1));
+const unknown = names.filter((name) => !(name in BENCHES));
+if (unknown.length > 0 || (runs !== undefined && !(runs > 0))) {
+  console.error(`usage: npm run bench -- [${Object.keys(BENCHES).join('|')}...] [--runs N]`);
+  if (unknown.length > 0) console.error(`unknown bench: ${unknown.join(', ')}`);
+  process.exit(2);
+}
+for (const name of names.length > 0 ? names : Object.keys(BENCHES)) {
+  const { run } = await BENCHES[name]();
+  await run({ runs });
+}
