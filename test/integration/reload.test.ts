@@ -16,8 +16,8 @@ ${extra.includes('start_secs') ? '' : 'start_secs = "200ms"'}
 ${extra}
 `;
 
-const before = program('a') + program('b', 'env = { COLOR = "red" }') + program('c', 'processes = 2');
-const after = program('b', 'env = { COLOR = "blue" }') + program('c', 'processes = 3') + program('d');
+const before = program('a') + program('b', 'env = { TEST_COLOR = "red" }') + program('c', 'processes = 2');
+const after = program('b', 'env = { TEST_COLOR = "blue" }') + program('c', 'processes = 3') + program('d');
 
 const pidsOf = (report: StatusReport): Record<string, number | null> => Object.fromEntries(report.processes.map((p) => [p.name, p.pid]));
 const allRunning = (supd: SupdUnderTest) => waitFor(async () => {
@@ -90,7 +90,7 @@ describe('reload', () => {
   });
 
   test('rolling restart keeps at least 3 of 4 copies running at every poll', async () => {
-    const pool = (color: string) => program('pool', `processes = 4\nrestart_strategy = "rolling"\nstart_secs = "300ms"\nenv = { COLOR = "${color}" }`);
+    const pool = (color: string) => program('pool', `processes = 4\nrestart_strategy = "rolling"\nstart_secs = "300ms"\nenv = { TEST_COLOR = "${color}" }`);
     const supd = await startSupd(pool('red'));
     try {
       const old = pidsOf(await allRunning(supd));

@@ -10,7 +10,7 @@ const base = `
 command = "a"
 [programs.b]
 command = "b"
-env = { COLOR = "red" }
+env = { TEST_COLOR = "red" }
 [programs.c]
 command = "c"
 processes = 2
@@ -35,7 +35,7 @@ test('nothing changed: every unit unchanged', () => {
 });
 
 test('added, removed, env changed, scaled: the lines SPEC section 5 names', () => {
-  const after = base.replace('[programs.a]\ncommand = "a"\n', '').replace('COLOR = "red"', 'COLOR = "blue"').replace('processes = 2\n[programs.app]', 'processes = 3\n[programs.app]') + '[programs.d]\ncommand = "d"\n';
+  const after = base.replace('[programs.a]\ncommand = "a"\n', '').replace('TEST_COLOR = "red"', 'TEST_COLOR = "blue"').replace('processes = 2\n[programs.app]', 'processes = 3\n[programs.app]') + '[programs.d]\ncommand = "d"\n';
   const { lines } = diffOf(base, after);
   assert.deepEqual(lines, ['changed b (restarted 1)', 'scaled c 2 -> 3', 'unchanged app.mailer', 'added d', 'removed a']);
 });
