@@ -21,6 +21,7 @@ const VERBS: Readonly<Record<string, Verb>> = {
   signal: { summary: 'send a signal to targets: supd signal HUP web', load: () => import('./commands/signal.js') },
   scale: { summary: 'change a process count at run time: supd scale web 4', load: () => import('./commands/scale.js') },
   reload: { summary: 're-read the config and apply only what changed (also on SIGHUP)', load: () => import('./commands/reload.js') },
+  report: { summary: 'print a status report now, or --send it through its transport', load: () => import('./commands/report.js') },
   shutdown: { summary: 'stop everything and make supd exit', load: () => import('./commands/shutdown.js') },
 };
 

@@ -12,7 +12,7 @@ export const UNBUILT_PROCESS_KEYS: ReadonlySet<string> = new Set([
 ]);
 
 /** Top-level tables and `[supervisor]` keys not built yet. */
-export const UNBUILT_TOP_LEVEL: ReadonlySet<string> = new Set(['reports', 'alerts', 'supervisor.log']);
+export const UNBUILT_TOP_LEVEL: ReadonlySet<string> = new Set(['supervisor.log']);
 
 export function findUnbuiltKeys(raw: RawTable): KeyProblem[] {
   const problems: KeyProblem[] = [];

@@ -4,7 +4,7 @@ import { normalizeSignal } from '../config/units.js';
 import { SupdError } from '../errors.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 import { buildStatusReport } from '../supervisor/status.js';
-import type { CommandResult, Request, StatusReport } from './protocol.js';
+import type { CommandResult, ReportResult, Request, StatusReport } from './protocol.js';
 
 export interface HandlerContext {
   readonly supervisor: Supervisor;
@@ -13,6 +13,8 @@ export interface HandlerContext {
   readonly shutdown: () => Promise<void>;
   /** Re-reads the config file and applies the difference (throws SUPD_E_CONFIG_INVALID with every issue). */
   readonly reload: () => Promise<{ lines: readonly string[]; refused: readonly string[] }>;
+  /** `supd report [name] [--send]` (src/reports). */
+  readonly report?: (name: string | undefined, send: boolean) => Promise<ReportResult>;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -56,6 +58,9 @@ export function createHandler(ctx: HandlerContext): (request: Request) => Promis
         const warnings = refused.map((key) => `refused ${key}: cannot change while supd runs (restart supd to apply it)`);
         return { outcomes: [], lines, warnings } satisfies CommandResult;
       }
+      case 'report':
+        if (ctx.report === undefined) throw new SupdError('SUPD_E_INTERNAL', 'reports are not running in this supd');
+        return (await ctx.report(request.name, request.send === true)) satisfies ReportResult;
       case 'shutdown':
         await ctx.shutdown();
         return { outcomes: [] } satisfies CommandResult;

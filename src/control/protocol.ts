@@ -19,6 +19,7 @@ export type Request =
   | { readonly id: number; readonly cmd: 'signal'; readonly signal: string; readonly targets: readonly string[] }
   | ({ readonly id: number; readonly cmd: 'scale'; readonly unit: string; readonly count: number } & WaitOptions)
   | { readonly id: number; readonly cmd: 'reload' }
+  | { readonly id: number; readonly cmd: 'report'; readonly name?: string; readonly send?: boolean }
   | { readonly id: number; readonly cmd: 'shutdown' };
 
 export type Command = Request['cmd'];
@@ -67,6 +68,17 @@ export interface CommandResult {
   readonly lines?: readonly string[];
   /** Lines to print as warnings (reload: [supervisor] keys that cannot change live). */
   readonly warnings?: readonly string[];
+}
+
+/** `supd report [name] [--send]`: each report's text, and with --send whether its server accepted it. */
+export interface ReportOutcome {
+  readonly name: string;
+  readonly text: string;
+  readonly sent?: { readonly ok: boolean; readonly message: string };
+}
+
+export interface ReportResult {
+  readonly reports: readonly ReportOutcome[];
 }
 
 export type Response =

@@ -1,5 +1,5 @@
 // `supd run [-d]`: be the supervisor. The single composition root: config -> pidfile ->
-// supd.log -> leftover children -> guardian -> supervisor -> control socket -> signals.
+// supd.log -> leftover children -> guardian -> supervisor -> reports -> control socket -> signals.
 import path from 'node:path';
 import { findConfigFile } from '../../config/locate.js';
 import { loadConfig } from '../../config/load.js';
@@ -9,6 +9,7 @@ import { startControlServer } from '../../control/server.js';
 import { checkSocketPath } from '../../control/socket-path.js';
 import { openSupdLog, type SupdLog } from '../../logs/supd-log.js';
 import { startGuardian } from '../../process/guardian.js';
+import { Reports } from '../../reports/reporter.js';
 import { findSetpriv, signalProcess } from '../../process/spawner.js';
 import { ChildRegistry, findSurvivors } from '../../supervisor/child-registry.js';
 import { acquirePidfile } from '../../supervisor/pidfile.js';
@@ -60,12 +61,15 @@ async function runSupervisor(config: SupdConfig, context: CommandContext): Promi
     finished(EXIT_OK);
   };
   const reload = (): Promise<ReloadResult> => reloadFromFile(supervisor, config.file, startEnv, log);
-  const server = await startControlServer(settings.socket, createHandler({ supervisor, version, reload, shutdown: () => shutdown('shutdown requested') }));
+  const reports = new Reports(supervisor, { log, version });
+  const report = (name: string | undefined, send: boolean) => reports.answer(name, send);
+  const server = await startControlServer(settings.socket, createHandler({ supervisor, version, reload, report, shutdown: () => shutdown('shutdown requested') }));
   installSignals(supervisor, log, shutdown, reload);
   log.info(`supd ${version} running (pid ${process.pid}) on ${config.file}, socket ${settings.socket}`);
   if (detached) log.detachStderr();
   supervisor.startAll();
   const code = await done;
+  reports.close();
   await server.close();
   guardian.close();
   registry.clear();
