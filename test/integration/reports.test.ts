@@ -63,13 +63,23 @@ schedule = "*/2 * * * * *"
 to = ["me@localhost"]
 file = "reports/status.txt"
 
+[reports.piped]
+schedule = "0 0 1 1 *"
+to = ["ops@example.com"]
+sendmail = "${BIN}/fake-sendmail.sh"
+
+[reports.refused]
+schedule = "0 0 1 1 *"
+to = ["ops@example.com"]
+sendmail = "/bin/false"
+
 [alerts]
 on = ["crash_loop"]
 to = ["me@localhost"]
 file = "reports/alerts.txt"
 crash_loop = { restarts = 3, window = "10s" }
 `;
-    const supd = await startSupd(config);
+    const supd = await startSupd(config, { env: { FAKE_SENDMAIL_OUT: 'sendmail.txt' } });
     const file = (name: string) => path.join(supd.dir, 'reports', name);
     const read = (name: string) => (existsSync(file(name)) ? readFileSync(file(name), 'utf8') : '');
     try {
@@ -95,6 +105,16 @@ crash_loop = { restarts = 3, window = "10s" }
       assert.equal(sent.code, 0, sent.stderr);
       assert.match(sent.stdout, /^report local: sent \(appended to .*status\.txt\)$/m);
       assert.ok(read('status.txt').length > before);
+
+      const piped = await supd.cli('report', 'piped', '--send');
+      assert.equal(piped.code, 0, piped.stderr);
+      const eml = readFileSync(path.join(supd.dir, 'sendmail.txt'), 'utf8');
+      assert.match(eml, /^ARGS: -i -f supd@\S+ ops@example\.com$/m);
+      assert.match(eml, /^Subject: supd on .*: 1 stopped, 1 (backoff|starting); \d+ crash/m);
+      assert.match(eml, /Content-Type: text\/html/);
+      const refused = await supd.cli('report', 'refused', '--send');
+      assert.equal(refused.code, 1);
+      assert.match(refused.stderr, /^report refused: not sent: .*(exit|code)/mi);
     } finally {
       await supd.cleanup();
     }
