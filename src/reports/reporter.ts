@@ -3,17 +3,17 @@
 // reloads. Every mail goes through the outbox, so nothing here waits on a mail server.
 import { hostname } from 'node:os';
 import type { AlertsSpec, ReportSpec, SupdConfig, TransportSpec } from '../config/types.js';
-import type { ReportOutcome, ReportResult } from '../control/protocol.js';
+import type { ReportOutcome, ReportResult, StatusReport } from '../control/protocol.js';
 import { SupdError } from '../errors.js';
 import type { Logger } from '../logs/supd-log.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 import { buildStatusReport } from '../supervisor/status.js';
 import { Alerter } from './alerts.js';
+import { CronTasks } from './cron-tasks.js';
 import { subscribeFeed } from './event-feed.js';
 import { EventLog } from './event-log.js';
 import { composeMail, type MailMessage } from './message.js';
 import { describeError, Outbox, type RetryPolicy } from './outbox.js';
-import { CronTasks } from './cron-tasks.js';
 import { describeReload, type ReportEvent } from './report-event.js';
 import { buildSnapshot, hasProblems, restartCounts, summarize, summarizeAlerts, type ReportSnapshot } from './snapshot.js';
 import { deliverMail, type Deliver } from './transport.js';
@@ -167,7 +167,7 @@ export class Reports {
     this.alerter?.note(event);
   }
 
-  private status(now: number) {
+  private status(now: number): StatusReport {
     const config = this.supervisor.currentConfig.file;
     return buildStatusReport(this.supervisor.list(), { pid: process.pid, version: this.deps.version, config, startedAt: this.supervisor.startedAt }, now, this.supervisor);
   }
