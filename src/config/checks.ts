@@ -1,6 +1,6 @@
 // Checks a schema cannot express, on the normalized config: dependencies, cycles, log files
 // shared by two processes, schedule combined with a pool.
-import { createRequire } from 'node:module';
+import { nodeCron } from '../schedule/cron.js';
 import type { KeyProblem } from './normalize.js';
 import type { SupdConfig, UnitSpec } from './types.js';
 
@@ -13,7 +13,7 @@ let cronValidator: CronValidator | undefined;
 
 // node-cron's own validator, loaded only for a config that has a schedule.
 function validateCron(pattern: string): string | null {
-  cronValidator ??= (createRequire(import.meta.url)('node-cron') as { validateDetailed: CronValidator }).validateDetailed;
+  cronValidator ??= nodeCron().validateDetailed as CronValidator;
   const result = cronValidator(pattern.trim());
   if (result.valid) return null;
   return `not a valid cron expression: ${result.errors.map((e) => `${e.field}: ${e.message}`).join('; ') || pattern}`;

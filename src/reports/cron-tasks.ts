@@ -2,6 +2,7 @@
 // time zone did not change keeps its task across reloads. node-cron loads only when a config
 // has reports.
 import type { ScheduledTask } from 'node-cron';
+import { nodeCron } from '../schedule/cron.js';
 import type { ReportSpec } from '../config/types.js';
 import type { Logger } from '../logs/supd-log.js';
 
@@ -42,7 +43,7 @@ export class CronTasks {
     }
     const missing = [...wanted.values()].filter((r) => !this.tasks.has(r.name));
     if (missing.length === 0) return;
-    const cron = await import('node-cron');
+    const cron = nodeCron();
     for (const report of missing) {
       const options = { name: `report ${report.name}`, logger: this.cronLogger(report.name), ...(report.timezone === null ? {} : { timezone: report.timezone }) };
       const task = cron.schedule(report.schedule, () => this.tick(report.name), options);

@@ -1,6 +1,7 @@
 // Scheduled programs (SPEC key `schedule`): one node-cron task per scheduled process; each tick
 // runs it unless the previous run is still going (a skipped tick is logged, never queued).
-import cron, { type ScheduledTask } from 'node-cron';
+import type { ScheduledTask } from 'node-cron';
+import { nodeCron } from './cron.js';
 import type { Logger } from '../logs/supd-log.js';
 import type { ManagedProcess } from '../process/managed-process.js';
 
@@ -39,7 +40,7 @@ export class Scheduler {
   private schedule(proc: ManagedProcess): ScheduledTask {
     const { schedule, timezone } = proc.unit;
     const quiet = { info: () => undefined, warn: (m: string) => this.log.debug(`cron: ${m}`, proc.name), error: () => undefined, debug: () => undefined };
-    return cron.schedule(
+    return nodeCron().schedule(
       schedule!,
       () => {
         const outcome = proc.tick();
