@@ -5,12 +5,12 @@
 // shell just before it execs cat) until the log holds every byte (polled every 2 ms: live file,
 // rotated files, gzip ISIZE), the supervising process's CPU seconds and peak RSS (VmHWM, reset
 // before the flood) and the lines lost or cut (a line split across two files counts as lost).
-// Medians of BENCH_RUNS runs, and the best time (the one least disturbed by other load).
+// Medians of --runs runs (default 5), and the best time (the one least disturbed by other load).
 // Writes bench/results/logs.json.
 //
-//   node bench/logs.js            (npm run build first; supervisord from apt, PM2 and
-//                                  rotating-file-stream from `npm install` in bench/peers)
-//   BENCH_RUNS=5 BENCH_ONLY=supd node bench/logs.js     (more runs; only the tools named so)
+//   npm run bench -- logs [--runs N]   or   node bench/logs.js   (after npm run build;
+//   supervisord from apt, PM2 and rotating-file-stream from `npm install` in bench/peers)
+//   BENCH_ONLY=supd node bench/logs.js   (only the tools whose name holds that)
 import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -27,10 +27,10 @@ const WIDTH = 101;
 const BYTES = LINES * WIDTH;
 /** `2025-01-31T12:00:00.000Z ` before each line when timestamps are on. */
 const STAMP = 25;
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function main() {
+export async function run({ runs = Number(process.env.BENCH_RUNS ?? 5) } = {}) {
+  const RUNS = runs;
   const work = mkdtempSync(path.join(tmpdir(), 'supd-bench-logs-'));
   try {
     const input = prepareInput(path.join(work, 'lines.txt'));
@@ -46,13 +46,13 @@ async function main() {
     ];
     const results = { lines: LINES, line_bytes: WIDTH, runs: RUNS, cpus: cpus().length, cpu_model: cpus()[0]?.model, node: process.version, load_before: loadavg()[0], tools: {} };
     const only = process.env.BENCH_ONLY;
-    for (const [name, run] of tools.filter(([name]) => only === undefined || name.includes(only))) {
+    for (const [name, runTool] of tools.filter(([name]) => only === undefined || name.includes(only))) {
       const samples = [];
       for (let i = 0; i < RUNS; i++) {
         const dir = path.join(work, `run-${Object.keys(results.tools).length}-${i}`);
         mkdirSync(path.join(dir, 'logs'), { recursive: true });
         try {
-          const sample = await run(dir, input);
+          const sample = await runTool(dir, input);
           if (sample === null) break;
           samples.push(sample);
         } catch (error) {
@@ -134,8 +134,8 @@ async function runSupervisord(dir, input) {
   const daemon = spawn('/usr/bin/supervisord', ['-c', conf], { stdio: 'ignore' });
   const exited = new Promise((resolve) => daemon.once('exit', resolve));
   try {
-    await waitUntil(() => run('supervisorctl', ['-c', conf, 'pid']) !== null, 10_000, 'supervisord to answer');
-    const sample = await measure(daemon.pid, dir, 'flood.log', () => run('supervisorctl', ['-c', conf, 'start', 'flood']));
+    await waitUntil(() => exec('supervisorctl', ['-c', conf, 'pid']) !== null, 10_000, 'supervisord to answer');
+    const sample = await measure(daemon.pid, dir, 'flood.log', () => exec('supervisorctl', ['-c', conf, 'start', 'flood']));
     return { ...sample, ...verify(path.join(dir, 'logs'), 'flood.log') };
   } finally {
     daemon.kill('SIGTERM');
@@ -150,12 +150,12 @@ async function runPm2(dir, input) {
   const app = { name: 'flood', script: 'sh', args: ['-c', floodScript(dir, input)], interpreter: 'none', autorestart: false, cwd: dir, out_file: `${dir}/logs/flood.log`, error_file: `${dir}/logs/flood.err`, merge_logs: true };
   writeFileSync(path.join(dir, 'ecosystem.json'), JSON.stringify({ apps: [app] }));
   try {
-    run(pm2, ['ping'], env);
+    exec(pm2, ['ping'], env);
     const pid = Number(readFileSync(path.join(dir, 'pm2', 'pm2.pid'), 'utf8'));
-    const sample = await measure(pid, dir, 'flood.log', () => run(pm2, ['start', path.join(dir, 'ecosystem.json')], env));
+    const sample = await measure(pid, dir, 'flood.log', () => exec(pm2, ['start', path.join(dir, 'ecosystem.json')], env));
     return { ...sample, ...verify(path.join(dir, 'logs'), 'flood.log') };
   } finally {
-    run(pm2, ['kill'], env);
+    exec(pm2, ['kill'], env);
   }
 }
 
@@ -288,10 +288,10 @@ function procStatus(pid, key) {
 }
 
 function cli(args) {
-  return run(process.execPath, [SUPD, ...args]) === null ? 1 : 0;
+  return exec(process.execPath, [SUPD, ...args]) === null ? 1 : 0;
 }
 
-function run(file, args, env = process.env) {
+function exec(file, args, env = process.env) {
   try {
     return execFileSync(file, args, { env, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
   } catch {
@@ -337,5 +337,7 @@ function formatRow(name, r) {
   return `${name.padEnd(56)} ${r.seconds.toFixed(3)} s (best ${r.seconds_best.toFixed(3)})  ${r.mb_per_s.toFixed(0).padStart(4)} MB/s${cpu}  lost ${r.lines_lost_max}  cut ${r.lines_cut}  files ${r.files}`;
 }
 
-if (process.argv[2] === '--probe') await probe(process.argv[3], process.argv[4], process.argv[5]);
-else await main();
+if (import.meta.url === `file://${process.argv[1]}`) {
+  if (process.argv[2] === '--probe') await probe(process.argv[3], process.argv[4], process.argv[5]);
+  else await run();
+}

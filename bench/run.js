@@ -1,19 +1,21 @@
-#!/usr/bin/env node
-// `npm run bench -- [name...]`: runs bench/<name>.js for each name given, or every bench/*.js.
-// Each writes its figures to bench/results/<name>.json.
-import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// npm run bench -- [name...] [--runs N]: run the named benchmarks, or every known one.
+// Each bench module exports `run({ runs })`, prints its numbers and writes bench/results/<name>.json.
+const BENCHES = {
+  config: () => import('./config.js'),
+  logs: () => import('./logs.js'),
+};
 
-const dir = fileURLToPath(new URL('.', import.meta.url));
-const all = readdirSync(dir).filter((f) => f.endsWith('.js') && f !== 'run.js').map((f) => f.slice(0, -3)).sort();
-const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-for (const name of names.length > 0 ? names : all) {
-  if (!all.includes(name)) {
-    console.error(`no bench named ${name} (there are: ${all.join(', ')})`);
-    process.exit(2);
-  }
-  console.log(`== ${name}`);
-  const result = spawnSync(process.execPath, [`${dir}${name}.js`], { stdio: 'inherit' });
-  if (result.status !== 0) process.exit(result.status ?? 1);
+const args = process.argv.slice(2);
+const runsAt = args.indexOf('--runs');
+const runs = runsAt === -1 ? undefined : Number(args[runsAt + 1]);
+const names = args.filter((a, i) => !a.startsWith('-') && (runsAt === -1 || i !== runsAt + 1));
+const unknown = names.filter((name) => !(name in BENCHES));
+if (unknown.length > 0 || (runs !== undefined && !(runs > 0))) {
+  console.error(`usage: npm run bench -- [${Object.keys(BENCHES).join('|')}...] [--runs N]`);
+  if (unknown.length > 0) console.error(`unknown bench: ${unknown.join(', ')}`);
+  process.exit(2);
+}
+for (const name of names.length > 0 ? names : Object.keys(BENCHES)) {
+  const { run } = await BENCHES[name]();
+  await run({ runs });
 }

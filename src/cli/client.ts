@@ -6,7 +6,7 @@ import type { CommandResult } from '../control/protocol.js';
 import { findSocketPath } from '../control/socket-path.js';
 import { parseDuration } from '../config/units.js';
 import { SupdError } from '../errors.js';
-import { flagString, write, type CommandContext } from './command.js';
+import { flagString, write, type Command, type CommandContext } from './command.js';
 import { EXIT_FAILED, EXIT_OK } from './exit-codes.js';
 
 export async function withClient<T>(context: CommandContext, use: (client: ControlClient) => Promise<T>): Promise<T> {
@@ -29,6 +29,7 @@ export function requireTargets(context: CommandContext, verb: string, from = 0):
 /** Prints one line per process ("web:0 running"), failures to stderr; 0 if all went well. */
 export function reportOutcomes(context: CommandContext, result: CommandResult): number {
   for (const line of result.lines ?? []) write(context.stdout, line);
+  for (const line of result.warnings ?? []) write(context.stderr, line);
   let failed = false;
   for (const outcome of result.outcomes) {
     if (outcome.ok) write(context.stdout, `${outcome.name} ${outcome.state}`);
@@ -52,6 +53,20 @@ export function waitOptions(context: CommandContext): { wait: boolean; timeoutMs
     }
   }
   return { wait: context.flags.wait !== false, timeoutMs };
+}
+
+/** start, stop and restart: the same shape, a different verb and description. */
+export function waitingVerb(verb: 'start' | 'stop' | 'restart', description: string): Command {
+  return {
+    usage: `supd ${verb} target... [--no-wait] [--timeout DURATION]\n\n${description}\nTargets: all, a program (web), a method (app.mailer), a process (web:1), or a glob (app.*).`,
+    options: WAIT_OPTIONS,
+    async run(context) {
+      const targets = requireTargets(context, verb);
+      const { wait, timeoutMs } = waitOptions(context);
+      const result = await withClient(context, (client) => client.request<CommandResult>({ cmd: verb, targets, wait, timeoutMs }));
+      return reportOutcomes(context, result);
+    },
+  };
 }
 
 export const WAIT_OPTIONS = { string: ['timeout'], boolean: ['wait'], default: { wait: true } } as const;

@@ -27,6 +27,15 @@ export function formatLastExit(proc: ProcessStatus, now: number): string {
   return `${what} ${formatDuration(Math.max(0, now - Date.parse(proc.last_exit_at)))} ago`;
 }
 
+// Why a process is where it is, or when a scheduled one runs next; health when it is checked.
+function describeExtra(p: ProcessStatus, now: number): string {
+  const parts: string[] = [];
+  if (p.reason !== null && p.state !== 'running') parts.push(p.reason);
+  if (p.next_run !== null) parts.push(`next run in ${formatDuration(Math.max(0, Date.parse(p.next_run) - now))}`);
+  if (p.healthy === false) parts.push('unhealthy');
+  return parts.length === 0 ? '' : ` (${parts.join('; ')})`;
+}
+
 export function formatStatusTable(report: StatusReport, color: boolean, now = Date.now()): string {
   const header = ['NAME', 'STATE', 'PID', 'UPTIME', 'RESTARTS', 'MEMORY', 'LAST EXIT'];
   const rows = report.processes.map((p) => [
@@ -36,7 +45,7 @@ export function formatStatusTable(report: StatusReport, color: boolean, now = Da
     p.uptime_s === null ? '-' : formatDuration(p.uptime_s * 1000),
     String(p.restarts),
     p.rss_bytes === null ? '-' : formatSize(p.rss_bytes),
-    formatLastExit(p, now) + (p.reason !== null && p.state !== 'running' ? ` (${p.reason})` : ''),
+    formatLastExit(p, now) + describeExtra(p, now),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[], isHeader: boolean): string =>

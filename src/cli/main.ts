@@ -21,6 +21,8 @@ const VERBS: Readonly<Record<string, Verb>> = {
   signal: { summary: 'send a signal to targets: supd signal HUP web', load: () => import('./commands/signal.js') },
   scale: { summary: 'change a process count at run time: supd scale web 4', load: () => import('./commands/scale.js') },
   logs: { summary: 'print the last lines of targets\' logs (-n N, --stderr), then follow them (-f)', load: () => import('./commands/logs.js') },
+  reload: { summary: 're-read the config and apply only what changed (also on SIGHUP)', load: () => import('./commands/reload.js') },
+  report: { summary: 'print a status report now, or --send it through its transport', load: () => import('./commands/report.js') },
   shutdown: { summary: 'stop everything and make supd exit', load: () => import('./commands/shutdown.js') },
 };
 

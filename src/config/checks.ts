@@ -1,10 +1,44 @@
 // Checks a schema cannot express, on the normalized config: dependencies, cycles, log files
 // shared by two processes, schedule combined with a pool.
+import { nodeCron } from '../schedule/cron.js';
 import type { KeyProblem } from './normalize.js';
 import type { SupdConfig, UnitSpec } from './types.js';
 
 export function crossCheck(config: SupdConfig): KeyProblem[] {
-  return [...checkDependencies(config), ...checkLogFiles(config), ...checkSchedules(config)];
+  return [...checkDependencies(config), ...checkLogFiles(config), ...checkSchedules(config), ...checkCronFields(config)];
+}
+
+type CronValidator = (pattern: string) => { valid: boolean; errors: Array<{ field: string; message: string }> };
+let cronValidator: CronValidator | undefined;
+
+// node-cron's own validator, loaded only for a config that has a schedule.
+function validateCron(pattern: string): string | null {
+  cronValidator ??= nodeCron().validateDetailed as CronValidator;
+  const result = cronValidator(pattern.trim());
+  if (result.valid) return null;
+  return `not a valid cron expression: ${result.errors.map((e) => `${e.field}: ${e.message}`).join('; ') || pattern}`;
+}
+
+function checkTimezone(zone: string): string | null {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return null;
+  } catch {
+    return `unknown time zone "${zone}" (use an IANA name like "Europe/Berlin" or "UTC")`;
+  }
+}
+
+function checkCronFields(config: SupdConfig): KeyProblem[] {
+  const problems: KeyProblem[] = [];
+  const check = (path: string, schedule: string | null, timezone: string | null): void => {
+    const cronProblem = schedule === null ? null : validateCron(schedule);
+    if (cronProblem !== null) problems.push({ path: `${path}.schedule`, message: cronProblem });
+    const zoneProblem = timezone === null ? null : checkTimezone(timezone);
+    if (zoneProblem !== null) problems.push({ path: `${path}.timezone`, message: zoneProblem });
+  };
+  for (const unit of config.units) check(unitPath(unit), unit.schedule, unit.timezone);
+  for (const report of config.reports) check(`reports.${report.name}`, report.schedule, report.timezone);
+  return problems;
 }
 
 function unitPath(unit: UnitSpec): string {

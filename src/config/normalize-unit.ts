@@ -105,8 +105,9 @@ function normalizeBackoff(raw: RawTable): BackoffSpec {
   };
 }
 
+// Later entries win; fromEntries (not assignment) so that no name, __proto__ included, is lost.
 function buildEnv(env: RawTable, files: string[], keyPath: string, ctx: UnitContext): Record<string, string> {
-  const merged: Record<string, string> = {};
+  const entries: Array<[string, string]> = [];
   files.forEach((file, i) => {
     let text: string;
     try {
@@ -115,10 +116,10 @@ function buildEnv(env: RawTable, files: string[], keyPath: string, ctx: UnitCont
       ctx.problem(`${keyPath}[${i}]`, `cannot read env file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
       return;
     }
-    Object.assign(merged, parseEnv(text));
+    for (const [key, value] of Object.entries(parseEnv(text))) if (value !== undefined) entries.push([key, value]);
   });
-  for (const [key, value] of Object.entries(env)) merged[key] = String(value);
-  return merged;
+  for (const [key, value] of Object.entries(env)) entries.push([key, String(value)]);
+  return Object.fromEntries(entries);
 }
 
 function normalizeOutput(raw: false | RawTable | undefined, ctx: UnitContext, defaultFile: string): OutputSpec | null {

@@ -24,12 +24,29 @@ export function schemaAt(pointer: string): SchemaNode {
   return node as SchemaNode;
 }
 
-/** The `default` of the key at `pointer`, following a `$ref` when the key itself has none. */
+const defaults = new Map<string, unknown>();
+
+/**
+ * The `default` of the key at `pointer`, following a `$ref` when the key itself has none. Looked
+ * up once per pointer (the normalizer asks for each key of each unit) and frozen, so a caller
+ * can share it but not change it.
+ */
 export function schemaDefault<T>(pointer: string): T {
+  if (!defaults.has(pointer)) defaults.set(pointer, deepFreezeCopy(lookUpDefault(pointer)));
+  return defaults.get(pointer) as T;
+}
+
+function lookUpDefault(pointer: string): unknown {
   let node = schemaAt(pointer);
   for (let hops = 0; !('default' in node) && typeof node.$ref === 'string' && hops < 8; hops++) node = schemaAt(node.$ref);
   if (!('default' in node)) throw new Error(`schema has no default at ${pointer}`);
-  return structuredClone(node.default) as T;
+  return node.default;
+}
+
+function deepFreezeCopy(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  const copy = Array.isArray(value) ? value.map(deepFreezeCopy) : Object.fromEntries(Object.entries(value).map(([k, v]) => [k, deepFreezeCopy(v)]));
+  return Object.freeze(copy);
 }
 
 /** Shorthands for the places the normalizer reads defaults from. */

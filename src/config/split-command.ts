@@ -34,8 +34,11 @@ export function splitCommand(text: string): SplitResult {
       i = read.end + 1;
     } else if (c === '\\') {
       if (i + 1 >= text.length) return fail('command ends with a lone backslash');
-      if (text[i + 1] !== '\n') word += text[i + 1];
-      inWord = true;
+      // Backslash-newline is a line continuation: it vanishes, and starts no word.
+      if (text[i + 1] !== '\n') {
+        word += text[i + 1];
+        inWord = true;
+      }
       i += 2;
     } else if (OPERATORS.has(c) || (c === '$' && text[i + 1] === '(')) {
       return fail(`shell syntax "${c === '$' ? '$(' : c}" in command: supd runs no shell; write command = ["sh", "-c", "..."] if you want one`);

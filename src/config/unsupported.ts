@@ -7,19 +7,10 @@ import type { RawTable } from './normalize-unit.js';
 /** Process keys (in [defaults], programs and methods) not built yet. */
 export const UNBUILT_PROCESS_KEYS: ReadonlySet<string> = new Set([
   'watch',
-  'ready',
-  'health',
-  'max_memory',
-  'depends_on',
-  'hooks',
-  'schedule',
-  'timeout',
-  'timezone',
-  'restart_strategy',
 ]);
 
 /** Top-level tables and `[supervisor]` keys not built yet. */
-export const UNBUILT_TOP_LEVEL: ReadonlySet<string> = new Set(['reports', 'alerts']);
+export const UNBUILT_TOP_LEVEL: ReadonlySet<string> = new Set<string>();
 
 export function findUnbuiltKeys(raw: RawTable): KeyProblem[] {
   const problems: KeyProblem[] = [];

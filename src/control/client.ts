@@ -56,7 +56,7 @@ function createClient(socket: net.Socket): ControlClient {
     }
     pending.delete(message.id);
     if (message.ok) waiter.resolve(message.result);
-    else waiter.reject(new SupdError(message.error.code as ErrorCode, message.error.message));
+    else waiter.reject(new SupdError(message.error.code as ErrorCode, message.error.message, { issues: message.error.issues ?? [] }));
   };
   // Handles whole lines until a frame handler asks to wait; a close is reported after them.
   const drainBuffered = (): void => {

@@ -5,7 +5,7 @@ import { SupdError } from '../errors.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 import { buildStatusReport } from '../supervisor/status.js';
 import { serveLogs } from '../logs/serve-logs.js';
-import type { CommandResult, Request, StatusReport } from './protocol.js';
+import type { CommandResult, ReportResult, Request, StatusReport } from './protocol.js';
 import type { ResponseStream } from './server.js';
 
 export interface HandlerContext {
@@ -13,6 +13,10 @@ export interface HandlerContext {
   readonly version: string;
   /** Stops everything and exits supd; resolves once everything is stopped. */
   readonly shutdown: () => Promise<void>;
+  /** Re-reads the config file and applies the difference (throws SUPD_E_CONFIG_INVALID with every issue). */
+  readonly reload: () => Promise<{ lines: readonly string[]; refused: readonly string[] }>;
+  /** `supd report [name] [--send]` (src/reports). */
+  readonly report?: (name: string | undefined, send: boolean) => Promise<ReportResult>;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -37,6 +41,7 @@ export function createHandler(ctx: HandlerContext): (request: Request, stream: R
           supervisor.list().filter((p) => wanted.has(p.name)),
           { pid: process.pid, version: ctx.version, config: supervisor.currentConfig.file, startedAt: supervisor.startedAt },
           supervisor.now(),
+          supervisor,
         ) satisfies StatusReport;
       }
       case 'start':
@@ -56,6 +61,14 @@ export function createHandler(ctx: HandlerContext): (request: Request, stream: R
         const targets = names(request.targets, true).map((name) => ({ name, output: supervisor.outputOf(name) }));
         return serveLogs(targets, { lines, follow: request.follow === true, stream: request.stderr === true ? 'stderr' : 'stdout' }, stream);
       }
+      case 'reload': {
+        const { lines, refused } = await ctx.reload();
+        const warnings = refused.map((key) => `refused ${key}: cannot change while supd runs (restart supd to apply it)`);
+        return { outcomes: [], lines, warnings } satisfies CommandResult;
+      }
+      case 'report':
+        if (ctx.report === undefined) throw new SupdError('SUPD_E_INTERNAL', 'reports are not running in this supd');
+        return (await ctx.report(request.name, request.send === true)) satisfies ReportResult;
       case 'shutdown':
         await ctx.shutdown();
         return { outcomes: [] } satisfies CommandResult;

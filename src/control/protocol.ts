@@ -1,7 +1,7 @@
 // The control protocol, shared by both ends: one JSON object per line (NDJSON) each way over
 // the Unix socket. A request carries an id; its response (or, for streams, its frames) carry
 // the same id. Error codes are SupdError codes, unchanged.
-import type { ErrorCode } from '../errors.js';
+import type { ConfigIssue, ErrorCode } from '../errors.js';
 
 /** A request over this size closes the connection with an error (a guard against floods). */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
@@ -19,6 +19,8 @@ export type Request =
   | { readonly id: number; readonly cmd: 'signal'; readonly signal: string; readonly targets: readonly string[] }
   | ({ readonly id: number; readonly cmd: 'scale'; readonly unit: string; readonly count: number } & WaitOptions)
   | { readonly id: number; readonly cmd: 'logs'; readonly targets?: readonly string[]; readonly lines?: number; readonly follow?: boolean; readonly stderr?: boolean }
+  | { readonly id: number; readonly cmd: 'reload' }
+  | { readonly id: number; readonly cmd: 'report'; readonly name?: string; readonly send?: boolean }
   | { readonly id: number; readonly cmd: 'shutdown' };
 
 export type Command = Request['cmd'];
@@ -40,6 +42,8 @@ export interface ProcessStatus {
   readonly next_run: string | null;
   /** Extra: when the last exit happened (ISO-8601 UTC), or null. */
   readonly last_exit_at: string | null;
+  /** Extra: a scheduled program's last run, how long it took (its exit is exit_code / exit_signal). */
+  readonly last_run_ms: number | null;
   /** Extra: why the process is in its state, when not obvious (a failed start, fatal). */
   readonly reason: string | null;
   /** Extra: what supd wants of it. */
@@ -63,11 +67,28 @@ export interface CommandResult {
   readonly outcomes: readonly ProcessOutcome[];
   /** Free-form lines to print (scale, reload). */
   readonly lines?: readonly string[];
+  /** Lines to print as warnings (reload: [supervisor] keys that cannot change live). */
+  readonly warnings?: readonly string[];
+}
+
+/** `supd report [name] [--send]`: each report's text, and with --send whether its server accepted it. */
+export interface ReportOutcome {
+  readonly name: string;
+  readonly text: string;
+  readonly sent?: { readonly ok: boolean; readonly message: string };
+}
+
+export interface ReportResult {
+  readonly reports: readonly ReportOutcome[];
 }
 
 export type Response =
   | { readonly id: number; readonly ok: true; readonly result: unknown }
-  | { readonly id: number; readonly ok: false; readonly error: { readonly code: ErrorCode; readonly message: string } };
+  | {
+      readonly id: number;
+      readonly ok: false;
+      readonly error: { readonly code: ErrorCode; readonly message: string; readonly issues?: readonly ConfigIssue[] };
+    };
 
 /** One frame of a streamed response (`logs`): any number come on the request's id before its Response. */
 export interface Frame {

@@ -103,7 +103,7 @@ async function answer(socket: net.Socket, line: string, handle: RequestHandler, 
     reply(socket, { id, ok: true, result: await handle(request, streamTo(socket, id, signal)) });
   } catch (error) {
     const e = isSupdError(error) ? error : new SupdError('SUPD_E_INTERNAL', (error as Error).message ?? String(error));
-    reply(socket, { id, ok: false, error: { code: e.code, message: e.message } });
+    reply(socket, { id, ok: false, error: { code: e.code, message: e.message, ...(e.issues.length > 0 ? { issues: e.issues } : {}) } });
   }
 }
 

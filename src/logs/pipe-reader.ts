@@ -5,7 +5,8 @@
 // child_process created); a slot comes back once its bytes are written. With every slot in
 // flight, reading stops, the pipe fills and the child waits in write(): supd never buffers more
 // than SLOTS x SLOT_BYTES per stream, and never drops. Where the socket lacks that mode (another
-// Node), it falls back to 'data' events under the same byte budget.
+// Node), it falls back to 'data' events under the same byte budget. Either way other listeners
+// of the stream's 'data' (readiness by log line) still see every read.
 import type { Readable } from 'node:stream';
 
 const SLOT_BYTES = 256 * 1024;
@@ -93,10 +94,14 @@ function readIntoSlots(stream: Readable, onChunk: ChunkHandler, wake: () => void
   socket[sym.generator] = take;
   socket[sym.callback] = (nread: number, slot: Buffer): boolean => {
     let released = false;
-    onChunk(slot.subarray(0, nread), () => {
+    const data = slot.subarray(0, nread);
+    onChunk(data, () => {
       if (!released) release(slot);
       released = true;
     });
+    // In this mode the socket emits no 'data' of its own; readers of the output (`ready.log`)
+    // get each read here, valid while they handle it (the buffer is reused later).
+    if (stream.listenerCount('data') > 0) stream.emit('data', data);
     // Keep one slot for the generator, which runs right after this and arms the next read.
     stopped = available() <= 1;
     return !stopped;

@@ -4,14 +4,32 @@ import type { Readable } from 'node:stream';
 import type { OutputSpec, UnitSpec } from '../config/types.js';
 import type { ChildHandle } from '../process/spawner.js';
 import { feedInto } from './output-feed.js';
-import { readPipe, type PipeReader } from './pipe-reader.js';
+import { readPipe, type ChunkHandler, type PipeReader } from './pipe-reader.js';
 import { RotatingFile } from './rotating-file.js';
 
 export type OutputStream = 'stdout' | 'stderr';
 
+/** One pipe of a running child as it is read, and where its reads go now. */
+interface AttachedPipe {
+  readonly stream: OutputStream;
+  readonly reader: PipeReader;
+  sink: RotatingFile;
+  handler: ChunkHandler;
+}
+
+/** A running child's pipes as they are read: handed from one output to the next on reload. */
+export interface AttachedChild {
+  readonly child: ChildHandle;
+  readonly pipes: AttachedPipe[];
+}
+
 export interface ProcessOutput {
   /** Reads the child's pipes into the files; its exit is reported once what it wrote is written. */
   attach(child: ChildHandle): void;
+  /** Lets go of the running child's pipes (reload: new log settings), if a child is attached. */
+  detach(): AttachedChild | null;
+  /** Takes over a running child's pipes from the output it was attached to. */
+  adopt(attached: AttachedChild): void;
   /** The live log a stream goes to (stderr merged: stdout's), or why there is none. */
   logOf(stream: OutputStream): RotatingFile | string;
   reopen(): void;
@@ -28,27 +46,65 @@ export function createProcessOutput(unit: UnitSpec, index: number, onError: (mes
   const merged = unit.stderr === 'merge';
   const err = merged ? out : open(unit.stderr as OutputSpec | null);
   const sinks = [...new Set([out, err])].filter((s): s is RotatingFile => s !== null);
-  const connect = (stream: Readable, sink: RotatingFile | null, spec: OutputSpec | null): { reader: PipeReader; sink: RotatingFile } | null => {
-    if (sink === null || spec === null) {
-      stream.resume();
+  const sinkOf = (stream: OutputStream): RotatingFile | null => (stream === 'stdout' ? out : err);
+  const specOf = (stream: OutputStream): OutputSpec | null => (stream === 'stdout' || merged ? unit.stdout : (unit.stderr as OutputSpec | null));
+  // Where a stream's reads go: its file, or nowhere (false). Merged, the child's stderr is its stdout pipe.
+  const handlerOf = (stream: OutputStream): { sink: RotatingFile; handler: ChunkHandler } | null => {
+    const sink = sinkOf(stream);
+    const spec = specOf(stream);
+    return sink === null || spec === null ? null : { sink, handler: feedInto(sink, spec.timestamps) };
+  };
+  let attached: AttachedChild | null = null;
+  const connect = (stream: OutputStream, pipe: Readable): AttachedPipe | null => {
+    const target = handlerOf(stream);
+    if (target === null) {
+      pipe.resume();
       return null;
     }
-    return { reader: readPipe(stream, feedInto(sink, spec.timestamps)), sink };
+    const route = { sink: target.sink, handler: target.handler };
+    const reader = readPipe(pipe, (data, release) => route.handler(data, release));
+    return Object.assign(route, { stream, reader });
   };
   return {
     attach(child) {
-      // Merged, the child writes stderr into its stdout pipe; its own stderr pipe stays empty.
-      const errPipe = connect(child.stderr, merged ? null : err, unit.stderr as OutputSpec | null);
-      const pipes = [connect(child.stdout, out, unit.stdout), errPipe].filter((p) => p !== null);
+      const pipes = [connect('stdout', child.stdout), connect('stderr', child.stderr)].filter((p) => p !== null);
+      const current: AttachedChild = { child, pipes };
+      attached = current;
       child.holdExit(async () => {
-        for (const { reader, sink } of pipes) {
-          while (reader.paused && !reader.ended) await reader.unpaused();
-          await sink.flushed();
+        for (const pipe of current.pipes) {
+          while (pipe.reader.paused && !pipe.reader.ended) await pipe.reader.unpaused();
+          await pipe.sink.flushed();
         }
       });
     },
+    detach() {
+      const current = attached;
+      attached = null;
+      return current;
+    },
+    adopt(previous) {
+      attached = previous;
+      // A stream that was discarded and now has a file: read it from here on.
+      for (const stream of ['stdout', 'stderr'] as const) {
+        if (previous.pipes.some((p) => p.stream === stream)) continue;
+        const pipe = connect(stream, previous.child[stream]);
+        if (pipe !== null) previous.pipes.push(pipe);
+      }
+      for (const pipe of previous.pipes) {
+        const target = handlerOf(pipe.stream);
+        const before = pipe.sink;
+        if (target === null) {
+          pipe.handler = (_data, release) => release();
+          continue;
+        }
+        // The old file's last bytes go first, when both name one file.
+        target.sink.after(before.flushed());
+        pipe.sink = target.sink;
+        pipe.handler = target.handler;
+      }
+    },
     logOf(stream) {
-      const sink = stream === 'stdout' ? out : err;
+      const sink = sinkOf(stream);
       if (sink !== null) return sink;
       return `${stream} is not kept (${stream} = false)`;
     },

@@ -54,6 +54,7 @@ export class RotatingFile extends EventEmitter<RotatingFileEvents> {
   private lastStamp = -1;
   private readonly interval: IntervalTimer;
   private lastError: string | null = null;
+  private gate: Promise<void> | null = null;
   private readonly housekeeper: Housekeeper;
 
   constructor(
@@ -104,6 +105,14 @@ export class RotatingFile extends EventEmitter<RotatingFileEvents> {
     while (this.pumping || (this.queue.length > 0 && !this.closed)) await new Promise((resolve) => this.once('idle', () => resolve(undefined)));
   }
 
+  /** Writes nothing until `before` settles: another writer of the same file finishes first (reload). */
+  after(before: Promise<unknown>): void {
+    this.gate = before.then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
   /** Close the current file and open the path again (an outside logrotate moved it). */
   reopen(): void {
     this.reopenWanted = true;
@@ -145,6 +154,11 @@ export class RotatingFile extends EventEmitter<RotatingFileEvents> {
           continue;
         }
         if (this.queue.length === 0) break;
+        if (this.gate !== null) {
+          await this.gate;
+          this.gate = null;
+          continue;
+        }
         await this.writeBatch(this.takeBatch());
       }
     } finally {

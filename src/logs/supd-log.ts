@@ -1,5 +1,6 @@
 // supd's own log: one line per event with time, level and process name, to supd.log (rotated
 // like the processes' logs, by [supervisor] log) and, in the foreground, to stderr.
+import { isDeepStrictEqual } from 'node:util';
 import type { LogRotationSpec } from '../config/types.js';
 import { SyncLogFile } from './sync-log-file.js';
 
@@ -15,6 +16,8 @@ export interface Logger {
 
 export interface SupdLog extends Logger {
   setLevel(level: LogLevel): void;
+  /** Reload: write to this file with this rotation from now on (nothing happens if neither changed). */
+  setFile(file: string, rotation: LogRotationSpec): void;
   /** Stop copying lines to stderr (a detached supd, once it answers on its socket). */
   detachStderr(): void;
   reopen(): void;
@@ -28,7 +31,10 @@ export function formatLogLine(time: Date, level: LogLevel, message: string, name
 export function openSupdLog(file: string | null, rotation: LogRotationSpec, level: LogLevel, stderr: NodeJS.WritableStream | null): SupdLog {
   let threshold = LEVELS[level];
   let toStderr = stderr;
-  const out = file === null ? null : new SyncLogFile(file, rotation, (message) => toStderr?.write(`supd: ${message}\n`));
+  const open = (at: string | null, spec: LogRotationSpec): SyncLogFile | null =>
+    at === null ? null : new SyncLogFile(at, spec, (message) => toStderr?.write(`supd: ${message}\n`));
+  let out = open(file, rotation);
+  let current = { file, rotation };
   const write = (lvl: LogLevel, message: string, name?: string): void => {
     if (LEVELS[lvl] < threshold) return;
     const line = formatLogLine(new Date(), lvl, message, name);
@@ -42,6 +48,12 @@ export function openSupdLog(file: string | null, rotation: LogRotationSpec, leve
     error: (m, n) => write('error', m, n),
     setLevel(next) {
       threshold = LEVELS[next];
+    },
+    setFile(nextFile, nextRotation) {
+      if (isDeepStrictEqual(current, { file: nextFile, rotation: nextRotation })) return;
+      void out?.close();
+      out = open(nextFile, nextRotation);
+      current = { file: nextFile, rotation: nextRotation };
     },
     detachStderr() {
       toStderr = null;

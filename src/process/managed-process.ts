@@ -1,7 +1,7 @@
 // One supervised process: owns its child and is the only writer of its state. Commands
 // change what is wanted; exits and timers are turned into moves by the pure decideAfterExit.
 import type { UnitSpec } from '../config/types.js';
-import { decideAfterExit, recordRespawn, type ExitDecision } from './decide.js';
+import { decideAfterExit, recordRespawn, type ExitDecision, type ExitFacts } from './decide.js';
 import type { ChildHandle, SpawnRequest, SpawnResult } from './spawner.js';
 import { isLegalTransition, type ProcessState } from './states.js';
 import type { Identity, UserEntry } from './user.js';
@@ -10,6 +10,8 @@ export interface LastExit {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
   readonly at: number;
+  /** How long that run lasted. */
+  readonly durationMs: number;
 }
 
 /** What a ManagedProcess needs from the world; the supervisor provides it (and tests fake it). */
@@ -20,9 +22,15 @@ export interface ProcessHost {
   signal(pid: number, signal: NodeJS.Signals, group: boolean): boolean;
   resolveIdentity(unit: UnitSpec): Identity;
   buildEnv(unit: UnitSpec, index: number, user: UserEntry | null): Record<string, string>;
+  /** Runs the before_start hook; resolves to null when it allows the start, else why not. */
+  beforeStart(proc: ManagedProcess): Promise<string | null>;
+  /** Watches for `ready`; calls back once; returns a function that stops watching. */
+  watchReadiness(proc: ManagedProcess, child: ChildHandle, ready: () => void, timedOut: () => void): () => void;
   attachOutput(proc: ManagedProcess, child: ChildHandle): void;
   childStarted(proc: ManagedProcess, pid: number): void;
   childExited(proc: ManagedProcess, pid: number, code: number | null, signal: NodeJS.Signals | null, uptimeMs: number): void;
+  /** After an exit with status 0 before start_secs: a process it left running (it daemonized itself), if any. */
+  findLeftover(proc: ManagedProcess, child: ChildHandle): number | null;
   stateChanged(proc: ManagedProcess, from: ProcessState, to: ProcessState, reason: string | null): void;
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string, name: string): void;
 }
@@ -40,14 +48,17 @@ export class ManagedProcess {
   /** Every start after the first, whatever the cause. */
   restarts = 0;
   lastExit: LastExit | null = null;
-  /** Why the process is where it is, when that is not obvious (a failed start, fatal). */
+  /** Why the process is where it is, when that is not obvious (a failed start, fatal, held back). */
   reason: string | null = null;
   private starts = 0;
+  /** Bumped at every start attempt, so a late answer (a hook, a timer) for an older one is ignored. */
+  private attempt = 0;
   private consecutiveFailures = 0;
   private respawnTimes: number[] = [];
   private child: ChildHandle | null = null;
   private timer: NodeJS.Timeout | null = null;
   private killTimer: NodeJS.Timeout | null = null;
+  private stopReadiness: (() => void) | null = null;
   /** A restart in progress: once the child has stopped, start again. */
   private restartPending = false;
 
@@ -57,14 +68,39 @@ export class ManagedProcess {
     this.name = `${unit.name}:${index}`;
   }
 
-  /** Want it up; spawn now unless a child is already there. */
+  get isScheduled(): boolean {
+    return this.unit.schedule !== null;
+  }
+
+  /** Want it up; spawn now unless a child is already there (a scheduled program: run once now). */
   start(): void {
     this.wanted = 'up';
     this.restartPending = false;
-    if (this.state === 'stopped' || this.state === 'exited' || this.state === 'fatal' || this.state === 'backoff') {
+    if (this.state === 'stopped' || this.state === 'exited' || this.state === 'fatal' || this.state === 'backoff' || this.state === 'waiting') {
       this.clearTimer();
       this.spawnNow();
     }
+  }
+
+  /** A scheduled program: want it up and wait for its next tick. */
+  arm(): void {
+    this.wanted = 'up';
+    if (this.state === 'stopped' || this.state === 'exited' || this.state === 'fatal') this.changeState('waiting', null); // stopped|exited|fatal -> waiting
+  }
+
+  /** A scheduler tick: run now unless a run is still going (never two at once). */
+  tick(): 'started' | 'busy' | 'not-wanted' {
+    if (this.wanted !== 'up') return 'not-wanted';
+    if (this.state !== 'waiting') return 'busy';
+    this.spawnNow();
+    return 'started';
+  }
+
+  /** Hold a wanted process back (depends_on): stays `stopped` with a reason until released. */
+  holdBack(reason: string): void {
+    this.wanted = 'up';
+    this.reason = reason;
+    if (this.state === 'stopped') this.host.stateChanged(this, 'stopped', 'stopped', reason);
   }
 
   /** Want it down: stop signal now, SIGKILL after stop_timeout. */
@@ -74,9 +110,13 @@ export class ManagedProcess {
     if (this.state === 'backoff' || this.state === 'exited' || this.state === 'fatal' || this.state === 'waiting') {
       this.clearTimer();
       this.changeState('stopped', null); // backoff|exited|fatal|waiting -> stopped
+    } else if (this.state === 'starting' && this.child === null) {
+      this.attempt++; // a before_start hook is still running: abandon that start
+      this.changeState('stopped', null); // starting -> stopped
     } else if (this.state === 'starting' || this.state === 'running') {
       this.sendStop();
     }
+    if (this.state === 'stopped') this.reason = null;
   }
 
   /** Stop the child if there is one, then start again (with the current unit spec). */
@@ -110,30 +150,51 @@ export class ManagedProcess {
 
   private sendStop(): void {
     if (this.pid === null) return;
-    const pid = this.pid;
     this.clearTimer(); // no start_secs promotion while stopping
     this.changeState('stopping', null); // starting|running -> stopping
+    this.signalThenKill(this.pid);
+  }
+
+  // stop_signal now, SIGKILL after stop_timeout if the child is still there.
+  private signalThenKill(pid: number): void {
     this.host.log('info', `stopping: sent ${this.unit.stopSignal} to pid ${pid}, SIGKILL after ${this.unit.stopTimeoutMs} ms`, this.name);
     this.host.signal(pid, this.unit.stopSignal, this.unit.killGroup);
+    if (this.killTimer !== null) clearTimeout(this.killTimer);
     this.killTimer = setTimeout(() => {
+      this.killTimer = null;
+      if (this.pid !== pid) return;
       this.host.log('warn', `did not exit within ${this.unit.stopTimeoutMs} ms of ${this.unit.stopSignal}: sending SIGKILL`, this.name);
       this.host.signal(pid, 'SIGKILL', this.unit.killGroup);
     }, this.unit.stopTimeoutMs);
   }
 
   private spawnNow(): void {
-    this.changeState('starting', null); // stopped|exited|fatal|backoff|running|starting -> starting
+    this.changeState('starting', null); // stopped|exited|fatal|backoff|running|waiting -> starting
     if (this.starts++ > 0) this.restarts++;
+    const attempt = ++this.attempt;
+    if (this.unit.hooks?.beforeStart == null) return this.launch();
+    void this.host.beforeStart(this).then((refusal) => {
+      if (attempt !== this.attempt || this.state !== 'starting' || this.wanted !== 'up') return;
+      if (refusal === null) this.launch();
+      else this.failStart(refusal);
+    });
+  }
+
+  private launch(): void {
     const identity = this.host.resolveIdentity(this.unit);
     if (!identity.ok) return this.failStart(identity.reason);
+    const notifyFd = this.unit.ready?.kind === 'fd' ? Number(this.unit.ready.target) : null;
+    const env = this.host.buildEnv(this.unit, this.index, identity.user);
+    if (notifyFd !== null) env.SUPD_NOTIFY_FD = String(notifyFd);
     const result = this.host.spawn({
       argv: this.unit.argv,
       cwd: this.unit.cwd,
-      env: this.host.buildEnv(this.unit, this.index, identity.user),
+      env,
       umask: this.unit.umask,
       mergeStderr: this.unit.stderr === 'merge',
       uid: identity.user === null || identity.user.uid === process.getuid?.() ? null : identity.user.uid,
       gid: identity.gid === null || identity.gid === process.getgid?.() ? null : identity.gid,
+      extraFds: notifyFd === null ? [] : [notifyFd],
     });
     if (!result.ok) return this.failStart(result.reason);
     const child = result.child;
@@ -145,23 +206,42 @@ export class ManagedProcess {
     this.host.childStarted(this, child.pid);
     child.onExit((code, signal) => this.onChildExit(child, code, signal));
     this.armStartTimer(child);
+    if (this.isScheduled && this.unit.timeoutMs !== null) this.armRunTimeout(child, this.unit.timeoutMs);
   }
 
+  // Up for start_secs, or ready when `ready` says so (a scheduled run counts as running at once).
   private armStartTimer(child: ChildHandle): void {
     const promote = (): void => {
       if (this.child !== child || this.state !== 'starting') return;
       this.consecutiveFailures = 0;
       this.changeState('running', null); // starting -> running
     };
-    if (this.unit.startSecsMs === 0) promote();
+    if (this.unit.ready !== null && !this.isScheduled) {
+      this.stopReadiness = this.host.watchReadiness(this, child, promote, () => {
+        if (this.child !== child || this.state !== 'starting') return;
+        this.reason = `not ready within ${this.unit.ready!.timeoutMs} ms`;
+        this.host.log('warn', `${this.reason}: stopping it as a failed start`, this.name);
+        this.signalThenKill(child.pid);
+      });
+    } else if (this.unit.startSecsMs === 0 || this.isScheduled) promote();
     else this.timer = setTimeout(promote, this.unit.startSecsMs);
+  }
+
+  private armRunTimeout(child: ChildHandle, timeoutMs: number): void {
+    this.timer = setTimeout(() => {
+      if (this.child !== child) return;
+      this.reason = `run killed after its timeout of ${timeoutMs} ms`;
+      this.host.log('warn', this.reason, this.name);
+      this.signalThenKill(child.pid);
+    }, timeoutMs);
   }
 
   // A start that never produced a child counts as an exit before start_secs.
   private failStart(reason: string): void {
     this.reason = reason;
     this.host.log('error', `cannot start: ${reason}`, this.name);
-    this.lastExit = { code: null, signal: null, at: this.host.now() };
+    this.lastExit = { code: null, signal: null, at: this.host.now(), durationMs: 0 };
+    if (this.isScheduled) return this.changeState('waiting', reason); // starting -> waiting
     this.applyDecision(this.decide({ code: null, signal: null, uptimeMs: 0, wasRunning: false }), reason);
   }
 
@@ -171,24 +251,33 @@ export class ManagedProcess {
     const uptimeMs = now - (this.startedAt ?? now);
     const wasRunning = this.state === 'running';
     this.clearTimer();
+    this.stopReadiness?.();
+    this.stopReadiness = null;
     this.child = null;
     this.pid = null;
-    this.lastExit = { code, signal, at: now };
+    this.lastExit = { code, signal, at: now, durationMs: uptimeMs };
     this.host.childExited(this, child.pid, code, signal, uptimeMs);
     if (this.state === 'stopping') {
+      this.changeState('stopped', null); // stopping -> stopped
       if (this.restartPending && this.wanted === 'up') {
         this.restartPending = false;
-        this.changeState('stopped', null); // stopping -> stopped
-        this.spawnNow();
-      } else {
-        this.changeState('stopped', null); // stopping -> stopped
+        if (this.isScheduled) this.changeState('waiting', null); // stopped -> waiting
+        else this.spawnNow(); // stopped -> starting
       }
       return;
+    }
+    if (this.isScheduled) return this.changeState(this.wanted === 'up' ? 'waiting' : 'stopped', null); // starting|running -> waiting
+    const leftover = !wasRunning && code === 0 && this.wanted === 'up' ? this.host.findLeftover(this, child) : null;
+    if (leftover !== null) {
+      // Respawning would start a second copy beside the one it left: give up and say why.
+      this.reason = `it daemonized itself: exited at once with status 0, leaving pid ${leftover} running; run it in the foreground (no --daemon/fork option)`;
+      this.host.log('error', this.reason, this.name);
+      return this.changeState('fatal', this.reason); // starting -> fatal
     }
     this.applyDecision(this.decide({ code, signal, uptimeMs, wasRunning }), null);
   }
 
-  private decide(exit: Parameters<typeof decideAfterExit>[0]): ExitDecision {
+  private decide(exit: ExitFacts): ExitDecision {
     const history = { consecutiveFailures: this.consecutiveFailures, respawnTimes: this.respawnTimes };
     return decideAfterExit(exit, this.wanted === 'up', this.unit, history, this.host.now(), this.host.random());
   }
@@ -196,7 +285,7 @@ export class ManagedProcess {
   private applyDecision(decision: ExitDecision, reason: string | null): void {
     switch (decision.next) {
       case 'stopped':
-        this.changeState('stopped', reason); // starting -> stopped is not legal: handled by stop() before
+        this.changeState('stopped', reason); // starting|running -> stopped (wanted down without a stop)
         return;
       case 'exited':
         this.reason = reason ?? decision.reason;
@@ -232,7 +321,7 @@ export class ManagedProcess {
       throw new IllegalTransitionError(`${this.name}: illegal transition ${from} -> ${to}`);
     }
     this.state = to;
-    if (to !== 'stopping' && this.killTimer !== null) {
+    if (to !== 'stopping' && to !== 'starting' && to !== 'running' && this.killTimer !== null) {
       clearTimeout(this.killTimer);
       this.killTimer = null;
     }

@@ -1,6 +1,6 @@
 // Reading /proc: a process's start time (to tell a reused pid from ours) and the resident
 // memory of a process and all its descendants.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 const PAGE_SIZE = 4096;
 
@@ -56,4 +56,51 @@ export function readTreeRss(pid: number): number | null {
     queue.push(...readChildren(child));
   }
   return total;
+}
+
+interface ProcStat {
+  readonly pid: number;
+  readonly ppid: number;
+  readonly pgrp: number;
+  readonly startTime: number;
+}
+
+function readStat(pid: number): ProcStat | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { pid, ppid: Number(fields[1]), pgrp: Number(fields[2]), startTime: Number(fields[19]) };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A process a child left behind when it exited at once: started after the child, and now
+ * either still in the child's process group or an orphan (parent 1) running the same
+ * executable. That is what a program that daemonizes itself (forks and exits) looks like.
+ */
+export function findDaemonizedLeftover(child: { pid: number; startTime: number; exe: string }): number | null {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return null;
+  }
+  for (const entry of entries) {
+    if (!/^[0-9]+$/.test(entry)) continue;
+    const stat = readStat(Number(entry));
+    if (stat === null || stat.pid === child.pid || stat.startTime < child.startTime) continue;
+    if (stat.pgrp === child.pid) return stat.pid;
+    if (stat.ppid === 1 && readExe(stat.pid) === child.exe) return stat.pid;
+  }
+  return null;
+}
+
+export function readExe(pid: number): string | null {
+  try {
+    return readlinkSync(`/proc/${pid}/exe`);
+  } catch {
+    return null;
+  }
 }

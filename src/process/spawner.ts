@@ -9,7 +9,7 @@
 // 3. The pids are recorded with their /proc start time (state-file.ts); a restarted supd kills
 //    survivors it finds there, and never a reused pid.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 
@@ -29,6 +29,8 @@ export interface SpawnRequest {
 
 export interface ChildHandle {
   readonly pid: number;
+  /** The real path of the program exec'd (what /proc/PID/exe shows once it runs). */
+  readonly exe: string;
   readonly stdout: Readable;
   readonly stderr: Readable;
   readonly extra: ReadonlyMap<number, Readable>;
@@ -122,7 +124,7 @@ export function spawnChild(request: SpawnRequest): SpawnResult {
     child.on('error', () => undefined);
     return { ok: false, reason: `spawn failed: ${resolved.file}` };
   }
-  return { ok: true, child: wrapChild(child, extraFds) };
+  return { ok: true, child: wrapChild(child, extraFds, realExe(resolved.file)) };
 }
 
 function setprivArgs(request: SpawnRequest): string[] {
@@ -133,7 +135,15 @@ function setprivArgs(request: SpawnRequest): string[] {
   return [...ids, '--pdeathsig', 'SIGKILL'];
 }
 
-function wrapChild(child: ChildProcess, extraFds: readonly number[]): ChildHandle {
+function realExe(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return file;
+  }
+}
+
+function wrapChild(child: ChildProcess, extraFds: readonly number[], exe: string): ChildHandle {
   const extra = new Map<number, Readable>();
   for (const fd of extraFds) extra.set(fd, child.stdio[fd] as Readable);
   let exitListener: ((code: number | null, signal: NodeJS.Signals | null) => void) | null = null;
@@ -160,6 +170,7 @@ function wrapChild(child: ChildProcess, extraFds: readonly number[]): ChildHandl
   });
   return {
     pid: child.pid!,
+    exe,
     stdout: child.stdout!,
     stderr: child.stderr!,
     extra,

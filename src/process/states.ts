@@ -23,7 +23,7 @@ export const PROCESS_STATES: readonly ProcessState[] = ['stopped', 'starting', '
 
 export const TRANSITIONS: Readonly<Record<ProcessState, readonly ProcessState[]>> = {
   stopped: ['starting', 'waiting'],
-  starting: ['running', 'backoff', 'stopping', 'exited', 'fatal', 'waiting'],
+  starting: ['running', 'backoff', 'stopping', 'exited', 'fatal', 'waiting', 'stopped'],
   running: ['starting', 'stopping', 'exited', 'fatal', 'waiting'],
   backoff: ['starting', 'stopped', 'fatal'],
   stopping: ['stopped'],

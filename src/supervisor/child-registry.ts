@@ -62,8 +62,7 @@ export class ChildRegistry {
     }
   }
 
-  add(pid: number, name: string): void {
-    const startTime = readStartTime(pid);
+  add(pid: number, name: string, startTime: number | null = readStartTime(pid)): void {
     if (startTime === null) return;
     this.children.set(pid, { pid, startTime, name });
     this.schedule();

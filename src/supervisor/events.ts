@@ -7,6 +7,8 @@ export interface SupervisorEvents {
   'process:spawn': [{ name: string; pid: number }];
   'process:exit': [{ name: string; pid: number; code: number | null; signal: NodeJS.Signals | null; uptimeMs: number }];
   'process:removed': [{ name: string }];
+  'process:health': [{ name: string; healthy: boolean; reason: string | null }];
+  'process:memory': [{ name: string; rssBytes: number; limitBytes: number }];
   'config:reloaded': [{ lines: readonly string[] }];
 }
 

@@ -4,7 +4,13 @@ import type { ProcessStatus, StatusReport } from '../control/protocol.js';
 import type { ManagedProcess } from '../process/managed-process.js';
 import { readTreeRss } from '../process/proc.js';
 
-export function describeProcess(proc: ManagedProcess): ProcessStatus {
+/** What the supervisor knows beside the process itself. */
+export interface StatusLookups {
+  healthOf(name: string): boolean | null;
+  nextRunOf(name: string): Date | null;
+}
+
+export function describeProcess(proc: ManagedProcess, lookups: StatusLookups): ProcessStatus {
   const uptime = proc.uptimeMs;
   return {
     name: proc.name,
@@ -18,9 +24,10 @@ export function describeProcess(proc: ManagedProcess): ProcessStatus {
     exit_code: proc.lastExit?.code ?? null,
     exit_signal: proc.lastExit?.signal ?? null,
     rss_bytes: proc.pid === null ? null : readTreeRss(proc.pid),
-    healthy: null,
-    next_run: null,
+    healthy: proc.unit.health === null ? null : lookups.healthOf(proc.name),
+    next_run: proc.state === 'waiting' ? (lookups.nextRunOf(proc.name)?.toISOString() ?? null) : null,
     last_exit_at: proc.lastExit === null ? null : new Date(proc.lastExit.at).toISOString(),
+    last_run_ms: proc.isScheduled && proc.lastExit !== null ? proc.lastExit.durationMs : null,
     reason: proc.reason,
     wanted: proc.wanted,
   };
@@ -30,10 +37,11 @@ export function buildStatusReport(
   processes: readonly ManagedProcess[],
   supervisor: { pid: number; version: string; config: string; startedAt: number },
   now: number,
+  lookups: StatusLookups,
 ): StatusReport {
   return {
     supervisor: { pid: supervisor.pid, version: supervisor.version, config: supervisor.config, uptime_s: round((now - supervisor.startedAt) / 1000) },
-    processes: processes.map((p) => describeProcess(p)),
+    processes: processes.map((p) => describeProcess(p, lookups)),
   };
 }
 

@@ -1,17 +1,27 @@
 // All processes by name: creates them from the config, applies commands to them, scales,
 // and shuts everything down. The only writer of runtime state (through ManagedProcess).
-import type { SupdConfig, UnitSpec } from '../config/types.js';
+import { describeUnitDiff, diffConfigs, type UnitDiff } from '../config/diff.js';
+import type { SupdConfig, SupervisorSpec, UnitSpec } from '../config/types.js';
 import { SupdError } from '../errors.js';
 import type { Logger } from '../logs/supd-log.js';
 import { createProcessOutput, type ProcessOutput } from '../logs/process-output.js';
+import { HealthMonitor } from '../health/health-monitor.js';
+import { watchMemory } from '../health/memory-watch.js';
+import { watchReadiness } from '../health/readiness.js';
+import { formatSize } from '../config/units.js';
 import { buildChildEnv } from '../process/child-env.js';
 import type { Guardian } from '../process/guardian.js';
 import { ManagedProcess, type ProcessHost } from '../process/managed-process.js';
+import { findDaemonizedLeftover, readStartTime } from '../process/proc.js';
 import { signalProcess, spawnChild } from '../process/spawner.js';
 import { hasChild, type ProcessState } from '../process/states.js';
 import { resolveIdentity } from '../process/user.js';
+import { Scheduler } from '../schedule/scheduler.js';
 import type { ChildRegistry } from './child-registry.js';
+import { buildGraph, dependenciesOf, dependentsOf, stopInOrder } from './dependencies.js';
+import { runProcessHook } from './process-hooks.js';
 import { SupervisorEmitter } from './events.js';
+import { restartPool } from './rolling.js';
 import { matchTargets, type TargetMatch } from './targets.js';
 import { waitForStates, type WaitOutcome } from './wait.js';
 
@@ -23,6 +33,15 @@ export interface SupervisorDeps {
   readonly baseEnv: Readonly<Record<string, string | undefined>>;
   readonly now?: () => number;
   readonly random?: () => number;
+  /** Applies [supervisor] settings that can change live (log level...) after a reload. */
+  readonly applySettings?: (settings: SupervisorSpec) => void;
+}
+
+export interface ReloadResult {
+  /** One line per unit: `added web`, `removed old`, `changed app.mailer (restarted 3)`, `scaled web 2 -> 4`, `unchanged api`. */
+  readonly lines: readonly string[];
+  /** [supervisor] keys that changed but cannot apply while supd runs. */
+  readonly refused: readonly string[];
 }
 
 const START_DONE: readonly ProcessState[] = ['running', 'waiting'];
@@ -38,12 +57,37 @@ export class Supervisor {
   private readonly outputs = new Map<string, ProcessOutput>();
   private readonly host: ProcessHost;
   private shuttingDown: Promise<void> | null = null;
+  /** Reloads apply one after another, never interleaved. */
+  private reloading: Promise<unknown> = Promise.resolve();
+  /** Processes wanted up but held back by depends_on, and how they are to come up. */
+  private readonly heldBack = new Map<string, 'start' | 'arm'>();
+  private readonly health: HealthMonitor;
+  private readonly scheduler: Scheduler;
+  private stopMemoryWatch: (() => void) | null = null;
+  /** /proc start time of each live child, to recognise what it leaves behind. */
+  private readonly childStartTimes = new Map<number, number>();
 
   constructor(config: SupdConfig, private readonly deps: SupervisorDeps) {
     this.config = config;
     this.startedAt = this.now();
     this.host = this.createHost();
     for (const unit of config.units) this.units.set(unit.name, unit);
+    this.scheduler = new Scheduler(deps.log);
+    this.health = new HealthMonitor(
+      {
+        changed: (name, healthy, reason) => {
+          this.deps.log[healthy ? 'info' : 'warn'](healthy ? 'healthy' : `unhealthy: ${reason ?? ''}`, name);
+          this.events.emit('process:health', { name, healthy, reason });
+        },
+        unhealthy: (name, reason) => {
+          const proc = this.processes.get(name);
+          if (proc === undefined || proc.state !== 'running') return;
+          this.deps.log.warn(`restarting: ${proc.unit.health!.retries} health checks failed in a row (${reason})`, name);
+          proc.restart();
+        },
+      },
+      () => this.now(),
+    );
   }
 
   get currentConfig(): SupdConfig {
@@ -54,14 +98,65 @@ export class Supervisor {
     return this.deps.now?.() ?? Date.now();
   }
 
-  /** Creates every process of the config and starts the autostart ones. */
+  /** Creates every process of the config and starts the autostart ones (in depends_on order). */
   startAll(): void {
     for (const unit of this.units.values()) {
-      for (let index = 0; index < unit.processes; index++) {
-        const proc = this.addProcess(unit, index);
-        if (unit.autostart) proc.start();
-      }
+      for (let index = 0; index < unit.processes; index++) this.addProcess(unit, index);
     }
+    for (const proc of this.list()) if (proc.unit.autostart) this.bringUp(proc, proc.isScheduled ? 'arm' : 'start');
+    this.scheduler.sync(this.list());
+    this.stopMemoryWatch = watchMemory(() => this.list(), (proc, rss) => this.restartForMemory(proc, rss));
+  }
+
+  healthOf(name: string): boolean | null {
+    return this.health.healthOf(name);
+  }
+
+  nextRunOf(name: string): Date | null {
+    return this.scheduler.nextRun(name);
+  }
+
+  // Starts (or arms, for a scheduled program) a process now, or holds it back until every
+  // program it depends on is running.
+  private bringUp(proc: ManagedProcess, how: 'start' | 'arm'): void {
+    const waitingFor = this.unmetDependencies(proc.unit);
+    if (waitingFor.length > 0) {
+      this.heldBack.set(proc.name, how);
+      proc.holdBack(this.describeWait(waitingFor));
+      return;
+    }
+    this.heldBack.delete(proc.name);
+    if (how === 'arm') proc.arm();
+    else proc.start();
+  }
+
+  private unmetDependencies(unit: UnitSpec): string[] {
+    const ready = (program: string): boolean => this.list().every((p) => p.unit.program !== program || p.state === 'running' || p.state === 'waiting');
+    return unit.dependsOn.filter((dep) => !ready(dep));
+  }
+
+  private describeWait(programs: readonly string[]): string {
+    const fatal = programs.filter((program) => this.list().some((p) => p.unit.program === program && p.state === 'fatal'));
+    if (fatal.length > 0) return `dependency ${fatal.join(', ')} is fatal`;
+    return `waiting for ${programs.join(', ')}`;
+  }
+
+  // A process came up (or a dependency failed): release or re-explain whatever waits on it.
+  private reviewHeldBack(): void {
+    for (const [name, how] of [...this.heldBack]) {
+      const proc = this.processes.get(name);
+      if (proc === undefined || proc.wanted !== 'up' || proc.state !== 'stopped') {
+        this.heldBack.delete(name);
+        continue;
+      }
+      this.bringUp(proc, how);
+    }
+  }
+
+  private restartForMemory(proc: ManagedProcess, rss: number): void {
+    this.deps.log.warn(`RSS ${formatSize(rss)} passed max_memory ${formatSize(proc.unit.maxMemory!)}: restarting`, proc.name);
+    this.events.emit('process:memory', { name: proc.name, rssBytes: rss, limitBytes: proc.unit.maxMemory! });
+    proc.restart();
   }
 
   list(): ManagedProcess[] {
@@ -77,12 +172,37 @@ export class Supervisor {
     return matchTargets(targets, procs, [...this.units.values()]);
   }
 
+  /** Starts the processes (a scheduled one runs once now), and first whatever they depend on. */
   start(names: readonly string[], wait: { timeoutMs: number } | null): Promise<WaitOutcome[]> {
-    return this.apply(names, (p) => p.start(), wait, START_DONE, START_FAILED, true);
+    const graph = buildGraph(this.units.values());
+    const programs = new Set(names.map((n) => this.processes.get(n)?.unit.program));
+    const needed = [...programs].flatMap((p) => (p === undefined ? [] : dependenciesOf(graph, p))).filter((p) => !programs.has(p));
+    for (const proc of this.list()) {
+      if (!needed.includes(proc.unit.program) || proc.wanted === 'up') continue;
+      this.deps.log.info(`starting it first: ${[...programs].join(', ')} depends on ${proc.unit.program}`, proc.name);
+      this.bringUp(proc, proc.isScheduled ? 'arm' : 'start');
+    }
+    return this.apply(names, (p) => this.bringUp(p, 'start'), wait, START_DONE, START_FAILED, true);
   }
 
-  stop(names: readonly string[], wait: { timeoutMs: number } | null): Promise<WaitOutcome[]> {
-    return this.apply(names, (p) => p.stop(), wait, STOP_DONE, [], true);
+  /** Stops the processes, and first whatever depends on them; unrelated ones in parallel. */
+  async stop(names: readonly string[], wait: { timeoutMs: number } | null): Promise<WaitOutcome[]> {
+    const graph = buildGraph(this.units.values());
+    const targets = names.map((n) => this.processes.get(n)).filter((p): p is ManagedProcess => p !== undefined);
+    const programs = new Set(targets.map((p) => p.unit.program));
+    const dependents = [...programs].flatMap((p) => dependentsOf(graph, p)).filter((p) => !programs.has(p));
+    const extra = this.list().filter((p) => dependents.includes(p.unit.program) && p.wanted === 'up');
+    if (extra.length > 0) this.deps.log.info(`stopping ${[...new Set(extra.map((p) => p.unit.program))].join(', ')} first: they depend on ${[...programs].join(', ')}`);
+    const all = [...extra, ...targets];
+    const outcomes = new Map<string, WaitOutcome>();
+    const timeoutMs = wait?.timeoutMs ?? 3_600_000;
+    const done = stopInOrder(graph, [...new Set(all.map((p) => p.unit.program))], async (program) => {
+      const group = all.filter((p) => p.unit.program === program).map((p) => p.name);
+      for (const outcome of await this.apply(group, (p) => p.stop(), { timeoutMs }, STOP_DONE, [], true)) outcomes.set(outcome.name, outcome);
+    });
+    if (wait === null) return targets.map((p) => ({ name: p.name, ok: true, state: p.state }));
+    await done;
+    return targets.map((p) => outcomes.get(p.name) ?? { name: p.name, ok: true, state: p.state });
   }
 
   restart(names: readonly string[], wait: { timeoutMs: number } | null): Promise<WaitOutcome[]> {
@@ -113,7 +233,7 @@ export class Supervisor {
     return waiting.settle(currentCounts);
   }
 
-  /** Changes a unit's process count at run time; the other copies keep running. */
+  /** Changes a unit's process count at run time (until the next reload); the other copies keep running. */
   async scale(unitName: string, count: number, wait: { timeoutMs: number } | null): Promise<{ line: string; outcomes: WaitOutcome[] }> {
     const unit = this.units.get(unitName);
     if (unit === undefined) {
@@ -121,25 +241,91 @@ export class Supervisor {
       const hint = methods.length > 0 ? `: ${unitName} has methods, scale one of ${methods.join(', ')}` : '';
       throw new SupdError('SUPD_E_NO_SUCH_PROCESS', `no program or method named ${unitName}${hint}`);
     }
-    const before = unit.processes;
-    const scaled: UnitSpec = Object.freeze({ ...unit, processes: count });
-    this.units.set(unitName, scaled);
-    for (const proc of this.list()) if (proc.unit.name === unitName) proc.unit = scaled;
-    const line = `scaled ${unitName} ${before} -> ${count}`;
+    const line = `scaled ${unitName} ${unit.processes} -> ${count}`;
     this.deps.log.info(line);
-    if (count > before) {
-      const added = Array.from({ length: count - before }, (_, i) => this.addProcess(scaled, before + i));
-      return { line, outcomes: await this.start(added.map((p) => p.name), wait) };
-    }
-    const removed = this.list().filter((p) => p.unit.name === unitName && p.index >= count);
-    const outcomes = await this.stop(removed.map((p) => p.name), wait ?? { timeoutMs: scaled.stopTimeoutMs + 5000 });
-    for (const proc of removed) if (!hasChild(proc.state)) this.removeProcess(proc);
+    const outcomes = await this.scaleUnit(Object.freeze({ ...unit, processes: count }), true, wait);
     return { line, outcomes };
   }
 
   /** A process's log files, for `supd logs`. */
   outputOf(name: string): ProcessOutput | undefined {
     return this.outputs.get(name);
+  }
+
+  // Sets a unit's spec and count: new copies are added (and started when `start`), the
+  // highest indices beyond the count are stopped and removed, the rest are untouched.
+  private async scaleUnit(unit: UnitSpec, start: boolean, wait: { timeoutMs: number } | null): Promise<WaitOutcome[]> {
+    this.units.set(unit.name, unit);
+    const current = this.list().filter((p) => p.unit.name === unit.name);
+    for (const proc of current) proc.unit = unit;
+    const added = Array.from({ length: Math.max(0, unit.processes - current.length) }, (_, i) => this.addProcess(unit, current.length + i));
+    const removed = current.filter((p) => p.index >= unit.processes);
+    const stopping = removed.length === 0 ? [] : await this.stop(removed.map((p) => p.name), wait ?? { timeoutMs: unit.stopTimeoutMs + 5000 });
+    for (const proc of removed) if (!hasChild(proc.state)) this.removeProcess(proc);
+    const starting = start && added.length > 0 ? await this.start(added.map((p) => p.name), wait) : [];
+    return [...stopping, ...starting];
+  }
+
+  /** Applies a new config: only what changed, one reload at a time (SPEC section 5, `supd reload`). */
+  reload(next: SupdConfig): Promise<ReloadResult> {
+    const applying = this.reloading.then(() => this.applyReload(next));
+    this.reloading = applying.catch(() => undefined);
+    return applying;
+  }
+
+  private async applyReload(next: SupdConfig): Promise<ReloadResult> {
+    const old = this.config.supervisor;
+    const diff = diffConfigs([...this.units.values()], old, next);
+    // What cannot change under a running supd keeps its old value; the rest applies.
+    this.config = Object.freeze({ ...next, supervisor: Object.freeze({ ...next.supervisor, stateDir: old.stateDir, socket: old.socket, pidfile: old.pidfile }) });
+    if (diff.supervisorChanged) this.deps.applySettings?.(this.config.supervisor);
+    const lines = await Promise.all(diff.units.map((d) => this.applyUnitDiff(d)));
+    this.reorder(next.units.map((u) => u.name));
+    this.scheduler.sync(this.list());
+    for (const d of diff.units) if (d.live) for (const proc of this.list()) if (proc.unit.name === d.name && proc.state === 'running') this.watchHealth(proc);
+    this.reviewHeldBack();
+    for (const line of lines) this.deps.log.info(`reload: ${line}`);
+    for (const key of diff.refused) this.deps.log.warn(`reload: ${key} cannot change while supd runs; restart supd to apply it`);
+    this.events.emit('config:reloaded', { lines });
+    return { lines, refused: diff.refused };
+  }
+
+  private async applyUnitDiff(diff: UnitDiff): Promise<string> {
+    const unit = diff.unit;
+    if (diff.kind === 'removed') {
+      await this.scaleUnit(Object.freeze({ ...unit, processes: 0 }), false, null);
+      this.units.delete(unit.name);
+    } else if (diff.kind === 'added') {
+      await this.scaleUnit(unit, unit.autostart, { timeoutMs: 0 });
+    }
+    if (diff.kind !== 'changed') return describeUnitDiff(diff, 0);
+    const keep = this.list().filter((p) => p.unit.name === unit.name && p.index < unit.processes);
+    if (unit.processes < (diff.scale?.from ?? unit.processes)) await this.scaleUnit(unit, false, null);
+    for (const proc of keep) proc.unit = unit;
+    this.units.set(unit.name, unit);
+    if (diff.logs) for (const proc of keep) this.replaceOutput(proc);
+    const up = keep.filter((p) => p.wanted === 'up');
+    if (diff.restart) await restartPool(this.events, up, unit.restartStrategy, unit.stopTimeoutMs + Math.max(unit.startSecsMs, 1000) + 60_000);
+    if (unit.processes > (diff.scale?.from ?? unit.processes)) await this.scaleUnit(unit, unit.autostart || up.length > 0, { timeoutMs: 0 });
+    return describeUnitDiff(diff, diff.restart ? up.length : 0);
+  }
+
+  // Log settings changed: new files for the process, the running child's pipes moved over.
+  private replaceOutput(proc: ManagedProcess): void {
+    const old = this.outputs.get(proc.name);
+    const next = createProcessOutput(proc.unit, proc.index, (m) => this.deps.log.error(m, proc.name));
+    const attached = old?.detach() ?? null;
+    if (attached !== null) next.adopt(attached);
+    this.outputs.set(proc.name, next);
+    void old?.close();
+  }
+
+  // Keeps status in config order after units were added or removed.
+  private reorder(unitOrder: readonly string[]): void {
+    const rank = new Map(unitOrder.map((name, i) => [name, i]));
+    const sorted = this.list().sort((a, b) => (rank.get(a.unit.name) ?? 0) - (rank.get(b.unit.name) ?? 0) || a.index - b.index);
+    this.processes.clear();
+    for (const proc of sorted) this.processes.set(proc.name, proc);
   }
 
   /** SIGUSR2: reopen every log file (an outside logrotate moved them). */
@@ -161,7 +347,11 @@ export class Supervisor {
     const timeoutMs = this.config.supervisor.shutdownTimeoutMs;
     this.deps.log.info(`shutting down: stopping ${this.list().filter((p) => hasChild(p.state)).length} processes`);
     const outcomes = await this.stop(this.list().map((p) => p.name), { timeoutMs });
-    const left = outcomes.filter((o) => !o.ok).map((o) => this.processes.get(o.name)!).filter((p) => p.pid !== null);
+    this.scheduler.stopAll();
+    this.health.stopAll();
+    this.stopMemoryWatch?.();
+    const left = this.list().filter((p) => p.pid !== null);
+    void outcomes;
     if (left.length > 0) {
       this.deps.log.warn(`shutdown_timeout (${timeoutMs} ms) passed: sending SIGKILL to ${left.map((p) => p.name).join(', ')}`);
       const waiting = waitForStates(this.events, left, { done: STOP_DONE, failed: [], currentCounts: true, timeoutMs: 5000 });
@@ -170,6 +360,32 @@ export class Supervisor {
     }
     await Promise.all([...this.outputs.values()].map((o) => o.close()));
     this.deps.log.info('all processes stopped');
+  }
+
+  private watchHealth(proc: ManagedProcess): void {
+    this.health.stop(proc.name);
+    if (proc.unit.health === null) return;
+    this.health.start({
+      name: proc.name,
+      spec: proc.unit.health,
+      startedAt: proc.startedAt ?? this.now(),
+      cwd: proc.unit.cwd,
+      env: buildChildEnv(proc.unit, proc.index, null, this.deps.baseEnv),
+    });
+  }
+
+  // What follows a move: hooks, health checks, held-back dependents.
+  private onStateChanged(proc: ManagedProcess, from: ProcessState, to: ProcessState): void {
+    if (from === 'running') this.health.stop(proc.name);
+    if (to === 'running') {
+      this.watchHealth(proc);
+      void runProcessHook(proc, 'after_start', { pid: proc.pid, code: null, signal: null }, this.deps.log, this.deps.baseEnv);
+    }
+    if (to === 'fatal') {
+      const exit = proc.lastExit;
+      void runProcessHook(proc, 'on_fatal', { pid: null, code: exit?.code ?? null, signal: exit?.signal ?? null }, this.deps.log, this.deps.baseEnv);
+    }
+    if ((to === 'running' || to === 'waiting' || to === 'fatal') && this.heldBack.size > 0) this.reviewHeldBack();
   }
 
   private addProcess(unit: UnitSpec, index: number): ManagedProcess {
@@ -196,23 +412,34 @@ export class Supervisor {
       signal: signalProcess,
       resolveIdentity: (unit) => resolveIdentity(unit.user, unit.group, myUid),
       buildEnv: (unit, index, user) => buildChildEnv(unit, index, user, this.deps.baseEnv),
+      beforeStart: (proc) => runProcessHook(proc, 'before_start', { pid: null, code: null, signal: null }, log, this.deps.baseEnv),
+      watchReadiness: (proc, child, ready, timedOut) => watchReadiness(proc.unit.ready!, child, { ready, timedOut }),
       attachOutput: (proc, child) => this.outputs.get(proc.name)?.attach(child),
       childStarted: (proc, pid) => {
+        const startTime = readStartTime(pid);
+        if (startTime !== null) this.childStartTimes.set(pid, startTime);
         guardian.watch(pid);
-        registry.add(pid, proc.name);
+        registry.add(pid, proc.name, startTime);
         log.info(`spawned pid ${pid}: ${proc.unit.argv.join(' ')}`, proc.name);
         this.events.emit('process:spawn', { name: proc.name, pid });
       },
       childExited: (proc, pid, code, signal, uptimeMs) => {
+        setImmediate(() => this.childStartTimes.delete(pid));
         guardian.forget(pid);
         registry.remove(pid);
         const how = signal === null ? `exited with code ${code}` : `killed by ${signal}`;
         log.info(`pid ${pid} ${how} after ${(uptimeMs / 1000).toFixed(2)} s`, proc.name);
         this.events.emit('process:exit', { name: proc.name, pid, code, signal, uptimeMs });
+        void runProcessHook(proc, 'after_exit', { pid, code, signal }, log, this.deps.baseEnv);
+      },
+      findLeftover: (_proc, child) => {
+        const startTime = this.childStartTimes.get(child.pid);
+        return startTime === undefined ? null : findDaemonizedLeftover({ pid: child.pid, startTime, exe: child.exe });
       },
       stateChanged: (proc, from, to, reason) => {
         log.debug(`${from} -> ${to}${reason === null ? '' : ` (${reason})`}`, proc.name);
         this.events.emit('process:state', { name: proc.name, from, to, reason });
+        this.onStateChanged(proc, from, to);
       },
       log: (level, message, name) => log[level](message, name),
     };

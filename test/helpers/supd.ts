@@ -7,7 +7,7 @@ import type { StatusReport, ProcessStatus } from '../../src/control/protocol.js'
 import { SUPD_BIN } from './paths.js';
 import { runCli, type CliResult } from './run-cli.js';
 import { makeTempDir, type TempDir } from './temp.js';
-import { isAlive, waitFor } from './wait-for.js';
+import { isAlive, WaitAborted, waitFor } from './wait-for.js';
 
 export interface SupdUnderTest {
   readonly dir: string;
@@ -100,7 +100,7 @@ export async function startSupd(configText: string, options: StartOptions = {}):
   if (options.waitReady !== false) {
     await waitFor(
       async () => {
-        if (child.exitCode !== null) throw new Error(`supd exited with ${child.exitCode}: ${output}`);
+        if (child.exitCode !== null) throw new WaitAborted(`supd exited with ${child.exitCode}: ${output}`);
         return (await cli('status', '--json')).code === 0;
       },
       { timeoutMs: 10_000, what: `supd to answer (output: ${output})` },

@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs';
 
 // Poll a condition until it holds (never a bare sleep): returns its value, or throws with
 // the last value seen when the deadline passes.
+/** Thrown by a check to end the wait at once (the thing waited on can never happen). */
+export class WaitAborted extends Error {}
+
 export async function waitFor<T>(check: () => T | Promise<T>, options: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<NonNullable<T>> {
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
   let last: T | undefined;
@@ -10,7 +13,7 @@ export async function waitFor<T>(check: () => T | Promise<T>, options: { timeout
       last = await check();
       if (last !== undefined && last !== null && last !== false) return last as NonNullable<T>;
     } catch (error) {
-      if (Date.now() > deadline) throw error;
+      if (error instanceof WaitAborted || Date.now() > deadline) throw error;
     }
     if (Date.now() > deadline) {
       throw new Error(`timed out after ${options.timeoutMs ?? 10_000} ms waiting for ${options.what ?? 'a condition'} (last: ${JSON.stringify(last)})`);

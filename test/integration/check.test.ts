@@ -21,5 +21,5 @@ test('supd check is ok on every config in examples/ and etc/', async () => {
 
 test('supd check counts programs and processes as SPEC says', async () => {
   const result = await runCli(['check', '-c', path.join(ROOT, 'examples', 'daemons.toml')]);
-  assert.equal(result.stdout, 'ok: 3 programs, 7 processes\n');
+  assert.equal(result.stdout, 'ok: 4 programs, 8 processes\n');
 });

@@ -34,11 +34,12 @@ args = ["import", "--batch", "100"]
         assert.ok(p.rss_bytes !== null && p.rss_bytes > 1_000_000, `${p.name} rss ${p.rss_bytes}`);
         assert.equal(p.restarts, 0);
       }
-      const mailer = JSON.parse(readFileSync(path.join(supd.dir, 'logs', 'app.mailer-1.out.log'), 'utf8').split('\n')[0]!);
-      assert.deepEqual(mailer, { pid: mailer.pid, name: 'app.mailer:1', program: 'app', method: 'mailer', index: '1', argv: ['base', 'mailer'] });
-      const importer = JSON.parse(readFileSync(path.join(supd.dir, 'logs', 'app.importer-0.out.log'), 'utf8').split('\n')[0]!);
+      const firstLine = (file: string) => waitFor(() => readLines(path.join(supd.dir, 'logs', file))[0], { what: `a line in ${file}` }).then((l) => JSON.parse(l));
+      const mailer = await firstLine('app.mailer-1.out.log');
+      assert.deepEqual(mailer, { pid: mailer.pid, name: 'app.mailer:1', program: 'app', method: 'mailer', index: '1', argv: ['base', 'mailer'], color: null });
+      const importer = await firstLine('app.importer-0.out.log');
       assert.deepEqual(importer.argv, ['base', 'import', '--batch', '100']);
-      const web = JSON.parse(readFileSync(path.join(supd.dir, 'logs', 'web-1.out.log'), 'utf8').split('\n')[0]!);
+      const web = await firstLine('web-1.out.log');
       assert.equal(web.method, null);
       assert.equal(web.pid, report.processes[1]!.pid, 'the pid in status is the program\'s own');
       const table = await supd.cli('status');
@@ -49,29 +50,48 @@ args = ["import", "--batch", "100"]
     }
   });
 
-  test('a crash loop backs off geometrically up to max, then an exit after start_secs respawns at once', async () => {
+  test('a crash loop backs off geometrically up to max', async () => {
     const supd = await startSupd(`
 [programs.crash]
-command = [${node}, "${BIN}/crash-after.js", "0", "3"]
+command = ["${BIN}/crash-fast.sh", "starts.log", "3"]
 start_secs = "10s"
-backoff = { initial = "100ms", max = "400ms", factor = 2, jitter = 0 }
+backoff = { initial = "200ms", max = "800ms", factor = 2, jitter = 0 }
+`);
+    try {
+      const starts = await waitFor(() => {
+        const lines = readLines(path.join(supd.dir, 'starts.log'));
+        return lines.length >= 6 ? lines.map((l) => Number(BigInt(l.split(' ')[1]!) / 1_000_000n)) : null;
+      }, { timeoutMs: 15_000, what: '6 starts' });
+      const gaps = starts.slice(1, 6).map((t, i) => t - starts[i]!);
+      const expected = [200, 400, 800, 800, 800];
+      gaps.forEach((gap, i) => {
+        assert.ok(gap >= expected[i]! && gap < expected[i]! + 150, `gap ${i + 1} is ${gap} ms, backoff ${expected[i]} ms (gaps: ${gaps})`);
+      });
+      const crash = await supd.proc('crash:0');
+      assert.ok(crash.restarts >= 5);
+      assert.equal(crash.exit_code, 3);
+      assert.match(supd.supdLog(), /\[crash:0\] exited too soon \(3 in a row\): next start in 800 ms/);
+    } finally {
+      await supd.cleanup();
+    }
+  });
+
+  test('an exit after start_secs respawns at once and resets the backoff', async () => {
+    const supd = await startSupd(`
+[programs.steady]
+command = [${node}, "${BIN}/crash-after.js", "400", "1"]
+start_secs = "200ms"
+backoff = { initial = "5s", jitter = 0 }
 env = { LOG = "starts.log" }
 `);
     try {
       const starts = await waitFor(() => {
         const lines = readLines(path.join(supd.dir, 'starts.log'));
-        return lines.length >= 6 ? lines.map((l) => Number(l.split(' ')[1])) : null;
-      }, { timeoutMs: 15_000, what: '6 starts' });
+        return lines.length >= 3 ? lines.map((l) => Number(l.split(' ')[1])) : null;
+      }, { timeoutMs: 10_000, what: '3 starts' });
       const gaps = starts.slice(1).map((t, i) => t - starts[i]!);
-      // Each gap is the backoff delay plus Node's own start-up (the child is a node script).
-      const overhead = Math.min(...gaps) - 100;
-      const delays = gaps.map((g) => g - overhead);
-      assert.ok(delays[1]! > delays[0]! * 1.5, `second delay grows: ${gaps}`);
-      assert.ok(delays[2]! > delays[1]! * 1.5, `third delay grows: ${gaps}`);
-      assert.ok(Math.abs(delays[3]! - delays[2]!) < 150, `capped at max: ${gaps}`);
-      const crash = await supd.proc('crash:0');
-      assert.ok(crash.restarts >= 5);
-      assert.equal(crash.exit_code, 3);
+      for (const gap of gaps) assert.ok(gap < 2000, `respawned without the 5 s backoff: ${gaps}`);
+      assert.doesNotMatch(supd.supdLog(), /exited too soon/);
     } finally {
       await supd.cleanup();
     }
@@ -323,3 +343,23 @@ function readLines(file: string): string[] {
     return [];
   }
 }
+
+describe('a program that daemonizes itself', () => {
+  test('is fatal with a clear reason instead of respawning forever', async () => {
+    const supd = await startSupd(`
+[programs.forker]
+command = [${node}, "${BIN}/daemonize.js", "daemon.pid"]
+`);
+    let daemonPid = 0;
+    try {
+      const fatal = await supd.waitForState('forker:0', 'fatal');
+      daemonPid = Number(readFileSync(path.join(supd.dir, 'daemon.pid'), 'utf8'));
+      assert.match(fatal.reason ?? '', new RegExp(`daemonized itself: .*leaving pid ${daemonPid} running`));
+      assert.equal(fatal.restarts, 0, 'not respawned');
+      assert.match(supd.supdLog(), /\[forker:0\] it daemonized itself/);
+    } finally {
+      if (daemonPid > 0 && isAlive(daemonPid)) process.kill(daemonPid, 'SIGKILL');
+      await supd.cleanup();
+    }
+  });
+});

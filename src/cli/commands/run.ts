@@ -1,5 +1,5 @@
 // `supd run [-d]`: be the supervisor. The single composition root: config -> pidfile ->
-// supd.log -> leftover children -> guardian -> supervisor -> control socket -> signals.
+// supd.log -> leftover children -> guardian -> supervisor -> reports -> control socket -> signals.
 import path from 'node:path';
 import { findConfigFile } from '../../config/locate.js';
 import { loadConfig } from '../../config/load.js';
@@ -9,10 +9,12 @@ import { startControlServer } from '../../control/server.js';
 import { checkSocketPath } from '../../control/socket-path.js';
 import { openSupdLog, type SupdLog } from '../../logs/supd-log.js';
 import { startGuardian } from '../../process/guardian.js';
+import { Reports } from '../../reports/reporter.js';
 import { findSetpriv, signalProcess } from '../../process/spawner.js';
 import { ChildRegistry, findSurvivors } from '../../supervisor/child-registry.js';
 import { acquirePidfile } from '../../supervisor/pidfile.js';
-import { Supervisor } from '../../supervisor/supervisor.js';
+import { Supervisor, type ReloadResult } from '../../supervisor/supervisor.js';
+import { formatIssue, isSupdError } from '../../errors.js';
 import { flagString, type Command, type CommandContext } from '../command.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { readVersion } from '../main.js';
@@ -48,7 +50,8 @@ async function runSupervisor(config: SupdConfig, context: CommandContext): Promi
   killLeftovers(registry, log);
   if (findSetpriv() === null) log.warn('setpriv (util-linux) not found: children will not get a parent-death signal; the guardian still kills their groups if supd dies');
   const guardian = startGuardian();
-  const supervisor = new Supervisor(config, { log, guardian, registry, baseEnv: { ...context.env } });
+  const startEnv = { ...context.env };
+  const supervisor = new Supervisor(config, { log, guardian, registry, baseEnv: startEnv, applySettings: (s) => applyLogSettings(log, s) });
   const version = readVersion();
   let finished: (code: number) => void = () => undefined;
   const done = new Promise<number>((resolve) => (finished = resolve));
@@ -57,12 +60,16 @@ async function runSupervisor(config: SupdConfig, context: CommandContext): Promi
     await supervisor.shutdown();
     finished(EXIT_OK);
   };
-  const server = await startControlServer(settings.socket, createHandler({ supervisor, version, shutdown: () => shutdown('shutdown requested') }));
-  installSignals(supervisor, log, shutdown);
+  const reload = (): Promise<ReloadResult> => reloadFromFile(supervisor, config.file, startEnv, log);
+  const reports = new Reports(supervisor, { log, version });
+  const report = (name: string | undefined, send: boolean) => reports.answer(name, send);
+  const server = await startControlServer(settings.socket, createHandler({ supervisor, version, reload, report, shutdown: () => shutdown('shutdown requested') }));
+  installSignals(supervisor, log, shutdown, reload);
   log.info(`supd ${version} running (pid ${process.pid}) on ${config.file}, socket ${settings.socket}`);
   if (detached) log.detachStderr();
   supervisor.startAll();
   const code = await done;
+  reports.close();
   await server.close();
   guardian.close();
   registry.clear();
@@ -70,6 +77,12 @@ async function runSupervisor(config: SupdConfig, context: CommandContext): Promi
   log.info('supd exits');
   await log.close();
   return code;
+}
+
+// Reload: supd.log's level, place (log_dir) and rotation apply at once.
+function applyLogSettings(log: SupdLog, settings: SupdConfig['supervisor']): void {
+  log.setLevel(settings.logLevel);
+  log.setFile(path.join(settings.logDir, 'supd.log'), settings.log);
 }
 
 // Children recorded by a supd that died (and that the guardian missed): kill them before
@@ -83,9 +96,25 @@ function killLeftovers(registry: ChildRegistry, log: SupdLog): void {
   registry.clear();
 }
 
+// The file as it is now, through the whole pipeline, against supd's environment at start; an
+// invalid file changes nothing and every error goes to supd.log (and to `supd reload`).
+async function reloadFromFile(supervisor: Supervisor, file: string, env: NodeJS.ProcessEnv, log: SupdLog): Promise<ReloadResult> {
+  let next: SupdConfig;
+  try {
+    next = loadConfig(file, { env, displayName: file });
+  } catch (error) {
+    if (isSupdError(error)) {
+      log.error(`reload refused, nothing changed: ${error.message}`);
+      for (const issue of error.issues) log.error(formatIssue(issue));
+    }
+    throw error;
+  }
+  return supervisor.reload(next);
+}
+
 // SPEC section 6: TERM and INT stop everything; HUP reloads; USR2 reopens logs. No other
 // signal ends supd, so the ones that would by default are caught and logged.
-function installSignals(supervisor: Supervisor, log: SupdLog, shutdown: (why: string) => Promise<void>): void {
+function installSignals(supervisor: Supervisor, log: SupdLog, shutdown: (why: string) => Promise<void>, reload: () => Promise<unknown>): void {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGUSR2', () => {
@@ -93,7 +122,10 @@ function installSignals(supervisor: Supervisor, log: SupdLog, shutdown: (why: st
     log.reopen();
     supervisor.reopenLogs();
   });
-  process.on('SIGHUP', () => log.warn('SIGHUP: reload is not built yet (issue 5); the running config is unchanged'));
+  process.on('SIGHUP', () => {
+    log.info('SIGHUP: reloading the config');
+    reload().catch(() => undefined);
+  });
   for (const signal of ['SIGQUIT', 'SIGUSR1', 'SIGALRM', 'SIGVTALRM', 'SIGPROF', 'SIGXCPU', 'SIGXFSZ', 'SIGPOLL', 'SIGPWR', 'SIGSTKFLT', 'SIGTRAP'] as const) {
     try {
       process.on(signal, () => log.warn(`${signal} ignored (only SIGTERM, SIGINT and SIGKILL end supd)`));

@@ -1,0 +1,75 @@
+// One probe of a process: a TCP connect, an HTTP GET (2xx), or a command (exit 0). Each
+// resolves to null when it passed, or to why it failed; none takes longer than its timeout.
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+
+export type ProbeResult = string | null;
+
+export function splitHostPort(target: string): { host: string; port: number } {
+  const at = target.lastIndexOf(':');
+  const host = target.slice(0, at).replace(/^\[(.*)\]$/, '$1') || '127.0.0.1';
+  return { host, port: Number(target.slice(at + 1)) };
+}
+
+export function probeTcp(target: string, timeoutMs: number): Promise<ProbeResult> {
+  const { host, port } = splitHostPort(target);
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const finish = (result: ProbeResult): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(result);
+    };
+    const timer = setTimeout(() => finish(`tcp ${target}: no connection within ${timeoutMs} ms`), timeoutMs);
+    socket.once('connect', () => finish(null));
+    socket.once('error', (error: NodeJS.ErrnoException) => finish(`tcp ${target}: ${error.code ?? error.message}`));
+  });
+}
+
+export function probeHttp(url: string, timeoutMs: number): Promise<ProbeResult> {
+  return new Promise((resolve) => {
+    const client = url.startsWith('https:') ? https : http;
+    let settled = false;
+    const finish = (result: ProbeResult): void => {
+      if (settled) return;
+      settled = true;
+      resolve(result);
+    };
+    const request = client.get(url, { timeout: timeoutMs, agent: false, headers: { 'user-agent': 'supd-probe' } }, (response) => {
+      response.resume();
+      const status = response.statusCode ?? 0;
+      finish(status >= 200 && status < 300 ? null : `http ${url}: status ${status}`);
+    });
+    request.on('timeout', () => {
+      request.destroy();
+      finish(`http ${url}: no answer within ${timeoutMs} ms`);
+    });
+    request.on('error', (error: NodeJS.ErrnoException) => finish(`http ${url}: ${error.code ?? error.message}`));
+  });
+}
+
+export function probeExec(argv: readonly string[], timeoutMs: number, options: { cwd: string; env: Record<string, string> }): Promise<ProbeResult> {
+  return new Promise((resolve) => {
+    const [command, ...args] = argv;
+    const child = spawn(command!, args, { cwd: options.cwd, env: options.env, stdio: 'ignore', detached: true });
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }, timeoutMs);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      resolve(`exec ${command}: ${error.message}`);
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(null);
+      else if (signal === 'SIGKILL') resolve(`exec ${argv.join(' ')}: no exit within ${timeoutMs} ms`);
+      else resolve(`exec ${argv.join(' ')}: ${signal ?? `exit ${code}`}`);
+    });
+  });
+}
