@@ -8,7 +8,6 @@ import type { RawTable } from './normalize-unit.js';
 export const UNBUILT_PROCESS_KEYS: ReadonlySet<string> = new Set([
   'stdout',
   'stderr',
-  'watch',
 ]);
 
 /** Top-level tables and `[supervisor]` keys not built yet. */
