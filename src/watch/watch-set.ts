@@ -54,7 +54,9 @@ export class WatchSet {
 
   // One re-plan at a time per target, so a burst about its base (mkdir -p, a symlink swap) applies in order.
   private reanchor(target: WatchTarget, report: boolean): Promise<void> {
-    const next = (this.anchoring.get(target) ?? Promise.resolve()).then(() => this.anchor(target, report));
+    const next = (this.anchoring.get(target) ?? Promise.resolve())
+      .then(() => this.anchor(target, report))
+      .catch((error: Error) => this.options.onWarn(`cannot watch ${target.base}: ${error.message}`));
     this.anchoring.set(target, next);
     return next;
   }
