@@ -2,6 +2,7 @@
 // Each bench module exports `run({ runs })`, prints its numbers and writes bench/results/<name>.json.
 const BENCHES = {
   config: () => import('./config.js'),
+  watch: () => import('./watch.js'),
 };
 
 const args = process.argv.slice(2);
