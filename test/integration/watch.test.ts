@@ -21,8 +21,12 @@ ${extra}
 
 const byName = async (supd: SupdUnderTest): Promise<Record<string, ProcessStatus>> =>
   Object.fromEntries((await supd.status()).processes.map((p) => [p.name, p]));
+// Polls every 100 ms: each poll is a `supd status` process, and 2 cores are shared with other tests.
 const watchRestarted = (supd: SupdUnderTest, name: string, count: number) =>
-  supd.waitForState(name, (p) => p.watch_restarts === count && p.state === 'running', 10_000);
+  waitFor(async () => {
+    const p = await supd.proc(name);
+    return p.watch_restarts === count && p.state === 'running' ? p : null;
+  }, { timeoutMs: 10_000, intervalMs: 100, what: `${name} watch-restarted ${count} times` });
 const watching = (supd: SupdUnderTest, sets: number) =>
   waitFor(() => (supd.supdLog().match(/ watch: watching /g) ?? []).length >= sets, { what: `${sets} watchers set up` });
 
