@@ -3,6 +3,7 @@
 const BENCHES = {
   config: () => import('./config.js'),
   logs: () => import('./logs.js'),
+  watch: () => import('./watch.js'),
 };
 
 const args = process.argv.slice(2);

@@ -5,9 +5,7 @@ import type { KeyProblem } from './normalize.js';
 import type { RawTable } from './normalize-unit.js';
 
 /** Process keys (in [defaults], programs and methods) not built yet. */
-export const UNBUILT_PROCESS_KEYS: ReadonlySet<string> = new Set([
-  'watch',
-]);
+export const UNBUILT_PROCESS_KEYS: ReadonlySet<string> = new Set<string>();
 
 /** Top-level tables and `[supervisor]` keys not built yet. */
 export const UNBUILT_TOP_LEVEL: ReadonlySet<string> = new Set<string>();

@@ -48,6 +48,8 @@ export interface ProcessStatus {
   readonly reason: string | null;
   /** Extra: what supd wants of it. */
   readonly wanted: 'up' | 'down';
+  /** Extra: restarts because a watched file changed (part of `restarts`). */
+  readonly watch_restarts: number;
 }
 
 export interface StatusReport {

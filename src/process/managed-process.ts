@@ -47,6 +47,8 @@ export class ManagedProcess {
   startedAt: number | null = null;
   /** Every start after the first, whatever the cause. */
   restarts = 0;
+  /** Restarts because a watched file changed (src/watch), counted by the supervisor. */
+  watchRestarts = 0;
   lastExit: LastExit | null = null;
   /** Why the process is where it is, when that is not obvious (a failed start, fatal, held back). */
   reason: string | null = null;

@@ -21,6 +21,7 @@ export function describeProcess(proc: ManagedProcess, lookups: StatusLookups): P
     pid: proc.pid,
     uptime_s: uptime === null ? null : round(uptime / 1000),
     restarts: proc.restarts,
+    watch_restarts: proc.watchRestarts,
     exit_code: proc.lastExit?.code ?? null,
     exit_signal: proc.lastExit?.signal ?? null,
     rss_bytes: proc.pid === null ? null : readTreeRss(proc.pid),

@@ -310,6 +310,19 @@ export class Supervisor {
     return describeUnitDiff(diff, diff.restart ? up.length : 0);
   }
 
+  /** A watched file changed (src/watch): restart the unit's wanted copies by its restart_strategy.
+   * Not those held back by depends_on (`stopped`), nor a scheduled program (its next run starts afresh). */
+  restartUnitForWatch(unitName: string, changedPath: string): Promise<WaitOutcome[]> {
+    const unit = this.units.get(unitName);
+    const up = this.list().filter((p) => p.unit.name === unitName && p.wanted === 'up' && p.state !== 'stopped' && p.state !== 'waiting');
+    if (unit === undefined || unit.schedule !== null || this.isShuttingDown || up.length === 0) {
+      this.deps.log.debug(`watch: ${changedPath} changed; no process to restart`, unitName);
+      return Promise.resolve([]);
+    }
+    for (const proc of up) proc.watchRestarts++;
+    return restartPool(this.events, up, unit.restartStrategy, unit.stopTimeoutMs + Math.max(unit.startSecsMs, 1000) + 60_000);
+  }
+
   // Log settings changed: new files for the process, the running child's pipes moved over.
   private replaceOutput(proc: ManagedProcess): void {
     const old = this.outputs.get(proc.name);

@@ -61,7 +61,6 @@ const EXPECTED: Readonly<Record<string, Expected>> = {
   'report-without-to': { at: 'reports.daily.to', line: 4, message: /^is required$/ },
   'unterminated-quote': { at: 'programs.web.command', line: 2, message: /^unterminated single quote in command$/ },
   'shell-operator': { at: 'programs.web.command', line: 2, message: /^shell syntax "\|" in command: supd runs no shell/ },
-  'unsupported-key': { at: 'programs.web.watch', line: 3, message: /^not supported yet$/ },
   'three-problems': { at: 'programs.web.processes', line: 3, message: /^must be >= 0$/ },
 };
 

@@ -1,5 +1,5 @@
 // `supd run [-d]`: be the supervisor. The single composition root: config -> pidfile ->
-// supd.log -> leftover children -> guardian -> supervisor -> reports -> control socket -> signals.
+// supd.log -> leftover children -> guardian -> supervisor -> reports -> control socket -> signals -> watch.
 import path from 'node:path';
 import { findConfigFile } from '../../config/locate.js';
 import { loadConfig } from '../../config/load.js';
@@ -14,6 +14,7 @@ import { findSetpriv, signalProcess } from '../../process/spawner.js';
 import { ChildRegistry, findSurvivors } from '../../supervisor/child-registry.js';
 import { acquirePidfile } from '../../supervisor/pidfile.js';
 import { Supervisor, type ReloadResult } from '../../supervisor/supervisor.js';
+import { WatchRestarts } from '../../watch/watch-restarts.js';
 import { formatIssue, isSupdError } from '../../errors.js';
 import { flagString, type Command, type CommandContext } from '../command.js';
 import { EXIT_OK } from '../exit-codes.js';
@@ -68,8 +69,10 @@ async function runSupervisor(config: SupdConfig, context: CommandContext): Promi
   log.info(`supd ${version} running (pid ${process.pid}) on ${config.file}, socket ${settings.socket}`);
   if (detached) log.detachStderr();
   supervisor.startAll();
+  const watching = new WatchRestarts(supervisor, log);
   const code = await done;
   reports.close();
+  watching.close();
   await server.close();
   guardian.close();
   registry.clear();

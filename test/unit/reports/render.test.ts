@@ -26,6 +26,7 @@ const proc = (name: string, state: string, extra: Record<string, unknown> = {}) 
   last_run_ms: null,
   reason: null,
   wanted: 'up' as const,
+  watch_restarts: 0,
   ...extra,
 });
 
