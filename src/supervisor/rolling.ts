@@ -1,5 +1,6 @@
 // Restarting a pool: every copy at once, or (restart_strategy = "rolling") one at a time,
 // each waiting until the one before is running again, so the pool never drops to zero.
+import type { UnitSpec } from '../config/types.js';
 import type { ManagedProcess } from '../process/managed-process.js';
 import type { SupervisorEmitter } from './events.js';
 import { waitForStates, type WaitOutcome } from './wait.js';
@@ -20,4 +21,9 @@ export async function restartPool(events: SupervisorEmitter, procs: readonly Man
     outcomes.push(...(await waiting.settle(false)));
   }
   return outcomes;
+}
+
+/** How long a pool restart may wait for one copy: its stop, its start, and a minute to get ready. */
+export function poolRestartTimeout(unit: UnitSpec): number {
+  return unit.stopTimeoutMs + Math.max(unit.startSecsMs, 1000) + 60_000;
 }

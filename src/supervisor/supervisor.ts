@@ -1,27 +1,23 @@
 // All processes by name: creates them from the config, applies commands to them, scales,
 // and shuts everything down. The only writer of runtime state (through ManagedProcess).
-import { describeUnitDiff, diffConfigs, type UnitDiff } from '../config/diff.js';
+import { diffConfigs } from '../config/diff.js';
 import type { SupdConfig, SupervisorSpec, UnitSpec } from '../config/types.js';
 import { SupdError } from '../errors.js';
-import type { Logger } from '../logs/supd-log.js';
 import { createProcessOutput, type ProcessOutput } from '../logs/process-output.js';
-import { HealthMonitor } from '../health/health-monitor.js';
-import { watchMemory } from '../health/memory-watch.js';
-import { watchReadiness } from '../health/readiness.js';
-import { formatSize } from '../config/units.js';
-import { buildChildEnv } from '../process/child-env.js';
+import type { Logger } from '../logs/supd-log.js';
 import type { Guardian } from '../process/guardian.js';
 import { ManagedProcess, type ProcessHost } from '../process/managed-process.js';
-import { findDaemonizedLeftover, readStartTime } from '../process/proc.js';
-import { signalProcess, spawnChild } from '../process/spawner.js';
 import { hasChild, type ProcessState } from '../process/states.js';
-import { resolveIdentity } from '../process/user.js';
 import { Scheduler } from '../schedule/scheduler.js';
 import type { ChildRegistry } from './child-registry.js';
 import { buildGraph, dependenciesOf, dependentsOf, stopInOrder } from './dependencies.js';
-import { runProcessHook } from './process-hooks.js';
+import { DependencyGate } from './dependency-gate.js';
 import { SupervisorEmitter } from './events.js';
-import { restartPool } from './rolling.js';
+import { ProcessHealth } from './process-health.js';
+import { createProcessHost } from './process-host.js';
+import { runProcessHook } from './process-hooks.js';
+import { applyUnitDiff, type UnitPool } from './reload.js';
+import { poolRestartTimeout, restartPool } from './rolling.js';
 import { matchTargets, type TargetMatch } from './targets.js';
 import { waitForStates, type WaitOutcome } from './wait.js';
 
@@ -59,35 +55,35 @@ export class Supervisor {
   private shuttingDown: Promise<void> | null = null;
   /** Reloads apply one after another, never interleaved. */
   private reloading: Promise<unknown> = Promise.resolve();
-  /** Processes wanted up but held back by depends_on, and how they are to come up. */
-  private readonly heldBack = new Map<string, 'start' | 'arm'>();
-  private readonly health: HealthMonitor;
+  private readonly gate: DependencyGate;
+  /** What applying a reload's unit diffs needs of this supervisor. */
+  private readonly pool: UnitPool;
+  private readonly health: ProcessHealth;
   private readonly scheduler: Scheduler;
-  private stopMemoryWatch: (() => void) | null = null;
-  /** /proc start time of each live child, to recognise what it leaves behind. */
-  private readonly childStartTimes = new Map<number, number>();
 
   constructor(config: SupdConfig, private readonly deps: SupervisorDeps) {
     this.config = config;
     this.startedAt = this.now();
-    this.host = this.createHost();
+    this.host = createProcessHost({
+      ...deps,
+      events: this.events,
+      now: () => this.now(),
+      random: deps.random ?? Math.random,
+      outputOf: (name) => this.outputs.get(name),
+      onStateChanged: (proc, from, to) => this.onStateChanged(proc, from, to),
+    });
+    this.gate = new DependencyGate(() => this.list(), (name) => this.processes.get(name));
+    this.pool = {
+      events: this.events,
+      list: () => this.list(),
+      setUnit: (unit) => this.units.set(unit.name, unit),
+      deleteUnit: (name) => this.units.delete(name),
+      scaleUnit: (unit, start, wait) => this.scaleUnit(unit, start, wait),
+      replaceOutput: (proc) => this.replaceOutput(proc),
+    };
     for (const unit of config.units) this.units.set(unit.name, unit);
     this.scheduler = new Scheduler(deps.log);
-    this.health = new HealthMonitor(
-      {
-        changed: (name, healthy, reason) => {
-          this.deps.log[healthy ? 'info' : 'warn'](healthy ? 'healthy' : `unhealthy: ${reason ?? ''}`, name);
-          this.events.emit('process:health', { name, healthy, reason });
-        },
-        unhealthy: (name, reason) => {
-          const proc = this.processes.get(name);
-          if (proc === undefined || proc.state !== 'running') return;
-          this.deps.log.warn(`restarting: ${proc.unit.health!.retries} health checks failed in a row (${reason})`, name);
-          proc.restart();
-        },
-      },
-      () => this.now(),
-    );
+    this.health = new ProcessHealth(deps.log, this.events, (name) => this.processes.get(name), deps.baseEnv, () => this.now());
   }
 
   get currentConfig(): SupdConfig {
@@ -103,9 +99,9 @@ export class Supervisor {
     for (const unit of this.units.values()) {
       for (let index = 0; index < unit.processes; index++) this.addProcess(unit, index);
     }
-    for (const proc of this.list()) if (proc.unit.autostart) this.bringUp(proc, proc.isScheduled ? 'arm' : 'start');
+    for (const proc of this.list()) if (proc.unit.autostart) this.gate.bringUp(proc, proc.isScheduled ? 'arm' : 'start');
     this.scheduler.sync(this.list());
-    this.stopMemoryWatch = watchMemory(() => this.list(), (proc, rss) => this.restartForMemory(proc, rss));
+    this.health.watchMemory(() => this.list());
   }
 
   healthOf(name: string): boolean | null {
@@ -114,49 +110,6 @@ export class Supervisor {
 
   nextRunOf(name: string): Date | null {
     return this.scheduler.nextRun(name);
-  }
-
-  // Starts (or arms, for a scheduled program) a process now, or holds it back until every
-  // program it depends on is running.
-  private bringUp(proc: ManagedProcess, how: 'start' | 'arm'): void {
-    const waitingFor = this.unmetDependencies(proc.unit);
-    if (waitingFor.length > 0) {
-      this.heldBack.set(proc.name, how);
-      proc.holdBack(this.describeWait(waitingFor));
-      return;
-    }
-    this.heldBack.delete(proc.name);
-    if (how === 'arm') proc.arm();
-    else proc.start();
-  }
-
-  private unmetDependencies(unit: UnitSpec): string[] {
-    const ready = (program: string): boolean => this.list().every((p) => p.unit.program !== program || p.state === 'running' || p.state === 'waiting');
-    return unit.dependsOn.filter((dep) => !ready(dep));
-  }
-
-  private describeWait(programs: readonly string[]): string {
-    const fatal = programs.filter((program) => this.list().some((p) => p.unit.program === program && p.state === 'fatal'));
-    if (fatal.length > 0) return `dependency ${fatal.join(', ')} is fatal`;
-    return `waiting for ${programs.join(', ')}`;
-  }
-
-  // A process came up (or a dependency failed): release or re-explain whatever waits on it.
-  private reviewHeldBack(): void {
-    for (const [name, how] of [...this.heldBack]) {
-      const proc = this.processes.get(name);
-      if (proc === undefined || proc.wanted !== 'up' || proc.state !== 'stopped') {
-        this.heldBack.delete(name);
-        continue;
-      }
-      this.bringUp(proc, how);
-    }
-  }
-
-  private restartForMemory(proc: ManagedProcess, rss: number): void {
-    this.deps.log.warn(`RSS ${formatSize(rss)} passed max_memory ${formatSize(proc.unit.maxMemory!)}: restarting`, proc.name);
-    this.events.emit('process:memory', { name: proc.name, rssBytes: rss, limitBytes: proc.unit.maxMemory! });
-    proc.restart();
   }
 
   list(): ManagedProcess[] {
@@ -180,9 +133,9 @@ export class Supervisor {
     for (const proc of this.list()) {
       if (!needed.includes(proc.unit.program) || proc.wanted === 'up') continue;
       this.deps.log.info(`starting it first: ${[...programs].join(', ')} depends on ${proc.unit.program}`, proc.name);
-      this.bringUp(proc, proc.isScheduled ? 'arm' : 'start');
+      this.gate.bringUp(proc, proc.isScheduled ? 'arm' : 'start');
     }
-    return this.apply(names, (p) => this.bringUp(p, 'start'), wait, START_DONE, START_FAILED, true);
+    return this.apply(names, (p) => this.gate.bringUp(p, 'start'), wait, START_DONE, START_FAILED, true);
   }
 
   /** Stops the processes, and first whatever depends on them; unrelated ones in parallel. */
@@ -279,35 +232,15 @@ export class Supervisor {
     // What cannot change under a running supd keeps its old value; the rest applies.
     this.config = Object.freeze({ ...next, supervisor: Object.freeze({ ...next.supervisor, stateDir: old.stateDir, socket: old.socket, pidfile: old.pidfile }) });
     if (diff.supervisorChanged) this.deps.applySettings?.(this.config.supervisor);
-    const lines = await Promise.all(diff.units.map((d) => this.applyUnitDiff(d)));
+    const lines = await Promise.all(diff.units.map((d) => applyUnitDiff(d, this.pool)));
     this.reorder(next.units.map((u) => u.name));
     this.scheduler.sync(this.list());
-    for (const d of diff.units) if (d.live) for (const proc of this.list()) if (proc.unit.name === d.name && proc.state === 'running') this.watchHealth(proc);
-    this.reviewHeldBack();
+    for (const d of diff.units) if (d.live) for (const proc of this.list()) if (proc.unit.name === d.name && proc.state === 'running') this.health.checkWhileRunning(proc);
+    this.gate.review();
     for (const line of lines) this.deps.log.info(`reload: ${line}`);
     for (const key of diff.refused) this.deps.log.warn(`reload: ${key} cannot change while supd runs; restart supd to apply it`);
     this.events.emit('config:reloaded', { lines });
     return { lines, refused: diff.refused };
-  }
-
-  private async applyUnitDiff(diff: UnitDiff): Promise<string> {
-    const unit = diff.unit;
-    if (diff.kind === 'removed') {
-      await this.scaleUnit(Object.freeze({ ...unit, processes: 0 }), false, null);
-      this.units.delete(unit.name);
-    } else if (diff.kind === 'added') {
-      await this.scaleUnit(unit, unit.autostart, { timeoutMs: 0 });
-    }
-    if (diff.kind !== 'changed') return describeUnitDiff(diff, 0);
-    const keep = this.list().filter((p) => p.unit.name === unit.name && p.index < unit.processes);
-    if (unit.processes < (diff.scale?.from ?? unit.processes)) await this.scaleUnit(unit, false, null);
-    for (const proc of keep) proc.unit = unit;
-    this.units.set(unit.name, unit);
-    if (diff.logs) for (const proc of keep) this.replaceOutput(proc);
-    const up = keep.filter((p) => p.wanted === 'up');
-    if (diff.restart) await restartPool(this.events, up, unit.restartStrategy, unit.stopTimeoutMs + Math.max(unit.startSecsMs, 1000) + 60_000);
-    if (unit.processes > (diff.scale?.from ?? unit.processes)) await this.scaleUnit(unit, unit.autostart || up.length > 0, { timeoutMs: 0 });
-    return describeUnitDiff(diff, diff.restart ? up.length : 0);
   }
 
   /** A watched file changed (src/watch): restart the unit's wanted copies by its restart_strategy.
@@ -320,7 +253,7 @@ export class Supervisor {
       return Promise.resolve([]);
     }
     for (const proc of up) proc.watchRestarts++;
-    return restartPool(this.events, up, unit.restartStrategy, unit.stopTimeoutMs + Math.max(unit.startSecsMs, 1000) + 60_000);
+    return restartPool(this.events, up, unit.restartStrategy, poolRestartTimeout(unit));
   }
 
   // Log settings changed: new files for the process, the running child's pipes moved over.
@@ -361,8 +294,7 @@ export class Supervisor {
     this.deps.log.info(`shutting down: stopping ${this.list().filter((p) => hasChild(p.state)).length} processes`);
     const outcomes = await this.stop(this.list().map((p) => p.name), { timeoutMs });
     this.scheduler.stopAll();
-    this.health.stopAll();
-    this.stopMemoryWatch?.();
+    this.health.close();
     const left = this.list().filter((p) => p.pid !== null);
     void outcomes;
     if (left.length > 0) {
@@ -375,30 +307,18 @@ export class Supervisor {
     this.deps.log.info('all processes stopped');
   }
 
-  private watchHealth(proc: ManagedProcess): void {
-    this.health.stop(proc.name);
-    if (proc.unit.health === null) return;
-    this.health.start({
-      name: proc.name,
-      spec: proc.unit.health,
-      startedAt: proc.startedAt ?? this.now(),
-      cwd: proc.unit.cwd,
-      env: buildChildEnv(proc.unit, proc.index, null, this.deps.baseEnv),
-    });
-  }
-
   // What follows a move: hooks, health checks, held-back dependents.
   private onStateChanged(proc: ManagedProcess, from: ProcessState, to: ProcessState): void {
-    if (from === 'running') this.health.stop(proc.name);
+    if (from === 'running') this.health.stopChecking(proc.name);
     if (to === 'running') {
-      this.watchHealth(proc);
+      this.health.checkWhileRunning(proc);
       void runProcessHook(proc, 'after_start', { pid: proc.pid, code: null, signal: null }, this.deps.log, this.deps.baseEnv);
     }
     if (to === 'fatal') {
       const exit = proc.lastExit;
       void runProcessHook(proc, 'on_fatal', { pid: null, code: exit?.code ?? null, signal: exit?.signal ?? null }, this.deps.log, this.deps.baseEnv);
     }
-    if ((to === 'running' || to === 'waiting' || to === 'fatal') && this.heldBack.size > 0) this.reviewHeldBack();
+    if ((to === 'running' || to === 'waiting' || to === 'fatal') && !this.gate.isEmpty) this.gate.review();
   }
 
   private addProcess(unit: UnitSpec, index: number): ManagedProcess {
@@ -413,48 +333,5 @@ export class Supervisor {
     void this.outputs.get(proc.name)?.close();
     this.outputs.delete(proc.name);
     this.events.emit('process:removed', { name: proc.name });
-  }
-
-  private createHost(): ProcessHost {
-    const { log, guardian, registry } = this.deps;
-    const myUid = process.getuid?.() ?? 0;
-    return {
-      now: () => this.now(),
-      random: this.deps.random ?? Math.random,
-      spawn: spawnChild,
-      signal: signalProcess,
-      resolveIdentity: (unit) => resolveIdentity(unit.user, unit.group, myUid),
-      buildEnv: (unit, index, user) => buildChildEnv(unit, index, user, this.deps.baseEnv),
-      beforeStart: (proc) => runProcessHook(proc, 'before_start', { pid: null, code: null, signal: null }, log, this.deps.baseEnv),
-      watchReadiness: (proc, child, ready, timedOut) => watchReadiness(proc.unit.ready!, child, { ready, timedOut }),
-      attachOutput: (proc, child) => this.outputs.get(proc.name)?.attach(child),
-      childStarted: (proc, pid) => {
-        const startTime = readStartTime(pid);
-        if (startTime !== null) this.childStartTimes.set(pid, startTime);
-        guardian.watch(pid);
-        registry.add(pid, proc.name, startTime);
-        log.info(`spawned pid ${pid}: ${proc.unit.argv.join(' ')}`, proc.name);
-        this.events.emit('process:spawn', { name: proc.name, pid });
-      },
-      childExited: (proc, pid, code, signal, uptimeMs) => {
-        setImmediate(() => this.childStartTimes.delete(pid));
-        guardian.forget(pid);
-        registry.remove(pid);
-        const how = signal === null ? `exited with code ${code}` : `killed by ${signal}`;
-        log.info(`pid ${pid} ${how} after ${(uptimeMs / 1000).toFixed(2)} s`, proc.name);
-        this.events.emit('process:exit', { name: proc.name, pid, code, signal, uptimeMs });
-        void runProcessHook(proc, 'after_exit', { pid, code, signal }, log, this.deps.baseEnv);
-      },
-      findLeftover: (_proc, child) => {
-        const startTime = this.childStartTimes.get(child.pid);
-        return startTime === undefined ? null : findDaemonizedLeftover({ pid: child.pid, startTime, exe: child.exe });
-      },
-      stateChanged: (proc, from, to, reason) => {
-        log.debug(`${from} -> ${to}${reason === null ? '' : ` (${reason})`}`, proc.name);
-        this.events.emit('process:state', { name: proc.name, from, to, reason });
-        this.onStateChanged(proc, from, to);
-      },
-      log: (level, message, name) => log[level](message, name),
-    };
   }
 }

@@ -1,0 +1,53 @@
+// depends_on at start: a process whose dependencies are not all running is held back
+// (`stopped`, wanted up, with the reason in status) and released as soon as they are.
+import type { UnitSpec } from '../config/types.js';
+import type { ManagedProcess } from '../process/managed-process.js';
+
+export type BringUp = 'start' | 'arm';
+
+export class DependencyGate {
+  /** Processes wanted up but held back, and how they are to come up. */
+  private readonly heldBack = new Map<string, BringUp>();
+
+  constructor(
+    private readonly list: () => readonly ManagedProcess[],
+    private readonly find: (name: string) => ManagedProcess | undefined,
+  ) {}
+
+  /** Starts (or arms, for a scheduled program) a process now, or holds it back. */
+  bringUp(proc: ManagedProcess, how: BringUp): void {
+    const waitingFor = this.unmet(proc.unit);
+    if (waitingFor.length > 0) {
+      this.heldBack.set(proc.name, how);
+      proc.holdBack(this.describe(waitingFor));
+      return;
+    }
+    this.heldBack.delete(proc.name);
+    if (how === 'arm') proc.arm();
+    else proc.start();
+  }
+
+  /** A process came up (or a dependency failed): release or re-explain whatever waits. */
+  review(): void {
+    for (const [name, how] of [...this.heldBack]) {
+      const proc = this.find(name);
+      if (proc === undefined || proc.wanted !== 'up' || proc.state !== 'stopped') this.heldBack.delete(name);
+      else this.bringUp(proc, how);
+    }
+  }
+
+  get isEmpty(): boolean {
+    return this.heldBack.size === 0;
+  }
+
+  private unmet(unit: UnitSpec): string[] {
+    const ready = (program: string): boolean => this.list().every((p) => p.unit.program !== program || p.state === 'running' || p.state === 'waiting');
+    return unit.dependsOn.filter((dep) => !ready(dep));
+  }
+
+  private describe(programs: readonly string[]): string {
+    const fatal = programs.filter((program) => this.list().some((p) => p.unit.program === program && p.state === 'fatal'));
+    if (fatal.length > 0) return `dependency ${fatal.join(', ')} is fatal`;
+    return `waiting for ${programs.join(', ')}`;
+  }
+}

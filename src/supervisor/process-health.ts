@@ -1,0 +1,73 @@
+// Keeping running processes healthy: health checks while a process runs (restart after
+// `retries` failures) and the max_memory watch (restart past the limit), both logged and evented.
+import { formatSize } from '../config/units.js';
+import { HealthMonitor } from '../health/health-monitor.js';
+import { watchMemory } from '../health/memory-watch.js';
+import type { Logger } from '../logs/supd-log.js';
+import { buildChildEnv } from '../process/child-env.js';
+import type { ManagedProcess } from '../process/managed-process.js';
+import type { SupervisorEmitter } from './events.js';
+
+export class ProcessHealth {
+  private readonly monitor: HealthMonitor;
+  private stopMemoryWatch: (() => void) | null = null;
+
+  constructor(
+    private readonly log: Logger,
+    private readonly events: SupervisorEmitter,
+    private readonly find: (name: string) => ManagedProcess | undefined,
+    private readonly baseEnv: Readonly<Record<string, string | undefined>>,
+    now: () => number,
+  ) {
+    this.monitor = new HealthMonitor(
+      {
+        changed: (name, healthy, reason) => {
+          this.log[healthy ? 'info' : 'warn'](healthy ? 'healthy' : `unhealthy: ${reason ?? ''}`, name);
+          this.events.emit('process:health', { name, healthy, reason });
+        },
+        unhealthy: (name, reason) => {
+          const proc = this.find(name);
+          if (proc === undefined || proc.state !== 'running') return;
+          this.log.warn(`restarting: ${proc.unit.health!.retries} health checks failed in a row (${reason})`, name);
+          proc.restart();
+        },
+      },
+      now,
+    );
+  }
+
+  /** Starts the memory watch over these processes. */
+  watchMemory(list: () => readonly ManagedProcess[]): void {
+    this.stopMemoryWatch = watchMemory(list, (proc, rss) => {
+      this.log.warn(`RSS ${formatSize(rss)} passed max_memory ${formatSize(proc.unit.maxMemory!)}: restarting`, proc.name);
+      this.events.emit('process:memory', { name: proc.name, rssBytes: rss, limitBytes: proc.unit.maxMemory! });
+      proc.restart();
+    });
+  }
+
+  healthOf(name: string): boolean | null {
+    return this.monitor.healthOf(name);
+  }
+
+  /** (Re)starts the health checks of a running process, with its current spec. */
+  checkWhileRunning(proc: ManagedProcess): void {
+    this.monitor.stop(proc.name);
+    if (proc.unit.health === null) return;
+    this.monitor.start({
+      name: proc.name,
+      spec: proc.unit.health,
+      startedAt: proc.startedAt ?? Date.now(),
+      cwd: proc.unit.cwd,
+      env: buildChildEnv(proc.unit, proc.index, null, this.baseEnv),
+    });
+  }
+
+  stopChecking(name: string): void {
+    this.monitor.stop(name);
+  }
+
+  close(): void {
+    this.monitor.stopAll();
+    this.stopMemoryWatch?.();
+  }
+}

@@ -1,0 +1,73 @@
+// The world as a ManagedProcess sees it (ProcessHost), wired to the supervisor's parts: the
+// spawner, the guardian and child registry, hooks, readiness, log outputs and events.
+import { watchReadiness } from '../health/readiness.js';
+import type { Logger } from '../logs/supd-log.js';
+import type { ProcessOutput } from '../logs/process-output.js';
+import { buildChildEnv } from '../process/child-env.js';
+import type { Guardian } from '../process/guardian.js';
+import type { ManagedProcess, ProcessHost } from '../process/managed-process.js';
+import { findDaemonizedLeftover, readStartTime } from '../process/proc.js';
+import { signalProcess, spawnChild } from '../process/spawner.js';
+import type { ProcessState } from '../process/states.js';
+import { resolveIdentity } from '../process/user.js';
+import type { ChildRegistry } from './child-registry.js';
+import type { SupervisorEmitter } from './events.js';
+import { runProcessHook } from './process-hooks.js';
+
+export interface HostWiring {
+  readonly log: Logger;
+  readonly guardian: Guardian;
+  readonly registry: ChildRegistry;
+  readonly baseEnv: Readonly<Record<string, string | undefined>>;
+  readonly events: SupervisorEmitter;
+  now(): number;
+  random(): number;
+  outputOf(name: string): ProcessOutput | undefined;
+  /** What follows a move (health checks, hooks, held-back dependents). */
+  onStateChanged(proc: ManagedProcess, from: ProcessState, to: ProcessState): void;
+}
+
+export function createProcessHost(w: HostWiring): ProcessHost {
+  const { log, guardian, registry, events, baseEnv } = w;
+  const myUid = process.getuid?.() ?? 0;
+  /** /proc start time of each live child, to recognise what it leaves behind. */
+  const childStartTimes = new Map<number, number>();
+  return {
+    now: () => w.now(),
+    random: () => w.random(),
+    spawn: spawnChild,
+    signal: signalProcess,
+    resolveIdentity: (unit) => resolveIdentity(unit.user, unit.group, myUid),
+    buildEnv: (unit, index, user) => buildChildEnv(unit, index, user, baseEnv),
+    beforeStart: (proc) => runProcessHook(proc, 'before_start', { pid: null, code: null, signal: null }, log, baseEnv),
+    watchReadiness: (proc, child, ready, timedOut) => watchReadiness(proc.unit.ready!, child, { ready, timedOut }),
+    attachOutput: (proc, child) => w.outputOf(proc.name)?.attach(child),
+    childStarted: (proc, pid) => {
+      const startTime = readStartTime(pid);
+      if (startTime !== null) childStartTimes.set(pid, startTime);
+      guardian.watch(pid);
+      registry.add(pid, proc.name, startTime);
+      log.info(`spawned pid ${pid}: ${proc.unit.argv.join(' ')}`, proc.name);
+      events.emit('process:spawn', { name: proc.name, pid });
+    },
+    childExited: (proc, pid, code, signal, uptimeMs) => {
+      setImmediate(() => childStartTimes.delete(pid));
+      guardian.forget(pid);
+      registry.remove(pid);
+      const how = signal === null ? `exited with code ${code}` : `killed by ${signal}`;
+      log.info(`pid ${pid} ${how} after ${(uptimeMs / 1000).toFixed(2)} s`, proc.name);
+      events.emit('process:exit', { name: proc.name, pid, code, signal, uptimeMs });
+      void runProcessHook(proc, 'after_exit', { pid, code, signal }, log, baseEnv);
+    },
+    findLeftover: (_proc, child) => {
+      const startTime = childStartTimes.get(child.pid);
+      return startTime === undefined ? null : findDaemonizedLeftover({ pid: child.pid, startTime, exe: child.exe });
+    },
+    stateChanged: (proc, from, to, reason) => {
+      log.debug(`${from} -> ${to}${reason === null ? '' : ` (${reason})`}`, proc.name);
+      events.emit('process:state', { name: proc.name, from, to, reason });
+      w.onStateChanged(proc, from, to);
+    },
+    log: (level, message, name) => log[level](message, name),
+  };
+}

@@ -1,0 +1,40 @@
+// Applying one unit's part of a reload (SPEC section 5): remove, add, or for a changed unit
+// scale down, move the logs, restart by its restart_strategy, scale up, in that order.
+import { describeUnitDiff, type UnitDiff } from '../config/diff.js';
+import type { UnitSpec } from '../config/types.js';
+import type { ManagedProcess } from '../process/managed-process.js';
+import type { SupervisorEmitter } from './events.js';
+import { poolRestartTimeout, restartPool } from './rolling.js';
+import type { WaitOutcome } from './wait.js';
+
+/** What applying a unit diff needs of the supervisor. */
+export interface UnitPool {
+  readonly events: SupervisorEmitter;
+  list(): ManagedProcess[];
+  setUnit(unit: UnitSpec): void;
+  deleteUnit(name: string): void;
+  scaleUnit(unit: UnitSpec, start: boolean, wait: { timeoutMs: number } | null): Promise<WaitOutcome[]>;
+  replaceOutput(proc: ManagedProcess): void;
+}
+
+/** Applies one unit's change and returns its `supd reload` line. */
+export async function applyUnitDiff(diff: UnitDiff, pool: UnitPool): Promise<string> {
+  const unit = diff.unit;
+  if (diff.kind === 'removed') {
+    await pool.scaleUnit(Object.freeze({ ...unit, processes: 0 }), false, null);
+    pool.deleteUnit(unit.name);
+  } else if (diff.kind === 'added') {
+    await pool.scaleUnit(unit, unit.autostart, { timeoutMs: 0 });
+  }
+  if (diff.kind !== 'changed') return describeUnitDiff(diff, 0);
+  const before = diff.scale?.from ?? unit.processes;
+  const keep = pool.list().filter((p) => p.unit.name === unit.name && p.index < unit.processes);
+  if (unit.processes < before) await pool.scaleUnit(unit, false, null);
+  for (const proc of keep) proc.unit = unit;
+  pool.setUnit(unit);
+  if (diff.logs) for (const proc of keep) pool.replaceOutput(proc);
+  const up = keep.filter((p) => p.wanted === 'up');
+  if (diff.restart) await restartPool(pool.events, up, unit.restartStrategy, poolRestartTimeout(unit));
+  if (unit.processes > before) await pool.scaleUnit(unit, unit.autostart || up.length > 0, { timeoutMs: 0 });
+  return describeUnitDiff(diff, diff.restart ? up.length : 0);
+}
