@@ -1,8 +1,10 @@
 // npm run bench -- [name...] [--runs N]: run the named benchmarks, or every known one.
 // Each bench module exports `run({ runs })`, prints its numbers and writes bench/results/<name>.json.
+// Its own options pass through: `npm run bench -- supervisor --quick`.
 const BENCHES = {
   config: () => import('./config.js'),
   logs: () => import('./logs.js'),
+  supervisor: () => import('./supervisor.js'),
   watch: () => import('./watch.js'),
 };
 
