@@ -2,8 +2,8 @@
 // file's [supervisor] table (socket, state_dir) read as plain TOML without validation, so
 // `supd status` works while the file is being edited; else the defaults beside the config.
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { parse } from 'toml';
 import { expandString } from '../config/expand.js';
 import { SupdError } from '../errors.js';
 
@@ -24,9 +24,17 @@ export function findSocketPath(flag: string | undefined, env: NodeJS.ProcessEnv,
   return checkSocketPath(path.join(path.resolve(dir, value('state_dir') ?? '.supd'), 'supd.sock'));
 }
 
+// Only a file that mentions socket or state_dir (or hides a key behind a \u escape) can move
+// the socket: any other skips loading and running the TOML parser, a fifth of `supd status`.
+const MAY_MOVE_SOCKET = /socket|state_dir|\\[uU]/;
+const require = createRequire(import.meta.url);
+
 function readSupervisorTable(configFile: string): Record<string, unknown> {
   try {
-    const data = parse(readFileSync(configFile, 'utf8')) as { supervisor?: unknown };
+    const text = readFileSync(configFile, 'utf8');
+    if (!MAY_MOVE_SOCKET.test(text)) return {};
+    const { parse } = require('toml') as typeof import('toml');
+    const data = parse(text) as { supervisor?: unknown };
     return typeof data.supervisor === 'object' && data.supervisor !== null ? (data.supervisor as Record<string, unknown>) : {};
   } catch {
     return {};
