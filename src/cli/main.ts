@@ -122,5 +122,17 @@ function usageError(io: Pick<CommandContext, 'stderr'>, message: string, verb?: 
 /** The process entry (bin/supd.js): run one command and exit with its code. */
 export async function runCli(): Promise<never> {
   const code = await main(process.argv.slice(2));
+  await Promise.all([drain(process.stdout), drain(process.stderr)]);
   process.exit(code);
+}
+
+// A pipe that a slow reader keeps full takes the rest of the output asynchronously, and
+// process.exit() would drop it: `supd status --json | jq` lost all past the first 64 KiB.
+// A reader that went away (`| head`) is no error of ours: exit quietly.
+function drain(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.writableLength === 0 || stream.destroyed) return resolve();
+    stream.once('error', () => resolve());
+    stream.write('', () => resolve());
+  });
 }
