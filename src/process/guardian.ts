@@ -24,8 +24,18 @@ export function startGuardian(): Guardian {
   } catch {
     child = null;
   }
+  // Lines wait for the end of the current turn and go in one write: one write per line cost
+  // about 0.35 ms each (a wake-up of awk every time), an eighth of starting 200 processes
+  // and two writes on every respawn. A child is never unguarded meanwhile: its parent-death
+  // signal is set before it runs, and it has had no time to start grandchildren.
+  let pending = '';
+  const flush = (): void => {
+    if (pending !== '' && child?.stdin?.writable) child.stdin.write(pending);
+    pending = '';
+  };
   const send = (line: string): void => {
-    if (child?.stdin?.writable) child.stdin.write(line);
+    if (pending === '') queueMicrotask(flush);
+    pending += line;
   };
   return {
     get pid() {
@@ -34,6 +44,7 @@ export function startGuardian(): Guardian {
     watch: (pgid) => send(`+ ${pgid}\n`),
     forget: (pgid) => send(`- ${pgid}\n`),
     close() {
+      flush();
       child?.stdin?.end();
     },
   };
