@@ -1,8 +1,6 @@
 // One probe of a process: a TCP connect, an HTTP GET (2xx), or a command (exit 0). Each
 // resolves to null when it passed, or to why it failed; none takes longer than its timeout.
 import { spawn } from 'node:child_process';
-import http from 'node:http';
-import https from 'node:https';
 import net from 'node:net';
 
 export type ProbeResult = string | null;
@@ -28,9 +26,10 @@ export function probeTcp(target: string, timeoutMs: number): Promise<ProbeResult
   });
 }
 
-export function probeHttp(url: string, timeoutMs: number): Promise<ProbeResult> {
+// http and https (with tls) load on the first HTTP probe, not with every supd.
+export async function probeHttp(url: string, timeoutMs: number): Promise<ProbeResult> {
+  const client = url.startsWith('https:') ? await import('node:https') : await import('node:http');
   return new Promise((resolve) => {
-    const client = url.startsWith('https:') ? https : http;
     let settled = false;
     const finish = (result: ProbeResult): void => {
       if (settled) return;
