@@ -56,6 +56,8 @@ export async function measureSize(driver, dir, n, plan, track) {
       const before = readCpuSeconds(pid);
       await sleep(plan.idleMs);
       result.idleCpuSeconds = readCpuSeconds(pid) - before;
+      // A V8 heap gives back its young generation some seconds after a burst (the spawns).
+      result.rssAfterIdleBytes = readRss(pid);
       result.idleSeconds = plan.idleMs / 1000;
       result.runningAfterIdle = await driver.runningCount(handle);
     }
