@@ -18,7 +18,8 @@ import { pm2 } from './supervisor/pm2.js';
 import { measureRespawn, measureSize } from './supervisor/scenarios.js';
 import { supd } from './supervisor/supd.js';
 import { supervisord } from './supervisor/supervisord.js';
-import { buildRows, formatTable } from './supervisor/table.js';
+import { measureFloors } from './supervisor/floors.js';
+import { buildRows, formatFloors, formatTable } from './supervisor/table.js';
 
 const say = (line) => process.stderr.write(`${line}\n`);
 
@@ -39,8 +40,8 @@ function readOptions(argv) {
 
 function makePlan(quick, runs) {
   const plan = quick
-    ? { sizes: [0, 100, 200], statusSizes: [100, 200], statusRuns: 5, idleSize: 200, idleMs: 5_000, crashers: 1, respawns: 6, respawnTimeoutMs: 25_000, settleMs: 500, startTimeoutMs: 60_000 }
-    : { sizes: [0, 100, 200, 500], statusSizes: [100, 500], statusRuns: 20, idleSize: 500, idleMs: 30_000, crashers: 1, respawns: 30, respawnTimeoutMs: 100_000, settleMs: 1_000, startTimeoutMs: 60_000 };
+    ? { sizes: [0, 100, 200], statusSizes: [100, 200], statusRuns: 5, idleSize: 200, idleMs: 5_000, idleSettleMs: 3_000, crashers: 1, respawns: 6, respawnTimeoutMs: 25_000, settleMs: 500, startTimeoutMs: 60_000 }
+    : { sizes: [0, 100, 200, 500], statusSizes: [100, 500], statusRuns: 20, idleSize: 500, idleMs: 30_000, idleSettleMs: 10_000, crashers: 1, respawns: 30, respawnTimeoutMs: 100_000, settleMs: 1_000, startTimeoutMs: 60_000 };
   return runs === undefined ? plan : { ...plan, statusRuns: runs };
 }
 
@@ -110,6 +111,8 @@ export async function run({ runs, argv = process.argv.slice(2) } = {}) {
     };
     say(`bench: ${options.quick ? 'quick' : 'full'} run on ${meta.cpus} cores, node ${meta.node}, load ${meta.loadavgBefore.map((l) => l.toFixed(2)).join(' ')}; temp dir ${root}`);
     if (meta.loadavgBefore[0] > meta.cpus / 2) say('bench: warning: the machine is busy (load average above half its cores): figures will be slower and noisier');
+    const floors = await measureFloors(path.join(root, 'floors'), plan);
+    say(`floors: node -e 0 ${floors.nodeStartMs.toFixed(0)} ms, Node restart loop p50 ${floors.nodeLoop.p50Ms?.toFixed(1)} ms, bash loop p50 ${floors.bashLoop.p50Ms?.toFixed(1)} ms`);
     const tools = {};
     for (const driver of drivers) {
       const missing = driver.unavailable();
@@ -122,11 +125,11 @@ export async function run({ runs, argv = process.argv.slice(2) } = {}) {
     }
     meta.loadavgAfter = os.loadavg();
     const rows = buildRows(tools, plan);
-    process.stdout.write(`\n${formatTable(rows, tools)}\n`);
+    process.stdout.write(`\n${formatTable(rows, tools)}\n\n${formatFloors(floors, tools, plan)}\n`);
     mkdirSync(path.dirname(options.out), { recursive: true });
-    writeFileSync(options.out, `${JSON.stringify({ meta, plan, table: rows, tools }, null, 2)}\n`);
+    writeFileSync(options.out, `${JSON.stringify({ meta, plan, table: rows, floors, tools }, null, 2)}\n`);
     say(`\nwrote ${path.relative(process.cwd(), options.out) || options.out}`);
-    return { meta, rows, tools };
+    return { meta, rows, floors, tools };
   } finally {
     cleanup();
     process.off('SIGINT', onSignal);

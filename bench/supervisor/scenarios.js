@@ -9,7 +9,7 @@ const SLEEP_ARGV = ['/usr/bin/sleep', '100000'];
 
 // The crashing child: its own start time, a life past start_secs, its exit time, exit 1.
 // bash's $EPOCHREALTIME is read without a fork, so the stamps cost microseconds.
-const CRASH_SCRIPT = `#!/bin/bash
+export const CRASH_SCRIPT = `#!/bin/bash
 # $1: the file to append stamps to; $2: seconds to live (more than start_secs)
 echo "start $EPOCHREALTIME" >> "$1"
 sleep "$2"
@@ -50,17 +50,18 @@ export async function measureSize(driver, dir, n, plan, track) {
     const pid = driver.daemonPid(handle);
     result.pid = pid;
     result.rssBytes = readRss(pid);
-    if (plan.statusSizes.includes(n)) result.status = await measureStatus(driver, handle, plan.statusRuns);
     if (n === plan.idleSize) {
-      await sleep(2000);
+      // Idle before the status runs, which leave garbage for the collector; and after the
+      // collector has dealt with the spawn burst's (V8 shrinks its heap ~10 s after one).
+      await sleep(plan.idleSettleMs);
       const before = readCpuSeconds(pid);
       await sleep(plan.idleMs);
       result.idleCpuSeconds = readCpuSeconds(pid) - before;
-      // A V8 heap gives back its young generation some seconds after a burst (the spawns).
-      result.rssAfterIdleBytes = readRss(pid);
       result.idleSeconds = plan.idleMs / 1000;
+      result.rssAfterIdleBytes = readRss(pid);
       result.runningAfterIdle = await driver.runningCount(handle);
     }
+    if (plan.statusSizes.includes(n)) result.status = await measureStatus(driver, handle, plan.statusRuns);
   } finally {
     const stopped = performance.now();
     result.leftAfterStop = await driver.stop(handle);
@@ -113,7 +114,7 @@ export async function measureRespawn(driver, dir, plan, track) {
   return { p50Ms: percentile(latencies, 50), p95Ms: percentile(latencies, 95), count: latencies.length, latenciesMs: latencies };
 }
 
-function readLatencies(dir) {
+export function readLatencies(dir) {
   const latencies = [];
   for (const file of readdirSync(dir).filter((f) => f.startsWith('stamps-'))) {
     let exitAt = null;

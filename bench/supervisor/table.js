@@ -63,3 +63,22 @@ export function formatTable(rows, tools) {
   const versions = COLUMNS.map((c) => `${c} ${tools[c]?.version ?? tools[c]?.unavailable ?? 'not run'}`).join(', ');
   return [fmt(header), ...lines.map(fmt), '', versions].join('\n');
 }
+
+/** Node's own share beside supd's figure: what a minimal Node supervisor costs in the same run. */
+export function formatFloors(floors, tools, plan) {
+  const supd = tools.supd?.sizes;
+  const ms = (v) => (v === undefined || v === null ? '-' : `${v.toFixed(1)} ms`);
+  const s = (v) => (v === undefined || v === null ? '-' : `${(v / 1000).toFixed(3)} s`);
+  const mb = (v) => (v === undefined || v === null ? '-' : `${(v / MB).toFixed(1)} MB`);
+  const lines = [['floor (same run)', 'floor', 'supd'], ['node -e 0 (vs supd status CLI)', ms(floors.nodeStartMs), ms(supd?.[plan.statusSizes[0]]?.status?.medianMs)]];
+  for (const n of plan.sizes) {
+    const floor = floors.minimal[n];
+    if (n > 0) lines.push([`Node spawn loop, ${n} children (vs until running)`, s(floor?.spawnMs), s(supd?.[n]?.untilRunningMs)]);
+    lines.push([`minimal Node supervisor RSS, ${n} children, 1 s`, mb(floor?.rssBytes), mb(supd?.[n]?.rssBytes)]);
+  }
+  lines.push(['Node restart-on-exit loop via setpriv, respawn p50', ms(floors.nodeLoop.p50Ms), ms(tools.supd?.respawn?.p50Ms)]);
+  lines.push(['Node restart-on-exit loop, no setpriv, respawn p50', ms(floors.nodeLoopNoSetpriv.p50Ms), '']);
+  lines.push(['bash restart loop, respawn p50', ms(floors.bashLoop.p50Ms), '']);
+  const widths = [0, 1, 2].map((i) => Math.max(...lines.map((l) => l[i].length)));
+  return lines.map((l) => `${l[0].padEnd(widths[0])}  ${l[1].padStart(widths[1])}  ${l[2].padStart(widths[2])}`.trimEnd()).join('\n');
+}
