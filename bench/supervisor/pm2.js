@@ -2,8 +2,8 @@
 // with its own PM2_HOME in the run's temp dir, its state read with one RPC call
 // (getMonitorData, what `pm2 jlist` asks) on the daemon's socket, `pm2 jlist` as the CLI
 // figure, `pm2 kill` to stop. PM2 asks a remote server for its latest version the first time
-// a PM2_HOME is used and once a day: the `touch` file and PM2_DISABLE_VERSION_CHECK keep
-// the bench off the network.
+// a PM2_HOME is used (and its daemon once a day): the `touch` file and
+// PM2_DISABLE_VERSION_CHECK (7.x) keep the bench off the network.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -15,9 +15,17 @@ const PEERS = fileURLToPath(new URL('../peers/', import.meta.url));
 const PM2_DIR = path.join(PEERS, 'node_modules/pm2');
 const PM2_BIN = path.join(PM2_DIR, 'bin/pm2');
 
+// PM2's own RPC client, wherever its version keeps it (5.x: a dependency; 7.x: bundled).
 function loadRpc() {
   const require = createRequire(path.join(PM2_DIR, 'lib/Client.js'));
-  return { axon: require('../modules/pm2-axon'), rpc: require('../modules/pm2-axon-rpc') };
+  const load = (name) => {
+    try {
+      return require(`../modules/${name}`);
+    } catch {
+      return require(name);
+    }
+  };
+  return { axon: load('pm2-axon'), rpc: load('pm2-axon-rpc') };
 }
 
 function pm2Env(home) {
