@@ -41,7 +41,7 @@ function readOptions(argv) {
 function makePlan(quick, runs) {
   const plan = quick
     ? { sizes: [0, 100, 200], statusSizes: [100, 200], statusRuns: 5, idleSize: 200, idleMs: 5_000, idleSettleMs: 3_000, crashers: 1, respawns: 6, respawnTimeoutMs: 25_000, settleMs: 500, startTimeoutMs: 60_000 }
-    : { sizes: [0, 100, 200, 500], statusSizes: [100, 500], statusRuns: 20, idleSize: 500, idleMs: 30_000, idleSettleMs: 10_000, crashers: 1, respawns: 30, respawnTimeoutMs: 100_000, settleMs: 1_000, startTimeoutMs: 60_000 };
+    : { sizes: [0, 100, 200, 500], statusSizes: [100, 500], statusRuns: 20, idleSize: 500, idleMs: 30_000, idleSettleMs: 25_000, crashers: 1, respawns: 30, respawnTimeoutMs: 100_000, settleMs: 1_000, startTimeoutMs: 60_000 };
   return runs === undefined ? plan : { ...plan, statusRuns: runs };
 }
 

@@ -52,7 +52,8 @@ export async function measureSize(driver, dir, n, plan, track) {
     result.rssBytes = readRss(pid);
     if (n === plan.idleSize) {
       // Idle before the status runs, which leave garbage for the collector; and after the
-      // collector has dealt with the spawn burst's (V8 shrinks its heap ~10 s after one).
+      // collector has dealt with the spawn burst's: V8's memory reducer runs a few full
+      // collections over the 10-25 s after a burst (about 0.05 CPU-s for supd, once).
       await sleep(plan.idleSettleMs);
       const before = readCpuSeconds(pid);
       await sleep(plan.idleMs);
