@@ -129,7 +129,10 @@ function installSignals(supervisor: Supervisor, log: SupdLog, shutdown: (why: st
     log.info('SIGHUP: reloading the config');
     reload().catch(() => undefined);
   });
-  for (const signal of ['SIGQUIT', 'SIGUSR1', 'SIGALRM', 'SIGVTALRM', 'SIGPROF', 'SIGXCPU', 'SIGXFSZ', 'SIGPOLL', 'SIGPWR', 'SIGSTKFLT', 'SIGTRAP'] as const) {
+  // V8's CPU profiler (--cpu-prof, --prof) drives itself with SIGPROF: leave it alone then.
+  const profiling = process.execArgv.some((a) => a.startsWith('--cpu-prof') || a === '--prof');
+  const ignored = ['SIGQUIT', 'SIGUSR1', 'SIGALRM', 'SIGVTALRM', 'SIGXCPU', 'SIGXFSZ', 'SIGPOLL', 'SIGPWR', 'SIGSTKFLT', 'SIGTRAP', ...(profiling ? [] : ['SIGPROF'])] as const;
+  for (const signal of ignored) {
     try {
       process.on(signal, () => log.warn(`${signal} ignored (only SIGTERM, SIGINT and SIGKILL end supd)`));
     } catch {
