@@ -1,9 +1,9 @@
-// max_memory: the RSS of each limited process tree, sampled every 500 ms (one statm read per
+// max_memory: the RSS of each limited process tree, sampled every second (one statm read per
 // process in the tree), and a graceful restart when it passes its limit.
 import type { ManagedProcess } from '../process/managed-process.js';
 import { readTreeRss } from '../process/proc.js';
 
-export const MEMORY_SAMPLE_MS = 500;
+export const MEMORY_SAMPLE_MS = 1000;
 
 export function watchMemory(list: () => readonly ManagedProcess[], overLimit: (proc: ManagedProcess, rss: number) => void): () => void {
   const timer = setInterval(() => {
