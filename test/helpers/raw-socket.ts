@@ -4,8 +4,9 @@ import net from 'node:net';
 
 export interface RawClient {
   readonly socket: net.Socket;
-  /** Lines received so far, as parsed JSON. */
+  /** Responses received so far, as parsed JSON (frames of streamed answers apart). */
   readonly received: unknown[];
+  readonly frames: unknown[];
   /** Resolves when the server closed the connection (or it failed). */
   readonly closed: Promise<void>;
   send(data: string | Buffer): void;
@@ -17,6 +18,7 @@ export function connectRaw(socketPath: string): Promise<RawClient> {
   return new Promise((resolve, reject) => {
     const socket = net.createConnection(socketPath);
     const received: unknown[] = [];
+    const frames: unknown[] = [];
     let buffered = '';
     let wake: () => void = () => undefined;
     let isClosed = false;
@@ -35,17 +37,21 @@ export function connectRaw(socketPath: string): Promise<RawClient> {
       while ((newline = buffered.indexOf('\n')) !== -1) {
         const line = buffered.slice(0, newline);
         buffered = buffered.slice(newline + 1);
+        let message: unknown;
         try {
-          received.push(JSON.parse(line));
+          message = JSON.parse(line);
         } catch {
-          received.push({ unparsed: line });
+          message = { unparsed: line };
         }
+        if (typeof message === 'object' && message !== null && 'frame' in message) frames.push(message);
+        else received.push(message);
       }
       wake();
     });
     const client: RawClient = {
       socket,
       received,
+      frames,
       closed,
       send: (data) => void socket.write(data),
       async waitFor(count, timeoutMs = 10_000) {
