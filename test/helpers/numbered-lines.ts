@@ -70,7 +70,7 @@ export function checkNumberedLines(content: Buffer | string): LineCheck {
 export interface Progress {
   /** [seq, ms]: every line up to seq was written (into the pipe) by ms. */
   readonly marks: Array<[number, number]>;
-  /** The last number, when the writer ended on SIGTERM. */
+  /** The last number, when the writer ended on SIGTERM (also the last mark). */
   end: number | null;
 }
 
@@ -78,12 +78,15 @@ export function readProgress(file: string): Map<number, Progress> {
   const runs = new Map<number, Progress>();
   const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
   for (const line of text.split('\n')) {
-    const [pid, a, b] = line.split(' ');
-    if (b === undefined && a === undefined) continue;
+    const [pid, a, b, c] = line.split(' ');
+    if (a === undefined || b === undefined) continue;
     const run = runs.get(Number(pid)) ?? { marks: [], end: null };
     runs.set(Number(pid), run);
-    if (a === 'end') run.end = Number(b);
-    else if (b !== undefined) run.marks.push([Number(a), Number(b)]);
+    if (a !== 'end') run.marks.push([Number(a), Number(b)]);
+    else {
+      run.end = Number(b);
+      run.marks.push([Number(b), Number(c)]);
+    }
   }
   return runs;
 }
