@@ -1,5 +1,6 @@
 // Thin translators from control requests to supervisor calls.
 import { constants } from 'node:os';
+import { schemaAt } from '../config/schema.js';
 import { normalizeSignal } from '../config/units.js';
 import { SupdError } from '../errors.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
@@ -20,6 +21,8 @@ export interface HandlerContext {
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
+/** The most copies a unit may have: the same bound as `processes` in the config. */
+const MAX_PROCESSES = schemaAt('#/$defs/processKeys/properties/processes').maximum as number;
 
 export function createHandler(ctx: HandlerContext): (request: Request, stream: ResponseStream) => Promise<unknown> {
   const { supervisor } = ctx;
@@ -51,7 +54,9 @@ export function createHandler(ctx: HandlerContext): (request: Request, stream: R
       case 'signal':
         return { outcomes: supervisor.signal(names(request.targets, false), parseSignal(request.signal)) } satisfies CommandResult;
       case 'scale': {
-        if (!Number.isInteger(request.count) || request.count < 0) throw new SupdError('SUPD_E_USAGE', 'the count must be a whole number >= 0');
+        if (!Number.isInteger(request.count) || request.count < 0 || request.count > MAX_PROCESSES) {
+          throw new SupdError('SUPD_E_USAGE', `the count must be a whole number from 0 to ${MAX_PROCESSES}`);
+        }
         const { line, outcomes } = await supervisor.scale(request.unit, request.count, waitOf(request));
         return { outcomes, lines: [line] } satisfies CommandResult;
       }

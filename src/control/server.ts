@@ -4,7 +4,15 @@ import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { SupdError, isSupdError } from '../errors.js';
-import { MAX_REQUEST_BYTES, type Request, type ServerMessage } from './protocol.js';
+import { LineSplitter } from './line-splitter.js';
+import { MAX_REQUEST_BYTES, type Request, type Response, type ServerMessage } from './protocol.js';
+
+/** Connections at once; one more is answered with an error and closed (fds are for children first). */
+export const MAX_CONNECTIONS = 2048;
+/** Requests of one connection being answered at once; past it, supd reads no more from it until one is done. */
+export const MAX_IN_FLIGHT = 16;
+/** Answers a client has not read yet; past this the connection is dropped (a client that never reads). */
+export const MAX_UNREAD_OUTPUT_BYTES = 4 * 1024 * 1024;
 
 /** How a handler streams frames before its final response (`logs -f`). */
 export interface ResponseStream {
@@ -32,6 +40,7 @@ export async function startControlServer(socketPath: string, handle: RequestHand
     void answer.finally(() => answering.delete(answer));
   };
   const server = net.createServer((socket) => {
+    if (connections.size >= MAX_CONNECTIONS) return refuse(socket, `too many connections (${MAX_CONNECTIONS}): try again later`);
     const abort = new AbortController();
     connections.set(socket, abort);
     socket.on('close', () => {
@@ -42,7 +51,9 @@ export async function startControlServer(socketPath: string, handle: RequestHand
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(socketPath, () => {
+    // A burst of clients (cron jobs all asking status at once) queues instead of failing with
+    // EAGAIN, up to the kernel's somaxconn (Node's default backlog is 511).
+    server.listen({ path: socketPath, backlog: MAX_CONNECTIONS }, () => {
       server.off('error', reject);
       resolve();
     });
@@ -67,26 +78,52 @@ export async function startControlServer(socketPath: string, handle: RequestHand
 
 type Tracker = (answer: Promise<void>) => void;
 
+// Reads requests line by line and answers each, at most MAX_IN_FLIGHT at once: the rest wait
+// (in order) with the socket paused, so a client that pipelines faster than supd answers, or
+// never reads, costs at most one chunk of lines and MAX_UNREAD_OUTPUT_BYTES of answers.
 function serveConnection(socket: net.Socket, handle: RequestHandler, signal: AbortSignal, track: Tracker): void {
-  let buffered = '';
-  socket.setEncoding('utf8');
+  const splitter = new LineSplitter(MAX_REQUEST_BYTES);
+  let waiting: string[] = [];
+  let next = 0;
+  let inFlight = 0;
   socket.on('error', () => socket.destroy());
-  socket.on('data', (chunk: string) => {
-    buffered += chunk;
-    if (buffered.length > MAX_REQUEST_BYTES && !buffered.includes('\n')) {
-      reply(socket, { id: 0, ok: false, error: { code: 'SUPD_E_PROTOCOL', message: `request larger than ${MAX_REQUEST_BYTES} bytes` } });
-      socket.end();
-      socket.pause();
-      buffered = '';
-      return;
+  const pump = (): void => {
+    while (next < waiting.length && inFlight < MAX_IN_FLIGHT && !socket.destroyed) {
+      const line = waiting[next++]!;
+      inFlight++;
+      track(
+        answer(socket, line, handle, signal).finally(() => {
+          inFlight--;
+          pump();
+        }),
+      );
     }
-    let newline: number;
-    while ((newline = buffered.indexOf('\n')) !== -1) {
-      const line = buffered.slice(0, newline);
-      buffered = buffered.slice(newline + 1);
-      if (line.trim() !== '') track(answer(socket, line, handle, signal));
+    if (next === waiting.length) {
+      waiting = [];
+      next = 0;
     }
+    if (waiting.length === 0 && inFlight < MAX_IN_FLIGHT) socket.resume();
+    else socket.pause();
+  };
+  socket.on('data', (chunk: Buffer) => {
+    const lines = splitter.push(chunk);
+    if (lines === null) return refuse(socket, `request larger than ${MAX_REQUEST_BYTES} bytes`);
+    for (const line of lines) if (line.trim() !== '') waiting.push(line);
+    pump();
   });
+}
+
+// One error answer, then the connection is closed. What the client still sends meanwhile is
+// read and dropped, so that it reads the answer rather than a broken pipe; after a second
+// the connection goes whatever the client does.
+function refuse(socket: net.Socket, message: string): void {
+  socket.removeAllListeners('data');
+  socket.on('data', () => undefined);
+  socket.on('error', () => socket.destroy());
+  socket.resume();
+  const response: Response = { id: 0, ok: false, error: { code: 'SUPD_E_PROTOCOL', message } };
+  if (!socket.destroyed && socket.writable) socket.end(`${JSON.stringify(response)}\n`);
+  setTimeout(() => socket.destroy(), 1000).unref();
 }
 
 async function answer(socket: net.Socket, line: string, handle: RequestHandler, signal: AbortSignal): Promise<void> {
@@ -108,8 +145,14 @@ async function answer(socket: net.Socket, line: string, handle: RequestHandler, 
 }
 
 function reply(socket: net.Socket, message: ServerMessage): boolean {
-  if (!socket.destroyed && socket.writable) return socket.write(`${JSON.stringify(message)}\n`);
-  return true;
+  if (socket.destroyed || !socket.writable) return true;
+  // A client that asks and never reads: drop it rather than hold its answers without limit.
+  // (Streams wait for 'drain', so they never come near this.)
+  if (socket.writableLength > MAX_UNREAD_OUTPUT_BYTES) {
+    socket.destroy();
+    return true;
+  }
+  return socket.write(`${JSON.stringify(message)}\n`);
 }
 
 function streamTo(socket: net.Socket, id: number, signal: AbortSignal): ResponseStream {

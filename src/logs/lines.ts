@@ -24,6 +24,20 @@ export function indexOfLineEnd(parts: readonly Buffer[], from: number): number {
   return -1;
 }
 
+/** The index of the last newline within the first `length` bytes of the list, or -1. */
+export function lastLineEnd(parts: readonly Buffer[], length: number): number {
+  let end = length;
+  for (let i = parts.length - 1, base = totalLength(parts); i >= 0; i--) {
+    const part = parts[i]!;
+    base -= part.length;
+    if (base >= end) continue;
+    const found = part.lastIndexOf(NL, end - base - 1);
+    if (found !== -1) return base + found;
+    end = base;
+  }
+  return -1;
+}
+
 /**
  * Where in the next `total` bytes (`parts`) a file of `size` bytes rotates: after the line that
  * takes it to `maxSize` (0: never by size), or, once a rotation is `due` (an interval passed,

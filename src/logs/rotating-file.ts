@@ -14,7 +14,7 @@ import path from 'node:path';
 import type { LogRotationSpec } from '../config/types.js';
 import { createHousekeeper, type Housekeeper } from './housekeeper.js';
 import { startIntervalTimer, type IntervalTimer } from './interval-timer.js';
-import { cutParts, endsMidLine, rotationCut, totalLength } from './lines.js';
+import { cutParts, endsMidLine, indexOfLineEnd, lastLineEnd, rotationCut, totalLength } from './lines.js';
 import { listRotated, parseStamp, rotatedName, type RotatedListing } from './rotated-files.js';
 
 interface Pending {
@@ -26,6 +26,7 @@ interface Pending {
 /** IOV_MAX on Linux: one writev takes at most this many buffers. */
 const MAX_BATCH_PARTS = 1024;
 const MAX_BATCH_BYTES = 8 * 1024 * 1024;
+const NEWLINE = Buffer.from('\n');
 
 export interface RotatingFileEvents {
   /** Bytes reached the file (followers read them from there). */
@@ -47,6 +48,12 @@ export class RotatingFile extends EventEmitter<RotatingFileEvents> {
   private handle: FileHandle | null = null;
   private size = 0;
   private midLine = false;
+  /** Where the file's last whole line ends (-1: not known); a failed write is cut back to it. */
+  private lineStart = 0;
+  /** Output was dropped mid-line (a failed write): drop what comes up to the end of that line. */
+  private skipping = false;
+  /** A cut line could not be removed: start the next write on a new line. */
+  private breakLine = false;
   private rotateDue = false;
   private reopenWanted = false;
   private pumping = false;
@@ -143,7 +150,9 @@ export class RotatingFile extends EventEmitter<RotatingFileEvents> {
       while (!this.closed) {
         if (this.handle === null || this.reopenWanted) {
           if (!(await this.openFile())) {
-            this.drop(this.queue.splice(0));
+            const dropped = this.queue.splice(0);
+            if (dropped.length > 0) this.skipping = endsMidLine(dropped.map((p) => p.data), this.skipping || this.midLine);
+            this.drop(dropped);
             break;
           }
           continue;
@@ -174,7 +183,9 @@ export class RotatingFile extends EventEmitter<RotatingFileEvents> {
     return this.queue.splice(0, count);
   }
 
-  private async writeBatch(batch: Pending[]): Promise<void> {
+  private async writeBatch(whole: Pending[]): Promise<void> {
+    const batch = this.skipping ? this.skipRestOfLine(whole) : whole;
+    if (batch.length === 0) return;
     const parts = batch.map((p) => p.data);
     const total = totalLength(parts);
     const { cut, due } = rotationCut(parts, total, this.size, this.spec.maxSize, this.rotateDue);
@@ -206,22 +217,65 @@ export class RotatingFile extends EventEmitter<RotatingFileEvents> {
   }
 
   private async writeParts(parts: Buffer[]): Promise<void> {
-    let rest = parts;
-    let left = totalLength(parts);
+    let rest = this.breakLine ? [NEWLINE, ...parts] : parts;
+    let left = totalLength(rest);
     while (left > 0) {
       try {
         const { bytesWritten } = await this.handle!.writev(rest);
+        const end = lastLineEnd(rest, bytesWritten);
+        if (end !== -1) this.lineStart = this.size + end + 1;
         this.size += bytesWritten;
         left -= bytesWritten;
+        this.breakLine = false;
         if (left > 0) rest = cutParts(rest, bytesWritten)[1];
       } catch (error) {
         // Dropped, not retried: a full disk must not block the program on its pipe for good.
+        // Whole lines only: the part of a line that made it is cut off, the rest of it skipped.
         this.report(`cannot write ${this.file}: ${(error as Error).message}`);
+        this.skipping = endsMidLine(parts, this.skipping || this.midLine);
+        await this.cutBackToLineEnd();
         return;
       }
     }
     this.midLine = endsMidLine(parts, this.midLine);
     this.lastError = null;
+  }
+
+  private async cutBackToLineEnd(): Promise<void> {
+    if (this.size === this.lineStart) {
+      this.midLine = false;
+      return;
+    }
+    try {
+      if (this.lineStart < 0) throw new Error('no line end known');
+      await this.handle!.truncate(this.lineStart);
+      this.size = this.lineStart;
+      this.midLine = false;
+    } catch {
+      this.breakLine = true;
+    }
+  }
+
+  // Drops (as settled) the bytes up to and including the first newline: the rest of a line
+  // whose start was dropped. Returns what is left of the batch.
+  private skipRestOfLine(batch: Pending[]): Pending[] {
+    const parts = batch.map((p) => p.data);
+    const end = indexOfLineEnd(parts, 0);
+    const skip = end === -1 ? totalLength(parts) : end + 1;
+    this.skipping = end === -1;
+    const kept: Pending[] = [];
+    let base = 0;
+    for (const p of batch) {
+      const length = p.data.length;
+      if (base + length <= skip) this.drop([p]);
+      else if (base >= skip) kept.push(p);
+      else {
+        this.settledBytes += skip - base;
+        kept.push({ data: p.data.subarray(skip - base), release: p.release });
+      }
+      base += length;
+    }
+    return kept;
   }
 
   // Marks pending pieces as done: counted as settled, their reader's buffers freed.
@@ -261,6 +315,7 @@ export class RotatingFile extends EventEmitter<RotatingFileEvents> {
       const handle = await open(this.file, 'a+', 0o640);
       const { size } = await handle.stat();
       this.midLine = size > 0 && (await lastByte(handle, size)) !== 0x0a;
+      this.lineStart = this.midLine ? -1 : size;
       if (this.lastStamp < 0) this.lastStamp = newestStamp(await listRotated(this.file));
       this.handle = handle;
       this.size = size;

@@ -1,7 +1,7 @@
 // supd.log's file. Written synchronously, one whole line per write: a supd killed by SIGKILL has
 // lost no line of its own log, lines land in the order they happened, and a size rotation
 // after a write can never cut a line. Rotated, compressed and pruned like the processes' logs.
-import { closeSync, fstatSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { LogRotationSpec } from '../config/types.js';
 import { createHousekeeper, type Housekeeper } from './housekeeper.js';
@@ -32,14 +32,25 @@ export class SyncLogFile {
   write(line: string): void {
     if (this.fd === null) this.open();
     if (this.fd === null) return;
+    const bytes = Buffer.from(line);
+    let done = 0;
     try {
-      const bytes = Buffer.from(line);
-      for (let done = 0; done < bytes.length; ) done += writeSync(this.fd, bytes, done);
+      while (done < bytes.length) done += writeSync(this.fd, bytes, done);
       this.size += bytes.length;
     } catch (error) {
+      // Whole lines only: a line the disk took part of (full) is cut back off.
+      if (done > 0) this.cutBack();
       this.onError(`cannot write ${this.file}: ${(error as Error).message}`);
     }
     if (this.spec.maxSize > 0 && this.size >= this.spec.maxSize) this.rotate();
+  }
+
+  private cutBack(): void {
+    try {
+      ftruncateSync(this.fd!, this.size);
+    } catch {
+      // what cannot be cut stays
+    }
   }
 
   reopen(): void {

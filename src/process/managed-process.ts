@@ -214,7 +214,9 @@ export class ManagedProcess {
   // Up for start_secs, or ready when `ready` says so (a scheduled run counts as running at once).
   private armStartTimer(child: ChildHandle): void {
     const promote = (): void => {
-      if (this.child !== child || this.state !== 'starting') return;
+      // Not once it exited: an exit still waiting for its output (a grandchild holding the
+      // pipes, a slow disk) happened before start_secs, and counts so.
+      if (this.child !== child || this.state !== 'starting' || child.exited) return;
       this.consecutiveFailures = 0;
       this.changeState('running', null); // starting -> running
     };

@@ -34,6 +34,8 @@ export interface ChildHandle {
   readonly stdout: Readable;
   readonly stderr: Readable;
   readonly extra: ReadonlyMap<number, Readable>;
+  /** The kernel reported the exit (its report to onExit may still wait for the output). */
+  readonly exited: boolean;
   /** Called once, after the child exited and its output was drained (or 250 ms passed). */
   onExit(listener: (code: number | null, signal: NodeJS.Signals | null) => void): void;
   /** Delays the exit report until `wait()` settles (at most EXIT_HOLD_MAX_MS): output read is written first. */
@@ -171,6 +173,9 @@ function wrapChild(child: ChildProcess, extraFds: readonly number[], exe: string
   return {
     pid: child.pid!,
     exe,
+    get exited() {
+      return exitStatus !== null;
+    },
     stdout: child.stdout!,
     stderr: child.stderr!,
     extra,

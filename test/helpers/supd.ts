@@ -7,6 +7,7 @@ import type { StatusReport, ProcessStatus } from '../../src/control/protocol.js'
 import { SUPD_BIN } from './paths.js';
 import { runCli, type CliResult } from './run-cli.js';
 import { makeTempDir, type TempDir } from './temp.js';
+import { listProcs } from './procfs.js';
 import { isAlive, WaitAborted, waitFor } from './wait-for.js';
 
 export interface SupdUnderTest {
@@ -38,7 +39,8 @@ export async function startSupd(configText: string, options: StartOptions = {}):
   const temp = options.reuse ?? makeTempDir();
   for (const [name, content] of Object.entries(options.files ?? {})) temp.write(name, content);
   const config = temp.write('daemons.toml', configText);
-  const env = { ...process.env, NO_COLOR: '1', ...options.env };
+  // Marks everything this supd starts (unless clear_env), so cleanup kills only those.
+  const env = { ...process.env, NO_COLOR: '1', SUPD_TEST_DIR: temp.dir, ...options.env };
   const child = spawn(process.execPath, [SUPD_BIN, 'run', '-c', config], { cwd: temp.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
@@ -86,14 +88,17 @@ export async function startSupd(configText: string, options: StartOptions = {}):
     async cleanup(keepDir = false) {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
-      for (const pid of knownPids) {
+      // Only pids that are still ours: a pid seen in a status long ago may be someone else's now.
+      const ours = (pid: number): boolean => pid !== process.pid && hasMarker(pid, temp.dir);
+      const left = [...new Set([...knownPids, ...listProcs().map((p) => p.pid)])].filter(ours);
+      for (const pid of left) {
         try {
-          process.kill(-pid, 'SIGKILL');
+          process.kill(pid, 'SIGKILL');
         } catch {
           // gone already
         }
       }
-      await waitFor(() => [...knownPids].every((pid) => !isAlive(pid)), { timeoutMs: 5000, what: 'children to be gone' }).catch(() => undefined);
+      await waitFor(() => left.every((pid) => !isAlive(pid)), { timeoutMs: 5000, what: 'children to be gone' }).catch(() => undefined);
       if (!keepDir) temp.remove();
     },
   };
@@ -110,4 +115,13 @@ export async function startSupd(configText: string, options: StartOptions = {}):
     });
   }
   return handle;
+}
+
+/** Whether the process carries SUPD_TEST_DIR=dir in its environment (started by that supd or its test). */
+function hasMarker(pid: number, dir: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`SUPD_TEST_DIR=${dir}`);
+  } catch {
+    return false;
+  }
 }

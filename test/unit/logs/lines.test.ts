@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { countLineStarts, cutParts, endsMidLine, indexOfLineEnd, lastLines, rotationCut, stampInto } from '../../../src/logs/lines.js';
+import { countLineStarts, cutParts, endsMidLine, indexOfLineEnd, lastLineEnd, lastLines, rotationCut, stampInto } from '../../../src/logs/lines.js';
 
 const b = (s: string): Buffer => Buffer.from(s);
 const str = (parts: readonly Buffer[]): string => Buffer.concat(parts).toString();
@@ -98,4 +98,26 @@ test('lastLines does not count the first piece of data that starts mid-line', ()
   const tail = b('rt of one\n2\n3\n');
   assert.deepEqual([lastLines(tail, 5, false).text.toString(), lastLines(tail, 5, false).count], ['2\n3\n', 2]);
   assert.equal(lastLines(b('\n\n'), 5, true).count, 2, 'empty lines count');
+});
+
+test('lastLineEnd: the last newline within a prefix of a list of buffers', () => {
+  const parts = [Buffer.from('ab\ncd'), Buffer.from(''), Buffer.from('e\nf'), Buffer.from('gh')];
+  assert.equal(lastLineEnd(parts, 10), 6);
+  assert.equal(lastLineEnd(parts, 7), 6);
+  assert.equal(lastLineEnd(parts, 6), 2);
+  assert.equal(lastLineEnd(parts, 3), 2);
+  assert.equal(lastLineEnd(parts, 2), -1);
+  assert.equal(lastLineEnd([Buffer.from('\n')], 1), 0);
+  assert.equal(lastLineEnd([], 0), -1);
+});
+
+test('lastLineEnd agrees with lastIndexOf on the joined prefix', () => {
+  const part = fc.array(fc.constantFrom(0x0a, 0x61), { maxLength: 6 }).map((bytes) => Buffer.from(bytes));
+  fc.assert(
+    fc.property(fc.array(part, { maxLength: 5 }), fc.nat(), (parts, n) => {
+      const joined = Buffer.concat(parts);
+      const length = n % (joined.length + 1);
+      assert.equal(lastLineEnd(parts, length), joined.subarray(0, length).lastIndexOf(0x0a));
+    }),
+  );
 });
