@@ -1,7 +1,7 @@
 // The children supd started, on disk (<state_dir>/children: "pid starttime name" a line), so
 // that a supd restarted after a crash kills any survivor before it starts anything, and
 // never a process that merely reuses a recorded pid (its /proc start time differs).
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { readStartTime } from '../process/proc.js';
 
@@ -53,12 +53,29 @@ export class ChildRegistry {
     this.file = path.join(stateDir, 'children');
   }
 
-  /** Records left by a previous supd on this state dir. */
-  readPrevious(): ChildRecord[] {
+  /**
+   * Records left by a previous supd on this state dir; none from a file another user could
+   * have written (not supd's own, or writable by others): supd kills what the file names.
+   */
+  readPrevious(distrust: (why: string) => void = () => undefined): ChildRecord[] {
+    let fd: number;
     try {
-      return parseRegistry(readFileSync(this.file, 'utf8'));
-    } catch {
+      fd = openSync(this.file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ELOOP') distrust(`${this.file}, a symbolic link`);
       return [];
+    }
+    try {
+      const stat = fstatSync(fd);
+      const uid = process.getuid?.() ?? 0;
+      if (!stat.isFile() || stat.uid !== uid || (stat.mode & 0o022) !== 0) {
+        const owner = stat.uid !== uid ? `owned by uid ${stat.uid}` : !stat.isFile() ? 'not a file' : 'writable by others';
+        distrust(`${this.file} (${owner})`);
+        return [];
+      }
+      return parseRegistry(readFileSync(fd, 'utf8'));
+    } finally {
+      closeSync(fd);
     }
   }
 

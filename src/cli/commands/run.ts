@@ -13,6 +13,7 @@ import { Reports } from '../../reports/reporter.js';
 import { findSetpriv, signalProcess } from '../../process/spawner.js';
 import { ChildRegistry, findSurvivors } from '../../supervisor/child-registry.js';
 import { acquirePidfile } from '../../supervisor/pidfile.js';
+import { secureStateDir } from '../../supervisor/state-dir.js';
 import { Supervisor, type ReloadResult } from '../../supervisor/supervisor.js';
 import { WatchRestarts } from '../../watch/watch-restarts.js';
 import { formatIssue, isSupdError } from '../../errors.js';
@@ -46,6 +47,7 @@ async function runSupervisor(config: SupdConfig, context: CommandContext): Promi
   const detached = context.env[DETACHED_ENV] === '1';
   const { supervisor: settings } = config;
   const log = openSupdLog(path.join(settings.logDir, 'supd.log'), settings.log, settings.logLevel, context.stderr);
+  secureStateDir(settings.stateDir, (message) => log.warn(message));
   const lock = acquirePidfile(settings.pidfile, (pid) => log.warn(`removing the stale pidfile of a supd that is gone (pid ${pid ?? '?'})`));
   const registry = new ChildRegistry(settings.stateDir);
   killLeftovers(registry, log);
@@ -91,7 +93,7 @@ function applyLogSettings(log: SupdLog, settings: SupdConfig['supervisor']): voi
 // Children recorded by a supd that died (and that the guardian missed): kill them before
 // starting anything, so no program ever runs twice.
 function killLeftovers(registry: ChildRegistry, log: SupdLog): void {
-  const survivors = findSurvivors(registry.readPrevious());
+  const survivors = findSurvivors(registry.readPrevious((why) => log.warn(`not trusting ${why}: no process it names is killed`)));
   for (const child of survivors) {
     log.warn(`killing ${child.name} (pid ${child.pid}) left running by a previous supd`);
     signalProcess(child.pid, 'SIGKILL', true);
