@@ -42,7 +42,7 @@ function addresses(list: readonly unknown[]): string[] {
 
 // The text, headed like a mail (so `to` means something here too), one entry after another.
 async function appendToFile(file: string, message: MailMessage): Promise<Delivery> {
-  await mkdir(path.dirname(file), { recursive: true });
+  await mkdir(path.dirname(file), { recursive: true, mode: 0o755 });
   await appendFile(file, formatFileEntry(message, new Date()), { mode: 0o640 });
   return { accepted: [...message.to], rejected: [], response: `appended to ${file}` };
 }
