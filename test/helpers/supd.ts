@@ -33,6 +33,8 @@ export interface StartOptions {
   readonly waitReady?: boolean;
   /** Run in the directory (and state dir) of an earlier supd of the test. */
   readonly reuse?: TempDir;
+  /** Runs supd through this command (`['setpriv', '--groups=4', '--']`): it must exec supd, so the pid stays supd's. */
+  readonly wrapper?: readonly string[];
 }
 
 export async function startSupd(configText: string, options: StartOptions = {}): Promise<SupdUnderTest> {
@@ -41,7 +43,8 @@ export async function startSupd(configText: string, options: StartOptions = {}):
   const config = temp.write('daemons.toml', configText);
   // Marks everything this supd starts (unless clear_env), so cleanup kills only those.
   const env = { ...process.env, NO_COLOR: '1', SUPD_TEST_DIR: temp.dir, ...options.env };
-  const child = spawn(process.execPath, [SUPD_BIN, 'run', '-c', config], { cwd: temp.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [file, ...args] = [...(options.wrapper ?? []), process.execPath, SUPD_BIN, 'run', '-c', config];
+  const child = spawn(file!, args, { cwd: temp.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
