@@ -138,3 +138,22 @@ export function percentile(values, p) {
   const rank = Math.ceil((p / 100) * sorted.length);
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
 }
+
+/** A daemon run in the foreground by the bench: SIGTERM, wait for it, then kill what it left (only what it started). */
+export async function stopDaemon(handle) {
+  const left = listDescendants(handle.pid);
+  try {
+    process.kill(handle.pid, 'SIGTERM');
+  } catch {
+    // already gone
+  }
+  const exited = await waitForExit(handle.child, 60_000);
+  if (!exited) killRecorded([{ pid: handle.pid, startTime: handle.startTime }]);
+  return killRecorded(left);
+}
+
+/** The same without waiting: SIGKILL to the daemon and every descendant it had. */
+export function forceStopDaemon(handle) {
+  const left = listDescendants(handle.pid);
+  killRecorded([{ pid: handle.pid, startTime: handle.startTime }, ...left]);
+}

@@ -5,7 +5,7 @@ import { existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { killRecorded, listDescendants, readStartTime, waitForExit } from './proc.js';
+import { forceStopDaemon, readStartTime, stopDaemon } from './proc.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = path.join(ROOT, 'bin/supd.js');
@@ -52,22 +52,8 @@ export const supd = {
     return { file: process.execPath, args: [BIN, 'status', '-c', handle.config], env: process.env };
   },
 
-  async stop(handle) {
-    const left = listDescendants(handle.pid);
-    try {
-      process.kill(handle.pid, 'SIGTERM');
-    } catch {
-      // already gone
-    }
-    const exited = await waitForExit(handle.child, 60_000);
-    if (!exited) killRecorded([{ pid: handle.pid, startTime: handle.startTime }]);
-    return killRecorded(left);
-  },
-
-  forceStop(handle) {
-    const left = listDescendants(handle.pid);
-    killRecorded([{ pid: handle.pid, startTime: handle.startTime }, ...left]);
-  },
+  stop: stopDaemon,
+  forceStop: forceStopDaemon,
 };
 
 function requestStatus(socketPath) {

@@ -5,7 +5,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, openSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { killRecorded, listDescendants, readStartTime, waitForExit } from './proc.js';
+import { forceStopDaemon, readStartTime, stopDaemon } from './proc.js';
 
 const RPC_BODY = '<?xml version="1.0"?><methodCall><methodName>supervisor.getAllProcessInfo</methodName><params></params></methodCall>';
 
@@ -77,22 +77,8 @@ export const supervisord = {
     return { file: 'supervisorctl', args: ['-c', handle.config, 'status'], env: process.env };
   },
 
-  async stop(handle) {
-    const left = listDescendants(handle.pid);
-    try {
-      process.kill(handle.pid, 'SIGTERM');
-    } catch {
-      // already gone
-    }
-    const exited = await waitForExit(handle.child, 60_000);
-    if (!exited) killRecorded([{ pid: handle.pid, startTime: handle.startTime }]);
-    return killRecorded(left);
-  },
-
-  forceStop(handle) {
-    const left = listDescendants(handle.pid);
-    killRecorded([{ pid: handle.pid, startTime: handle.startTime }, ...left]);
-  },
+  stop: stopDaemon,
+  forceStop: forceStopDaemon,
 };
 
 function callRpc(socketPath) {
