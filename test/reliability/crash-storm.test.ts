@@ -73,7 +73,9 @@ stop_timeout = "2s"
     await waitFor(allRunning, { timeoutMs: 20_000, what: 'all 50 running again after the storm' });
     const status = await supd.status();
     const restarts = status.processes.reduce((sum, p) => sum + p.restarts, 0);
-    assert.ok(restarts > 50 * (STORM_MS / 1000), `only ${restarts} restarts: the storm did not rage`);
+    // About 1,500 in 10 s on an idle 2-core box, half that when it is busy: at the least, each
+    // process restarted every 2 s.
+    assert.ok(restarts > 25 * (STORM_MS / 1000), `only ${restarts} restarts: the storm did not rage`);
     assert.equal(new Set(status.processes.map((p) => p.pid)).size, 50, 'fifty distinct pids');
 
     // No exit is left unreaped (a zombie may live for a moment after an exit, none stays).
