@@ -1,5 +1,5 @@
-// The README's config reference, generated from the schema so the two never disagree
-// (a test compares them; `npm run docs` rewrites the README section).
+// The config reference in docs/configuration.md, generated from the schema so the two never
+// disagree (a test compares them; `npm run docs` rewrites that section).
 import { loadSchema, schemaAt } from './schema.js';
 
 type Node = Record<string, unknown>;

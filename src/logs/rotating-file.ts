@@ -3,7 +3,7 @@
 // max_size, or at the first line end after an interval boundary, so a rotation never cuts a
 // line; SIGUSR2 reopens the path. One file operation at a time, so order is always kept.
 //
-// Why not rotating-file-stream (measured by bench/logs.js; README, Logs): it rotates after
+// Why not rotating-file-stream (measured by bench/logs.js; docs/logs.md): it rotates after
 // whichever read crosses the size, cutting that read's last line; it holds every write while
 // it gzips; it is about 8x slower here with +32 MB of RSS under a flood; `compress = true` shells
 // out with unquoted paths; intervals must divide a minute, hour or day; it cannot reopen; and

@@ -1,4 +1,4 @@
-// What a watch never reacts to: the built-in ignores (README, "Watch"), the user's `ignore`,
+// What a watch never reacts to: the built-in ignores (docs/watch.md), the user's `ignore`,
 // and what supd itself writes (logs, socket, pidfile), which would otherwise restart a
 // program that watches its whole directory on every line it prints.
 import path from 'node:path';

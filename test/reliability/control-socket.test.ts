@@ -16,7 +16,7 @@ import { reportFigures, sized } from '../helpers/soak.js';
 import { startSupd, type SupdUnderTest } from '../helpers/supd.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-// Memory bounds (README, Reliability). Without the caps of src/control/server.ts a client that
+// Memory bounds (docs/reliability.md). Without the caps of src/control/server.ts a client that
 // never reads grows supd without limit (gigabytes in a minute); with them a connection holds at
 // most MAX_REQUEST_BYTES of request, MAX_UNREAD_OUTPUT_BYTES of answers and MAX_IN_FLIGHT
 // requests. What remains is V8's heap growing under load and kept afterwards: measured 2-23 MB

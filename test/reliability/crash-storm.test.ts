@@ -15,7 +15,7 @@ import { waitFor } from '../helpers/wait-for.js';
 const STORM_MS = sized(10_000, 60_000);
 const STORM = path.join(FIXTURES, 'bin', 'storm.sh');
 
-// Bounds (README, Reliability). Each process keeps two log files and two pipes open, so every
+// Bounds (docs/reliability.md). Each process keeps two log files and two pipes open, so every
 // fd is accounted for once the storm is over: any growth is a leak (a slack of 4 for the
 // pipes of a hook or a status read in flight). RSS: V8 keeps the heap it grew under load;
 // measured +8 MB after 10 s (1,508 restarts) and +9.6 MB after 60 s (8,781 restarts), so the

@@ -1,5 +1,5 @@
 // The schema is the single source of truth: it holds every key SPEC section 3 names, each with a
-// description, closed tables everywhere, and the README's reference is generated from it.
+// description, closed tables everywhere, and docs/configuration.md's reference is generated from it.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -107,12 +107,12 @@ test('[defaults] refuses command, methods, schedule and depends_on', () => {
   }
 });
 
-test("the README's config reference is the one generated from the schema (run npm run docs)", () => {
-  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const start = readme.indexOf(REFERENCE_BEGIN);
-  const end = readme.indexOf(REFERENCE_END);
-  assert.ok(start !== -1 && end > start, 'README.md has no config-reference markers');
-  assert.equal(readme.slice(start, end + REFERENCE_END.length), renderConfigReference());
+test("docs/configuration.md's config reference is the one generated from the schema (run npm run docs)", () => {
+  const page = readFileSync(path.join(ROOT, 'docs', 'configuration.md'), 'utf8');
+  const start = page.indexOf(REFERENCE_BEGIN);
+  const end = page.indexOf(REFERENCE_END);
+  assert.ok(start !== -1 && end > start, 'docs/configuration.md has no config-reference markers');
+  assert.equal(page.slice(start, end + REFERENCE_END.length), renderConfigReference());
 });
 
 test('the generated reference has a row for every program key', () => {
