@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// A worker that crashes now and then, to show restarts and backoff in `supd status`.
-const lifeMs = 3000 + Math.floor(Math.random() * 7000);
+// A worker that crashes about a second after it starts: before its start_secs (2s), so every
+// crash is a failed start and supd backs off (1s, 2s, 4s, then 5s) instead of respawning at once.
+// `supd status` shows it in `backoff` most of the time, with `restarts` growing.
+const lifeMs = 500 + Math.floor(Math.random() * 1000);
 console.log(`flaky: up, will crash in ${lifeMs} ms`);
 setTimeout(() => {
   console.error('flaky: something went wrong, exiting with code 1');
