@@ -24,6 +24,7 @@ const VERBS: Readonly<Record<string, Verb>> = {
   reload: { summary: 're-read the config and apply only what changed (also on SIGHUP)', load: () => import('./commands/reload.js') },
   report: { summary: 'print a status report now, or --send it through its transport', load: () => import('./commands/report.js') },
   shutdown: { summary: 'stop everything and make supd exit', load: () => import('./commands/shutdown.js') },
+  export: { summary: 'write the programs for systemd, k8s, compose, initd or logrotate', load: () => import('./commands/export.js') },
 };
 
 const GLOBAL = { string: ['config', 'socket'], boolean: ['json', 'help', 'version'], alias: { c: 'config', h: 'help' } };
