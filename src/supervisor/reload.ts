@@ -33,8 +33,9 @@ export async function applyUnitDiff(diff: UnitDiff, pool: UnitPool): Promise<str
   for (const proc of keep) proc.unit = unit;
   pool.setUnit(unit);
   if (diff.logs) for (const proc of keep) pool.replaceOutput(proc);
-  const up = keep.filter((p) => p.wanted === 'up');
+  // A scheduled copy is not restarted: a run going on finishes, the next tick uses the new spec.
+  const up = keep.filter((p) => p.wanted === 'up' && !p.isScheduled);
   if (diff.restart) await restartPool(pool.events, up, unit.restartStrategy, poolRestartTimeout(unit));
-  if (unit.processes > before) await pool.scaleUnit(unit, unit.autostart || up.length > 0, { timeoutMs: 0 });
+  if (unit.processes > before) await pool.scaleUnit(unit, unit.autostart || keep.some((p) => p.wanted === 'up'), { timeoutMs: 0 });
   return describeUnitDiff(diff, diff.restart ? up.length : 0);
 }

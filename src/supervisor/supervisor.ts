@@ -158,8 +158,13 @@ export class Supervisor {
     return targets.map((p) => outcomes.get(p.name) ?? { name: p.name, ok: true, state: p.state });
   }
 
-  restart(names: readonly string[], wait: { timeoutMs: number } | null): Promise<WaitOutcome[]> {
-    return this.apply(names, (p) => p.restart(), wait, START_DONE, START_FAILED, false);
+  /** Restarts the processes; a scheduled one between runs is re-armed (its next tick runs it), not run. */
+  async restart(names: readonly string[], wait: { timeoutMs: number } | null): Promise<WaitOutcome[]> {
+    const idle = names.map((n) => this.processes.get(n)).filter((p): p is ManagedProcess => p?.isBetweenRuns === true);
+    for (const proc of idle) this.gate.bringUp(proc, 'arm');
+    const rest = names.filter((n) => !idle.some((p) => p.name === n));
+    const outcomes = await this.apply(rest, (p) => p.restart(), wait, START_DONE, START_FAILED, false);
+    return [...idle.map((p) => ({ name: p.name, ok: true, state: p.state })), ...outcomes];
   }
 
   signal(names: readonly string[], signal: NodeJS.Signals): WaitOutcome[] {
@@ -215,7 +220,11 @@ export class Supervisor {
     const removed = current.filter((p) => p.index >= unit.processes);
     const stopping = removed.length === 0 ? [] : await this.stop(removed.map((p) => p.name), wait ?? { timeoutMs: unit.stopTimeoutMs + 5000 });
     for (const proc of removed) if (!hasChild(proc.state)) this.removeProcess(proc);
-    const starting = start && added.length > 0 ? await this.start(added.map((p) => p.name), wait) : [];
+    // A new scheduled copy waits for its first tick: only `supd start` runs one now.
+    const armed = start ? added.filter((p) => p.isScheduled) : [];
+    for (const proc of armed) this.gate.bringUp(proc, 'arm');
+    const toStart = start ? added.filter((p) => !p.isScheduled) : [];
+    const starting = toStart.length > 0 ? await this.start(toStart.map((p) => p.name), wait) : [];
     return [...stopping, ...starting];
   }
 
