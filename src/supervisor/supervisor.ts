@@ -16,7 +16,7 @@ import { SupervisorEmitter } from './events.js';
 import { ProcessHealth } from './process-health.js';
 import { createProcessHost } from './process-host.js';
 import { runProcessHook } from './process-hooks.js';
-import { applyUnitDiff, type UnitPool } from './reload.js';
+import { applyUnitDiff, previewUnitDiff, type UnitPool } from './reload.js';
 import { poolRestartTimeout, restartPool } from './rolling.js';
 import { matchTargets, type TargetMatch } from './targets.js';
 import { waitForStates, type WaitOutcome } from './wait.js';
@@ -233,6 +233,12 @@ export class Supervisor {
     const applying = this.reloading.then(() => this.applyReload(next));
     this.reloading = applying.catch(() => undefined);
     return applying;
+  }
+
+  /** What reload(next) would print, changing nothing (`supd reload --dry-run`). */
+  previewReload(next: SupdConfig): ReloadResult {
+    const diff = diffConfigs([...this.units.values()], this.config.supervisor, next);
+    return { lines: diff.units.map((d) => previewUnitDiff(d, this.list())), refused: diff.refused };
   }
 
   private async applyReload(next: SupdConfig): Promise<ReloadResult> {

@@ -52,4 +52,52 @@ describe('reload safety', () => {
       await supd.cleanup();
     }
   });
+
+  test('a file with no programs while programs run is refused, exit 2, nothing changed; every reload is summed up in supd.log', async () => {
+    const supd = await startSupd(forever('web') + forever('api'));
+    try {
+      const web = await supd.waitForState('web:0', 'running');
+      writeFileSync(supd.config, '');
+      const empty = await supd.cli('reload');
+      assert.equal(empty.code, 2, empty.stdout);
+      assert.match(empty.stderr, /reload refused: the file has no programs; supd shutdown stops everything/);
+      writeFileSync(supd.config, '[supervisor]\nlog_level = "info"\n');
+      supd.child.kill('SIGHUP');
+      await waitFor(() => (supd.supdLog().match(/reload refused: the file has no programs/g) ?? []).length === 2, { what: 'the SIGHUP refusal in supd.log' });
+      assert.equal((await supd.proc('web:0')).pid, web.pid, 'web untouched');
+      assert.equal((await supd.status()).processes.length, 2);
+      writeFileSync(supd.config, forever('web'));
+      const removed = await supd.cli('reload');
+      assert.equal(removed.code, 0, removed.stderr);
+      assert.deepEqual(removed.stdout.trim().split('\n'), ['unchanged web', 'removed api']);
+      assert.match(supd.supdLog(), /reload: unchanged web\n.*reload: removed api/);
+    } finally {
+      await supd.cleanup();
+    }
+  });
+
+  test('reload --dry-run and check --diff print the lines a reload would print and change nothing', async () => {
+    const supd = await startSupd(forever('web', 'env = { A = "1" }') + forever('api', 'processes = 2') + forever('old'));
+    try {
+      const before = await waitFor(async () => {
+        const r = await supd.status();
+        return r.processes.every((p) => p.state === 'running') ? r : null;
+      }, { what: 'all running' });
+      writeFileSync(supd.config, forever('web', 'env = { A = "2" }') + forever('api', 'processes = 3\nstop_timeout = "3s"') + forever('new'));
+      const dry = await supd.cli('reload', '--dry-run');
+      assert.equal(dry.code, 0, dry.stderr);
+      const expected = ['changed web (restarted 1)', 'changed api (scaled 2 -> 3, applied without restart)', 'added new', 'removed old'];
+      assert.deepEqual(dry.stdout.trim().split('\n'), expected);
+      const diff = await supd.cli('check', '--diff');
+      assert.equal(diff.code, 0, diff.stderr);
+      assert.deepEqual(diff.stdout.trim().split('\n'), ['ok: 3 programs, 5 processes', ...expected]);
+      const after = await supd.status();
+      assert.deepEqual(after.processes.map((p) => [p.name, p.pid]), before.processes.map((p) => [p.name, p.pid]), 'nothing changed');
+      assert.doesNotMatch(supd.supdLog(), /reload: /, 'no reload happened');
+      const real = await supd.cli('reload');
+      assert.deepEqual(real.stdout.trim().split('\n'), expected, 'the real reload printed the same');
+    } finally {
+      await supd.cleanup();
+    }
+  });
 });

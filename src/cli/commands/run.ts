@@ -13,10 +13,13 @@ import { Reports } from '../../reports/reporter.js';
 import { findSetpriv, signalProcess } from '../../process/spawner.js';
 import { ChildRegistry, findSurvivors } from '../../supervisor/child-registry.js';
 import { acquirePidfile } from '../../supervisor/pidfile.js';
+import { refuseReload } from '../../supervisor/reload-guard.js';
+import { findUnwritableLogs } from '../../logs/log-locations.js';
+import { hasChild } from '../../process/states.js';
 import { secureStateDir } from '../../supervisor/state-dir.js';
 import { Supervisor, type ReloadResult } from '../../supervisor/supervisor.js';
 import { WatchRestarts } from '../../watch/watch-restarts.js';
-import { formatIssue, isSupdError } from '../../errors.js';
+import { formatIssue, isSupdError, SupdError } from '../../errors.js';
 import { flagString, type Command, type CommandContext } from '../command.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { readVersion } from '../main.js';
@@ -38,6 +41,7 @@ log files.`,
     const file = findConfigFile(flagString(context, 'config'), context.env);
     const config = loadConfig(file, { env: context.env });
     checkSocketPath(config.supervisor.socket);
+    refuseUnwritableLogs(config);
     if (context.flags.detach === true) return detachSupervisor(config, context, DETACHED_ENV);
     return runSupervisor(config, context);
   },
@@ -63,7 +67,7 @@ async function runSupervisor(config: SupdConfig, context: CommandContext): Promi
     await supervisor.shutdown();
     finished(EXIT_OK);
   };
-  const reload = (): Promise<ReloadResult> => reloadFromFile(supervisor, config.file, startEnv, log);
+  const reload = (options: { dryRun?: boolean } = {}): Promise<ReloadResult> => reloadFromFile(supervisor, config.file, startEnv, log, options.dryRun === true);
   const reports = new Reports(supervisor, { log, version });
   const report = (name: string | undefined, send: boolean) => reports.answer(name, send);
   const server = await startControlServer(settings.socket, createHandler({ supervisor, version, reload, report, shutdown: () => shutdown('shutdown requested') }));
@@ -84,6 +88,14 @@ async function runSupervisor(config: SupdConfig, context: CommandContext): Promi
   return code;
 }
 
+// Output that would be dropped from the first line on: refuse to start (exit 1), naming each place.
+function refuseUnwritableLogs(config: SupdConfig): void {
+  const problems = findUnwritableLogs(config);
+  if (problems.length === 0) return;
+  const issues = problems.map((p) => ({ file: config.file, path: p.path, message: p.message }));
+  throw new SupdError('SUPD_E_START_FAILED', `cannot write ${problems.length} log locations`, { issues });
+}
+
 // Reload: supd.log's level, place (log_dir) and rotation apply at once.
 function applyLogSettings(log: SupdLog, settings: SupdConfig['supervisor']): void {
   log.setLevel(settings.logLevel);
@@ -102,19 +114,24 @@ function killLeftovers(registry: ChildRegistry, log: SupdLog): void {
 }
 
 // The file as it is now, through the whole pipeline, against supd's environment at start; an
-// invalid file changes nothing and every error goes to supd.log (and to `supd reload`).
-async function reloadFromFile(supervisor: Supervisor, file: string, env: NodeJS.ProcessEnv, log: SupdLog): Promise<ReloadResult> {
+// invalid or harmful file (src/supervisor/reload-guard.ts) changes nothing and every error goes
+// to supd.log (and to `supd reload`). A dry run stops short of applying.
+async function reloadFromFile(supervisor: Supervisor, file: string, env: NodeJS.ProcessEnv, log: SupdLog, dryRun: boolean): Promise<ReloadResult> {
   let next: SupdConfig;
   try {
     next = loadConfig(file, { env, displayName: file });
+    const programsRun = supervisor.list().some((p) => p.wanted === 'up' || hasChild(p.state));
+    const refusal = refuseReload(next, programsRun, findUnwritableLogs(next));
+    if (refusal !== null) throw refusal;
   } catch (error) {
-    if (isSupdError(error)) {
-      log.error(`reload refused, nothing changed: ${error.message}`);
+    if (isSupdError(error) && !dryRun) {
+      if (error.code !== 'SUPD_E_RELOAD_REFUSED') log.error(`reload refused, nothing changed: ${error.message}`);
+      else if (error.issues.length === 0) log.error(error.message);
       for (const issue of error.issues) log.error(formatIssue(issue));
     }
     throw error;
   }
-  return supervisor.reload(next);
+  return dryRun ? supervisor.previewReload(next) : supervisor.reload(next);
 }
 
 // SPEC section 6: TERM and INT stop everything; HUP reloads; USR2 reopens logs. No other
