@@ -12,6 +12,7 @@ import { Scheduler } from '../schedule/scheduler.js';
 import type { ChildRegistry } from './child-registry.js';
 import { buildGraph, dependenciesOf, dependentsOf, stopInOrder } from './dependencies.js';
 import { DependencyGate } from './dependency-gate.js';
+import { StoppedWith } from './stopped-with.js';
 import { SupervisorEmitter } from './events.js';
 import { ProcessHealth } from './process-health.js';
 import { createProcessHost } from './process-host.js';
@@ -60,6 +61,7 @@ export class Supervisor {
   private readonly pool: UnitPool;
   private readonly health: ProcessHealth;
   private readonly scheduler: Scheduler;
+  private readonly stoppedWith = new StoppedWith();
 
   constructor(config: SupdConfig, private readonly deps: SupervisorDeps) {
     this.config = config;
@@ -125,7 +127,8 @@ export class Supervisor {
     return matchTargets(targets, procs, [...this.units.values()]);
   }
 
-  /** Starts the processes (a scheduled one runs once now), and first whatever they depend on. */
+  /** Starts the processes (a scheduled one runs once now), first whatever they depend on, then
+   * again the dependents that stopped with them. */
   start(names: readonly string[], wait: { timeoutMs: number } | null): Promise<WaitOutcome[]> {
     const graph = buildGraph(this.units.values());
     const programs = new Set(names.map((n) => this.processes.get(n)?.unit.program));
@@ -135,7 +138,13 @@ export class Supervisor {
       this.deps.log.info(`starting it first: ${[...programs].join(', ')} depends on ${proc.unit.program}`, proc.name);
       this.gate.bringUp(proc, proc.isScheduled ? 'arm' : 'start');
     }
-    return this.apply(names, (p) => this.gate.bringUp(p, 'start'), wait, START_DONE, START_FAILED, true);
+    const outcomes = this.apply(names, (p) => this.gate.bringUp(p, 'start'), wait, START_DONE, START_FAILED, true);
+    for (const name of names) this.stoppedWith.forget(name);
+    for (const proc of this.stoppedWith.release([...programs, ...needed].filter((p): p is string => p !== undefined), (n) => this.processes.get(n))) {
+      this.deps.log.info(`starting it again with ${proc.unit.dependsOn.join(', ')}`, proc.name);
+      this.gate.bringUp(proc, proc.isScheduled ? 'arm' : 'start');
+    }
+    return outcomes;
   }
 
   /** Stops the processes, and first whatever depends on them; unrelated ones in parallel. */
@@ -143,9 +152,14 @@ export class Supervisor {
     const graph = buildGraph(this.units.values());
     const targets = names.map((n) => this.processes.get(n)).filter((p): p is ManagedProcess => p !== undefined);
     const programs = new Set(targets.map((p) => p.unit.program));
-    const dependents = [...programs].flatMap((p) => dependentsOf(graph, p)).filter((p) => !programs.has(p));
+    // Dependents stop only with the whole of a program: no copy of it left wanted up.
+    const stopping = new Set(targets.map((p) => p.name));
+    const whole = [...programs].filter((program) => this.list().every((p) => p.unit.program !== program || stopping.has(p.name) || p.wanted === 'down'));
+    const dependents = whole.flatMap((p) => dependentsOf(graph, p)).filter((p) => !programs.has(p));
     const extra = this.list().filter((p) => dependents.includes(p.unit.program) && p.wanted === 'up');
-    if (extra.length > 0) this.deps.log.info(`stopping ${[...new Set(extra.map((p) => p.unit.program))].join(', ')} first: they depend on ${[...programs].join(', ')}`);
+    if (extra.length > 0) this.deps.log.info(`stopping ${[...new Set(extra.map((p) => p.unit.program))].join(', ')} first: they depend on ${whole.join(', ')}`);
+    for (const proc of targets) this.stoppedWith.forget(proc.name);
+    for (const proc of extra) this.stoppedWith.mark(proc.name, whole.filter((w) => dependenciesOf(graph, proc.unit.program).includes(w)));
     const all = [...extra, ...targets];
     const outcomes = new Map<string, WaitOutcome>();
     const timeoutMs = wait?.timeoutMs ?? 3_600_000;
