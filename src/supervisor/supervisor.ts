@@ -314,6 +314,11 @@ export class Supervisor {
     return this.shuttingDown;
   }
 
+  /** A third stop signal during shutdown: SIGKILL to every process still there (the shutdown then ends). */
+  killAll(): void {
+    for (const proc of this.list()) proc.kill();
+  }
+
   get isShuttingDown(): boolean {
     return this.shuttingDown !== null;
   }

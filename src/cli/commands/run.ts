@@ -134,11 +134,31 @@ async function reloadFromFile(supervisor: Supervisor, file: string, env: NodeJS.
   return dryRun ? supervisor.previewReload(next) : supervisor.reload(next);
 }
 
+// The first SIGTERM/SIGINT stops everything gracefully; the second is logged (what is left);
+// the third (the second Ctrl-C in a terminal, as foreman and docker compose do) sends SIGKILL
+// to what is left, and supd exits once it is gone.
+function countStopSignals(supervisor: Supervisor, log: SupdLog, shutdown: (why: string) => Promise<void>): (signal: NodeJS.Signals) => void {
+  let count = 0;
+  return (signal) => {
+    count++;
+    const left = supervisor.list().filter((p) => p.pid !== null).map((p) => p.name);
+    const killAt = signal === 'SIGINT' && process.stdin.isTTY === true ? 2 : 3;
+    if (count === 1) return void shutdown(signal);
+    if (count < killAt) {
+      log.warn(`${signal} again while shutting down: still stopping ${left.join(', ') || 'nothing'}; one more sends SIGKILL to what is left`);
+      return;
+    }
+    log.warn(`${signal} again while shutting down: sending SIGKILL to ${left.join(', ') || 'nothing (all stopped)'}`);
+    supervisor.killAll();
+  };
+}
+
 // SPEC section 6: TERM and INT stop everything; HUP reloads; USR2 reopens logs. No other
 // signal ends supd, so the ones that would by default are caught and logged.
 function installSignals(supervisor: Supervisor, log: SupdLog, shutdown: (why: string) => Promise<void>, reload: () => Promise<unknown>): void {
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  const onStopSignal = countStopSignals(supervisor, log, shutdown);
+  process.on('SIGTERM', () => onStopSignal('SIGTERM'));
+  process.on('SIGINT', () => onStopSignal('SIGINT'));
   process.on('SIGUSR2', () => {
     log.info('SIGUSR2: reopening log files');
     log.reopen();
