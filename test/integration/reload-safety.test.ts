@@ -100,4 +100,24 @@ describe('reload safety', () => {
       await supd.cleanup();
     }
   });
+
+  test('a state_dir changed in the file: the CLI still reaches the running supd, and reload says it needs a restart of supd', async () => {
+    const supd = await startSupd(forever('web'));
+    try {
+      const web = await supd.waitForState('web:0', 'running');
+      writeFileSync(supd.config, `[supervisor]\nstate_dir = "moved-state"\n${forever('web')}`);
+      const reload = await supd.cli('reload');
+      assert.equal(reload.code, 0, reload.stderr);
+      assert.equal(reload.stdout.trim(), 'unchanged web');
+      assert.match(reload.stderr, /refused supervisor\.state_dir: cannot change while supd runs \(restart supd to apply it\)/);
+      assert.match(reload.stderr, /the running supd listens on .*\/\.supd\/supd\.sock: restart supd to move it/);
+      const status = await supd.cli('status', '--json');
+      assert.equal(status.code, 0, status.stderr);
+      assert.equal((JSON.parse(status.stdout) as { processes: Array<{ pid: number }> }).processes[0]!.pid, web.pid);
+      assert.equal(await supd.stop(), 0);
+      assert.ok(!existsSync(path.join(supd.dir, '.daemons.toml.supd')), 'the record is gone with supd');
+    } finally {
+      await supd.cleanup();
+    }
+  });
 });

@@ -6,6 +6,7 @@ import { loadConfig } from '../../config/load.js';
 import type { SupdConfig } from '../../config/types.js';
 import { createHandler } from '../../control/handlers.js';
 import { startControlServer } from '../../control/server.js';
+import { recordRunningSocket } from '../../control/running-socket.js';
 import { checkSocketPath } from '../../control/socket-path.js';
 import { openSupdLog, type SupdLog } from '../../logs/supd-log.js';
 import { startGuardian } from '../../process/guardian.js';
@@ -72,6 +73,7 @@ async function runSupervisor(config: SupdConfig, context: CommandContext): Promi
   const report = (name: string | undefined, send: boolean) => reports.answer(name, send);
   const server = await startControlServer(settings.socket, createHandler({ supervisor, version, reload, report, shutdown: () => shutdown('shutdown requested') }));
   installSignals(supervisor, log, shutdown, reload);
+  const forgetSocket = recordRunningSocket(config.file, settings.socket, process.pid, (m) => log.warn(m));
   log.info(`supd ${version} running (pid ${process.pid}) on ${config.file}, socket ${settings.socket}`);
   if (detached) log.detachStderr();
   supervisor.startAll();
@@ -82,6 +84,7 @@ async function runSupervisor(config: SupdConfig, context: CommandContext): Promi
   await server.close();
   guardian.close();
   registry.clear();
+  forgetSocket();
   lock.release();
   log.info('supd exits');
   await log.close();
