@@ -16,7 +16,7 @@ export const LIVE_KEYS = [
 /** Keys that only need the log files reopened. */
 export const LOG_KEYS = ['stdout', 'stderr'] as const satisfies ReadonlyArray<keyof UnitSpec>;
 /** [supervisor] keys that cannot change under a running supd. */
-const FIXED_SUPERVISOR_KEYS = ['stateDir', 'socket', 'pidfile'] as const satisfies ReadonlyArray<keyof SupervisorSpec>;
+const FIXED_SUPERVISOR_KEYS = ['stateDir', 'socket', 'pidfile', 'socketGroup', 'socketMode'] as const satisfies ReadonlyArray<keyof SupervisorSpec>;
 
 export interface UnitDiff {
   readonly name: string;
@@ -38,7 +38,7 @@ export interface ConfigDiff {
   readonly supervisorChanged: boolean;
 }
 
-const SNAKE: Record<string, string> = { stateDir: 'state_dir', socket: 'socket', pidfile: 'pidfile' };
+const SNAKE: Record<string, string> = { stateDir: 'state_dir', socket: 'socket', pidfile: 'pidfile', socketGroup: 'socket_group', socketMode: 'socket_mode' };
 
 export function diffConfigs(oldUnits: readonly UnitSpec[], oldSupervisor: SupervisorSpec, next: SupdConfig): ConfigDiff {
   const before = new Map(oldUnits.map((u) => [u.name, u]));

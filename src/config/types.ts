@@ -106,6 +106,9 @@ export interface SupervisorSpec {
   readonly stateDir: string;
   readonly socket: string;
   readonly pidfile: string;
+  /** The group that may use the control socket (socket_mode's group bits), or null. */
+  readonly socketGroup: string | number | null;
+  readonly socketMode: number;
   readonly logDir: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   readonly shutdownTimeoutMs: number;

@@ -1,6 +1,6 @@
 // Who may use the control socket, and, on the client side, why one was turned away: a
 // permission problem is not "no supervisor answers" (issue 14), so it says whose socket it is.
-import { statSync, type Stats } from 'node:fs';
+import { chmodSync, chownSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { findGroup, findUser } from '../process/user.js';
 
@@ -32,4 +32,35 @@ function statOrNull(target: string): Stats | null {
   } catch {
     return null;
   }
+}
+
+/** Who may use the socket, as the config says: a group (resolved to its gid) and a mode. */
+export interface SocketAccess {
+  readonly gid: number | null;
+  readonly mode: number;
+}
+
+/** The socket's access from [supervisor], or why not: a socket_group that does not exist. */
+export function resolveSocketAccess(group: string | number | null, mode: number): SocketAccess | { problem: string } {
+  if (group === null) return { gid: null, mode };
+  const entry = findGroup(group);
+  return entry === null ? { problem: `no such group: ${group}` } : { gid: entry.gid, mode };
+}
+
+/**
+ * Gives the socket its group and mode, and the state dir (when it holds the socket) 0750 with
+ * that group, so the group's members can reach the socket and nobody else can.
+ */
+export function applySocketAccess(socketPath: string, stateDir: string, access: SocketAccess): void {
+  const holdsSocket = path.dirname(socketPath) === stateDir;
+  if (access.gid !== null) {
+    chownSync(socketPath, -1, access.gid);
+    if (holdsSocket) {
+      chownSync(stateDir, -1, access.gid);
+      chmodSync(stateDir, 0o750);
+    }
+  } else if (holdsSocket && (statSync(stateDir).mode & 0o077) !== 0) {
+    chmodSync(stateDir, 0o700); // socket_group gone from the file: the group loses the dir too
+  }
+  chmodSync(socketPath, access.mode);
 }

@@ -259,7 +259,7 @@ export class Supervisor {
     const old = this.config.supervisor;
     const diff = diffConfigs([...this.units.values()], old, next);
     // What cannot change under a running supd keeps its old value; the rest applies.
-    this.config = Object.freeze({ ...next, supervisor: Object.freeze({ ...next.supervisor, stateDir: old.stateDir, socket: old.socket, pidfile: old.pidfile }) });
+    this.config = Object.freeze({ ...next, supervisor: Object.freeze({ ...next.supervisor, stateDir: old.stateDir, socket: old.socket, pidfile: old.pidfile, socketGroup: old.socketGroup, socketMode: old.socketMode }) });
     if (diff.supervisorChanged) this.deps.applySettings?.(this.config.supervisor);
     const lines = await Promise.all(diff.units.map((d) => applyUnitDiff(d, this.pool)));
     this.reorder(next.units.map((u) => u.name));

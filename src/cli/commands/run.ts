@@ -16,6 +16,8 @@ import { ChildRegistry, findSurvivors } from '../../supervisor/child-registry.js
 import { acquirePidfile } from '../../supervisor/pidfile.js';
 import { refuseReload } from '../../supervisor/reload-guard.js';
 import { findUnwritableLogs } from '../../logs/log-locations.js';
+import { findStartProblems } from '../start-problems.js';
+import { applySocketAccess, resolveSocketAccess } from '../../control/socket-access.js';
 import { hasChild } from '../../process/states.js';
 import { secureStateDir } from '../../supervisor/state-dir.js';
 import { Supervisor, type ReloadResult } from '../../supervisor/supervisor.js';
@@ -42,7 +44,7 @@ log files.`,
     const file = findConfigFile(flagString(context, 'config'), context.env);
     const config = loadConfig(file, { env: context.env });
     checkSocketPath(config.supervisor.socket);
-    refuseUnwritableLogs(config);
+    refuseStartProblems(config);
     if (context.flags.detach === true) return detachSupervisor(config, context, DETACHED_ENV);
     return runSupervisor(config, context);
   },
@@ -72,6 +74,8 @@ async function runSupervisor(config: SupdConfig, context: CommandContext): Promi
   const reports = new Reports(supervisor, { log, version });
   const report = (name: string | undefined, send: boolean) => reports.answer(name, send);
   const server = await startControlServer(settings.socket, createHandler({ supervisor, version, reload, report, shutdown: () => shutdown('shutdown requested') }));
+  const access = resolveSocketAccess(settings.socketGroup, settings.socketMode);
+  if (!('problem' in access)) applySocketAccess(settings.socket, settings.stateDir, access);
   installSignals(supervisor, log, shutdown, reload);
   const forgetSocket = recordRunningSocket(config.file, settings.socket, process.pid, (m) => log.warn(m));
   log.info(`supd ${version} running (pid ${process.pid}) on ${config.file}, socket ${settings.socket}`);
@@ -91,12 +95,13 @@ async function runSupervisor(config: SupdConfig, context: CommandContext): Promi
   return code;
 }
 
-// Output that would be dropped from the first line on: refuse to start (exit 1), naming each place.
-function refuseUnwritableLogs(config: SupdConfig): void {
-  const problems = findUnwritableLogs(config);
+// Output that would be dropped from the first line on, a socket group that is not there:
+// refuse to start (exit 1), naming each place.
+function refuseStartProblems(config: SupdConfig): void {
+  const problems = findStartProblems(config);
   if (problems.length === 0) return;
   const issues = problems.map((p) => ({ file: config.file, path: p.path, message: p.message }));
-  throw new SupdError('SUPD_E_START_FAILED', `cannot write ${problems.length} log locations`, { issues });
+  throw new SupdError('SUPD_E_START_FAILED', `cannot start: ${problems.length} problems`, { issues });
 }
 
 // Reload: supd.log's level, place (log_dir) and rotation apply at once.
