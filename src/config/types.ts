@@ -132,7 +132,7 @@ export interface ReportSpec {
 }
 
 export interface AlertsSpec {
-  readonly on: readonly ('fatal' | 'crash_loop' | 'unhealthy')[];
+  readonly on: readonly ('fatal' | 'crash_loop' | 'unhealthy' | 'log_error')[];
   readonly to: readonly string[];
   readonly from: string | null;
   readonly minIntervalMs: number;

@@ -288,7 +288,7 @@ export class Supervisor {
   // Log settings changed: new files for the process, the running child's pipes moved over.
   private replaceOutput(proc: ManagedProcess): void {
     const old = this.outputs.get(proc.name);
-    const next = createProcessOutput(proc.unit, proc.index, (m) => this.deps.log.error(m, proc.name));
+    const next = createProcessOutput(proc.unit, proc.index, (m) => this.onLogError(proc, m));
     const attached = old?.detach() ?? null;
     if (attached !== null) next.adopt(attached);
     this.outputs.set(proc.name, next);
@@ -358,8 +358,15 @@ export class Supervisor {
   private addProcess(unit: UnitSpec, index: number): ManagedProcess {
     const proc = new ManagedProcess(unit, index, this.host);
     this.processes.set(proc.name, proc);
-    this.outputs.set(proc.name, createProcessOutput(unit, index, (m) => this.deps.log.error(m, proc.name)));
+    this.outputs.set(proc.name, createProcessOutput(unit, index, (m) => this.onLogError(proc, m)));
     return proc;
+  }
+
+  // Output being lost is never silent: supd.log, the process's reason in status, an alert event.
+  private onLogError(proc: ManagedProcess, message: string): void {
+    this.deps.log.error(message, proc.name);
+    proc.reason = `output lost: ${message}`;
+    this.events.emit('process:log-error', { name: proc.name, message });
   }
 
   private removeProcess(proc: ManagedProcess): void {

@@ -2,7 +2,7 @@
 // (exit 2), run and run -d refuse to start (exit 1), a reload there is refused and keeps the old.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { FIXTURES, SUPD_BIN } from '../helpers/paths.js';
@@ -76,6 +76,34 @@ describe('log locations', () => {
       const moved = await supd.cli('reload');
       assert.equal(moved.code, 0, moved.stderr);
       await waitFor(() => existsSync(path.join(supd.dir, 'elsewhere', 'supd.log')), { what: 'supd.log in the new place' });
+    } finally {
+      await supd.cleanup();
+    }
+  });
+
+  test('a log file that fails at run time puts the reason in status and raises an alert', async () => {
+    const supd = await startSupd(`
+[programs.talk]
+command = ["/bin/sh", "-c", "while true; do echo line; sleep 0.1; done"]
+start_secs = "200ms"
+stdout = { file = "out/talk.log" }
+[alerts]
+to = ["ops@example.com"]
+file = "alerts.txt"
+`);
+    try {
+      await supd.waitForState('talk:0', 'running');
+      rmSync(path.join(supd.dir, 'out'), { recursive: true, force: true });
+      writeFileSync(path.join(supd.dir, 'out'), 'a file where the log dir was\n');
+      supd.child.kill('SIGUSR2');
+      const talk = await supd.waitForState('talk:0', (p) => p.reason !== null, 10_000);
+      assert.equal(talk.state, 'running');
+      assert.match(talk.reason!, /^output lost: cannot open .*out\/talk\.log: EEXIST/);
+      const alert = await waitFor(() => {
+        const file = path.join(supd.dir, 'alerts.txt');
+        return existsSync(file) && /log error\s+talk:0\s+cannot open/.test(readFileSync(file, 'utf8')) ? readFileSync(file, 'utf8') : null;
+      }, { what: 'the alert' });
+      assert.match(alert, /supd alert on .*: log error talk:0/);
     } finally {
       await supd.cleanup();
     }
