@@ -5,7 +5,7 @@ import { loadConfig } from '../../config/load.js';
 import { countProcesses } from '../../config/types.js';
 import { flagString, write, type Command } from '../command.js';
 import { EXIT_OK, EXIT_USAGE, exitCodeFor } from '../exit-codes.js';
-import { findStartProblems } from '../start-problems.js';
+import { findStartRefusals } from '../start-refusals.js';
 import { requestReload } from './reload.js';
 
 export const command: Command = {
@@ -22,7 +22,7 @@ shared log files, log locations supd cannot write) without starting anything. Pr
     const file = findConfigFile(flagString(context, 'config'), context.env);
     try {
       const config = loadConfig(file, { env: context.env });
-      const unwritable = findStartProblems(config);
+      const unwritable = findStartRefusals(config);
       if (unwritable.length > 0) {
         for (const p of unwritable) write(context.stderr, formatIssue({ file, path: p.path, message: p.message }));
         return EXIT_USAGE;

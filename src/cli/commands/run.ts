@@ -16,7 +16,7 @@ import { ChildRegistry, findSurvivors } from '../../supervisor/child-registry.js
 import { acquirePidfile } from '../../supervisor/pidfile.js';
 import { refuseReload } from '../../supervisor/reload-guard.js';
 import { findUnwritableLogs } from '../../logs/log-locations.js';
-import { findStartProblems } from '../start-problems.js';
+import { findStartRefusals } from '../start-refusals.js';
 import { applySocketAccess, resolveSocketAccess } from '../../control/socket-access.js';
 import { hasChild } from '../../process/states.js';
 import { secureStateDir } from '../../supervisor/state-dir.js';
@@ -44,7 +44,7 @@ log files.`,
     const file = findConfigFile(flagString(context, 'config'), context.env);
     const config = loadConfig(file, { env: context.env });
     checkSocketPath(config.supervisor.socket);
-    refuseStartProblems(config);
+    refuseToStart(config);
     if (context.flags.detach === true) return detachSupervisor(config, context, DETACHED_ENV);
     return runSupervisor(config, context);
   },
@@ -97,8 +97,8 @@ async function runSupervisor(config: SupdConfig, context: CommandContext): Promi
 
 // Output that would be dropped from the first line on, a socket group that is not there:
 // refuse to start (exit 1), naming each place.
-function refuseStartProblems(config: SupdConfig): void {
-  const problems = findStartProblems(config);
+function refuseToStart(config: SupdConfig): void {
+  const problems = findStartRefusals(config);
   if (problems.length === 0) return;
   const issues = problems.map((p) => ({ file: config.file, path: p.path, message: p.message }));
   throw new SupdError('SUPD_E_START_FAILED', `cannot start: ${problems.length} problems`, { issues });

@@ -6,7 +6,7 @@ import type { SupdConfig } from '../config/types.js';
 import { resolveSocketAccess } from '../control/socket-access.js';
 import { findUnwritableLogs } from '../logs/log-locations.js';
 
-export function findStartProblems(config: SupdConfig): KeyProblem[] {
+export function findStartRefusals(config: SupdConfig): KeyProblem[] {
   const access = resolveSocketAccess(config.supervisor.socketGroup, config.supervisor.socketMode);
   return [...findUnwritableLogs(config), ...('problem' in access ? [{ path: 'supervisor.socket_group', message: access.problem }] : [])];
 }
