@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'SUPD_E_SOCKET_PATH'
   | 'SUPD_E_PROTOCOL'
   | 'SUPD_E_RELOAD_REFUSED'
+  | 'SUPD_E_PERMISSION_DENIED'
   | 'SUPD_E_INTERNAL';
 
 /** One problem in a config file, with its place: `file:line:col: message` or `file: key.path: message (line N)`. */

@@ -1,7 +1,8 @@
 // What every client verb shares: find the socket, connect, and turn outcomes into output
 // and an exit code.
 import { findConfigFile } from '../config/locate.js';
-import { connectControl, type ControlClient } from '../control/client.js';
+import type { ControlClient } from '../control/client.js';
+import { connectFollowing } from '../control/running-socket.js';
 import type { CommandResult } from '../control/protocol.js';
 import { findSocketPath } from '../control/socket-path.js';
 import { parseDuration } from '../config/units.js';
@@ -12,7 +13,9 @@ import { EXIT_FAILED, EXIT_OK } from './exit-codes.js';
 export async function withClient<T>(context: CommandContext, use: (client: ControlClient) => Promise<T>): Promise<T> {
   const configFile = findConfigFile(flagString(context, 'config'), context.env);
   const socketPath = findSocketPath(flagString(context, 'socket'), context.env, configFile);
-  const client = await connectControl(socketPath);
+  const named = flagString(context, 'socket') !== undefined || (context.env.SUPD_SOCKET ?? '') !== '';
+  const { client, movedFrom } = await connectFollowing(socketPath, named ? null : configFile);
+  if (movedFrom !== null) write(context.stderr, `supd: the config names the socket ${socketPath}, but the running supd listens on ${movedFrom}: restart supd to move it`);
   try {
     return await use(client);
   } finally {

@@ -41,11 +41,36 @@ function checkCronFields(config: SupdConfig): KeyProblem[] {
   return problems;
 }
 
-function unitPath(unit: UnitSpec): string {
+function unitPath(unit: Pick<UnitSpec, 'program' | 'method'>): string {
   return unit.method === null ? `programs.${unit.program}` : `programs.${unit.program}.methods.${unit.method}`;
 }
 
-function checkDependencies(config: SupdConfig): KeyProblem[] {
+/** What the depends_on checks need: the program names and each unit's dependencies. */
+interface DependencyView {
+  readonly programs: readonly string[];
+  readonly units: readonly Pick<UnitSpec, 'program' | 'method' | 'dependsOn'>[];
+}
+
+/**
+ * The depends_on checks on the file as parsed, for a file the schema refused: so one run of
+ * `supd check` reports a cycle or an unknown dependency beside the schema errors, not after
+ * they are fixed. Values of the wrong type are skipped (the schema reports them).
+ */
+export function checkRawDependencies(data: unknown): KeyProblem[] {
+  const table = (value: unknown): Record<string, unknown> => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
+  const names = (value: unknown): string[] | null => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : null);
+  const programs = table(table(data).programs);
+  const units: DependencyView['units'][number][] = [];
+  for (const [program, raw] of Object.entries(programs)) {
+    const own = names(table(raw).depends_on) ?? [];
+    const methods = Object.entries(table(table(raw).methods));
+    if (methods.length === 0) units.push({ program, method: null, dependsOn: own });
+    for (const [method, m] of methods) units.push({ program, method, dependsOn: names(table(m).depends_on) ?? own });
+  }
+  return checkDependencies({ programs: Object.keys(programs), units });
+}
+
+function checkDependencies(config: DependencyView): KeyProblem[] {
   const problems: KeyProblem[] = [];
   const known = new Set(config.programs);
   const edges = new Map<string, Set<string>>();

@@ -5,17 +5,18 @@ import type { SupdConfig, SupervisorSpec, UnitSpec } from './types.js';
 
 /** Keys whose change means the processes must be restarted to take it. */
 export const DEFINITION_KEYS = [
-  'argv', 'cwd', 'env', 'clearEnv', 'user', 'group', 'umask', 'stopSignal', 'stopTimeoutMs', 'killGroup', 'schedule', 'timezone', 'timeoutMs',
+  'argv', 'cwd', 'env', 'clearEnv', 'user', 'group', 'umask', 'schedule', 'timezone', 'timeoutMs',
 ] as const satisfies ReadonlyArray<keyof UnitSpec>;
-/** Keys applied to the running processes as they are: read at the next decision. */
+/** Keys applied to the running processes as they are: read at the next decision (a stop reads
+ * stop_signal, stop_timeout and kill_mode when it happens), so they never restart anything. */
 export const LIVE_KEYS = [
-  'autostart', 'restart', 'successExitCodes', 'startSecsMs', 'backoff', 'maxRestarts', 'restartWindowMs', 'ready', 'health', 'maxMemory',
+  'stopSignal', 'stopTimeoutMs', 'killGroup', 'autostart', 'restart', 'successExitCodes', 'startSecsMs', 'backoff', 'maxRestarts', 'restartWindowMs', 'ready', 'health', 'maxMemory',
   'dependsOn', 'hooks', 'watch', 'restartStrategy', 'envFiles',
 ] as const satisfies ReadonlyArray<keyof UnitSpec>;
 /** Keys that only need the log files reopened. */
 export const LOG_KEYS = ['stdout', 'stderr'] as const satisfies ReadonlyArray<keyof UnitSpec>;
 /** [supervisor] keys that cannot change under a running supd. */
-const FIXED_SUPERVISOR_KEYS = ['stateDir', 'socket', 'pidfile'] as const satisfies ReadonlyArray<keyof SupervisorSpec>;
+const FIXED_SUPERVISOR_KEYS = ['stateDir', 'socket', 'pidfile', 'socketGroup', 'socketMode'] as const satisfies ReadonlyArray<keyof SupervisorSpec>;
 
 export interface UnitDiff {
   readonly name: string;
@@ -37,7 +38,7 @@ export interface ConfigDiff {
   readonly supervisorChanged: boolean;
 }
 
-const SNAKE: Record<string, string> = { stateDir: 'state_dir', socket: 'socket', pidfile: 'pidfile' };
+const SNAKE: Record<string, string> = { stateDir: 'state_dir', socket: 'socket', pidfile: 'pidfile', socketGroup: 'socket_group', socketMode: 'socket_mode' };
 
 export function diffConfigs(oldUnits: readonly UnitSpec[], oldSupervisor: SupervisorSpec, next: SupdConfig): ConfigDiff {
   const before = new Map(oldUnits.map((u) => [u.name, u]));
@@ -71,10 +72,9 @@ export function describeUnitDiff(diff: UnitDiff, restarted: number): string {
   const scale = diff.scale === null ? '' : `${diff.scale.from} -> ${diff.scale.to}`;
   if (!diff.restart && !diff.logs && !diff.live) return `scaled ${diff.name} ${scale}`;
   const parts = [
-    ...(diff.restart ? [`restarted ${restarted}`] : []),
+    ...(diff.restart ? [diff.unit.schedule === null ? `restarted ${restarted}` : 're-armed, the next run uses it'] : []),
     ...(diff.scale !== null ? [`scaled ${scale}`] : []),
-    ...(diff.logs && !diff.restart ? ['logs reopened'] : []),
-    ...(diff.live && !diff.restart ? ['settings applied without restart'] : []),
+    ...((diff.logs || diff.live) && !diff.restart ? ['applied without restart'] : []),
   ];
   return `changed ${diff.name} (${parts.join(', ')})`;
 }

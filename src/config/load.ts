@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SupdError, type ConfigIssue } from '../errors.js';
-import { crossCheck } from './checks.js';
+import { checkRawDependencies, crossCheck } from './checks.js';
 import { expandVariables } from './expand.js';
 import { normalizeConfig, type KeyProblem } from './normalize.js';
 import { parseToml, type KeyIndex } from './toml.js';
@@ -39,7 +39,7 @@ export function parseConfigText(text: string, absoluteFile: string, options: Loa
   const problems: KeyProblem[] = [...expanded.problems];
   const schemaProblems = validateAgainstSchema(expanded.data);
   problems.push(...schemaProblems);
-  if (schemaProblems.length > 0) throw invalid(locate(problems, display, parsed.index));
+  if (schemaProblems.length > 0) throw invalid(locate([...problems, ...checkRawDependencies(expanded.data)], display, parsed.index));
   const raw = expanded.data as Record<string, never>;
   const { config, problems: normalizeProblems } = normalizeConfig(raw, {
     file: absoluteFile,

@@ -96,6 +96,8 @@ function normalizeSupervisor(raw: RawTable, dir: string): SupervisorSpec {
     stateDir,
     socket: raw.socket === undefined ? path.join(stateDir, 'supd.sock') : path.resolve(dir, raw.socket),
     pidfile: raw.pidfile === undefined ? path.join(stateDir, 'supd.pid') : path.resolve(dir, raw.pidfile),
+    socketGroup: raw.socket_group ?? null,
+    socketMode: parseInt(get<string>('socket_mode'), 8),
     logDir: path.resolve(dir, get<string>('log_dir')),
     logLevel: get('log_level'),
     shutdownTimeoutMs: parseDuration(get('shutdown_timeout')),

@@ -106,6 +106,9 @@ export interface SupervisorSpec {
   readonly stateDir: string;
   readonly socket: string;
   readonly pidfile: string;
+  /** The group that may use the control socket (socket_mode's group bits), or null. */
+  readonly socketGroup: string | number | null;
+  readonly socketMode: number;
   readonly logDir: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   readonly shutdownTimeoutMs: number;
@@ -129,7 +132,7 @@ export interface ReportSpec {
 }
 
 export interface AlertsSpec {
-  readonly on: readonly ('fatal' | 'crash_loop' | 'unhealthy')[];
+  readonly on: readonly ('fatal' | 'crash_loop' | 'unhealthy' | 'log_error')[];
   readonly to: readonly string[];
   readonly from: string | null;
   readonly minIntervalMs: number;

@@ -3,6 +3,7 @@
 import net from 'node:net';
 import { SupdError, type ErrorCode } from '../errors.js';
 import type { Request, ServerMessage } from './protocol.js';
+import { describeAccessDenied } from './socket-access.js';
 
 type RequestBody = Request extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
@@ -20,7 +21,8 @@ export function connectControl(socketPath: string): Promise<ControlClient> {
   return new Promise((resolve, reject) => {
     const socket = net.createConnection(socketPath);
     socket.once('error', (error: NodeJS.ErrnoException) => {
-      reject(new SupdError('SUPD_E_NOT_RUNNING', `no supervisor answers on ${socketPath} (${error.code ?? error.message})`, { cause: error }));
+      if (error.code === 'EACCES' || error.code === 'EPERM') reject(new SupdError('SUPD_E_PERMISSION_DENIED', describeAccessDenied(socketPath), { cause: error }));
+      else reject(new SupdError('SUPD_E_NOT_RUNNING', `no supervisor answers on ${socketPath} (${error.code ?? error.message})`, { cause: error }));
     });
     socket.once('connect', () => {
       socket.removeAllListeners('error');

@@ -15,7 +15,7 @@ export interface HandlerContext {
   /** Stops everything and exits supd; resolves once everything is stopped. */
   readonly shutdown: () => Promise<void>;
   /** Re-reads the config file and applies the difference (throws SUPD_E_CONFIG_INVALID with every issue). */
-  readonly reload: () => Promise<{ lines: readonly string[]; refused: readonly string[] }>;
+  readonly reload: (options?: { dryRun?: boolean }) => Promise<{ lines: readonly string[]; refused: readonly string[] }>;
   /** `supd report [name] [--send]` (src/reports). */
   readonly report?: (name: string | undefined, send: boolean) => Promise<ReportResult>;
 }
@@ -67,7 +67,7 @@ export function createHandler(ctx: HandlerContext): (request: Request, stream: R
         return serveLogs(targets, { lines, follow: request.follow === true, stream: request.stderr === true ? 'stderr' : 'stdout' }, stream);
       }
       case 'reload': {
-        const { lines, refused } = await ctx.reload();
+        const { lines, refused } = await ctx.reload({ dryRun: request.dryRun === true });
         const warnings = refused.map((key) => `refused ${key}: cannot change while supd runs (restart supd to apply it)`);
         return { outcomes: [], lines, warnings } satisfies CommandResult;
       }

@@ -19,7 +19,7 @@ export type Request =
   | { readonly id: number; readonly cmd: 'signal'; readonly signal: string; readonly targets: readonly string[] }
   | ({ readonly id: number; readonly cmd: 'scale'; readonly unit: string; readonly count: number } & WaitOptions)
   | { readonly id: number; readonly cmd: 'logs'; readonly targets?: readonly string[]; readonly lines?: number; readonly follow?: boolean; readonly stderr?: boolean }
-  | { readonly id: number; readonly cmd: 'reload' }
+  | { readonly id: number; readonly cmd: 'reload'; readonly dryRun?: boolean }
   | { readonly id: number; readonly cmd: 'report'; readonly name?: string; readonly send?: boolean }
   | { readonly id: number; readonly cmd: 'shutdown' };
 

@@ -121,8 +121,14 @@ export class ManagedProcess {
     if (this.state === 'stopped') this.reason = null;
   }
 
-  /** Stop the child if there is one, then start again (with the current unit spec). */
+  /** A scheduled program with no run going: a restart re-arms it, never runs it (only `start` does). */
+  get isBetweenRuns(): boolean {
+    return this.isScheduled && this.child === null && this.state !== 'stopping';
+  }
+
+  /** Stop the child if there is one, then start again (with the current unit spec); a scheduled one waits for its next tick. */
   restart(): void {
+    if (this.isBetweenRuns) return this.arm();
     if (this.child === null || this.state === 'stopping') {
       if (this.state === 'stopping') {
         this.wanted = 'up';

@@ -43,6 +43,9 @@ export function subscribeFeed(source: FeedSource, sink: FeedSink): () => void {
     'process:memory': ({ name, rssBytes, limitBytes }) => {
       sink.event({ at: source.now(), kind: 'memory', name, detail: `RSS ${formatSize(rssBytes)} passed max_memory ${formatSize(limitBytes)}: restarted` });
     },
+    'process:log-error': ({ name, message }) => {
+      sink.event({ at: source.now(), kind: 'log_error', name, detail: message });
+    },
     'process:removed': ({ name }) => {
       stopping.delete(name);
       healthy.delete(name);

@@ -3,10 +3,10 @@
 // supervisor events.
 import { formatDuration } from '../config/units.js';
 
-export type ReportEventKind = 'crash' | 'fatal' | 'unhealthy' | 'memory' | 'crash_loop' | 'reload';
+export type ReportEventKind = 'crash' | 'fatal' | 'unhealthy' | 'memory' | 'crash_loop' | 'log_error' | 'reload';
 
 /** The kinds that mean something went wrong (a reload does not). */
-export const PROBLEM_KINDS: ReadonlySet<ReportEventKind> = new Set(['crash', 'fatal', 'unhealthy', 'memory', 'crash_loop']);
+export const PROBLEM_KINDS: ReadonlySet<ReportEventKind> = new Set(['crash', 'fatal', 'unhealthy', 'memory', 'crash_loop', 'log_error']);
 
 export interface ReportEvent {
   /** When it happened (ms since the epoch). */
@@ -40,5 +40,5 @@ export function describeReload(lines: readonly string[]): string {
 
 /** The label a person reads for a kind: `crash loop` rather than `crash_loop`. */
 export function kindLabel(kind: ReportEventKind): string {
-  return kind === 'crash_loop' ? 'crash loop' : kind === 'memory' ? 'memory restart' : kind;
+  return kind === 'crash_loop' ? 'crash loop' : kind === 'memory' ? 'memory restart' : kind === 'log_error' ? 'log error' : kind;
 }

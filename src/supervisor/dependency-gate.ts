@@ -40,8 +40,14 @@ export class DependencyGate {
     return this.heldBack.size === 0;
   }
 
+  // A dependency is met when every copy wanted up is running (or waiting for its schedule) and
+  // one is: a copy stopped by hand (`supd stop web:1`) holds nothing back.
   private unmet(unit: UnitSpec): string[] {
-    const ready = (program: string): boolean => this.list().every((p) => p.unit.program !== program || p.state === 'running' || p.state === 'waiting');
+    const up = (p: ManagedProcess): boolean => p.state === 'running' || p.state === 'waiting';
+    const ready = (program: string): boolean => {
+      const copies = this.list().filter((p) => p.unit.program === program);
+      return copies.every((p) => up(p) || (p.wanted === 'down' && p.state === 'stopped')) && (copies.length === 0 || copies.some(up));
+    };
     return unit.dependsOn.filter((dep) => !ready(dep));
   }
 

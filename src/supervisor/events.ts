@@ -9,6 +9,8 @@ export interface SupervisorEvents {
   'process:removed': [{ name: string }];
   'process:health': [{ name: string; healthy: boolean; reason: string | null }];
   'process:memory': [{ name: string; rssBytes: number; limitBytes: number }];
+  /** A log file of the process cannot be opened, written or rotated: its output is being lost. */
+  'process:log-error': [{ name: string; message: string }];
   'config:reloaded': [{ lines: readonly string[] }];
 }
 

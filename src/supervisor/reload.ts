@@ -28,13 +28,24 @@ export async function applyUnitDiff(diff: UnitDiff, pool: UnitPool): Promise<str
   }
   if (diff.kind !== 'changed') return describeUnitDiff(diff, 0);
   const before = diff.scale?.from ?? unit.processes;
-  const keep = pool.list().filter((p) => p.unit.name === unit.name && p.index < unit.processes);
+  const { keep, up } = affected(diff, pool.list());
   if (unit.processes < before) await pool.scaleUnit(unit, false, null);
   for (const proc of keep) proc.unit = unit;
   pool.setUnit(unit);
   if (diff.logs) for (const proc of keep) pool.replaceOutput(proc);
-  const up = keep.filter((p) => p.wanted === 'up');
   if (diff.restart) await restartPool(pool.events, up, unit.restartStrategy, poolRestartTimeout(unit));
-  if (unit.processes > before) await pool.scaleUnit(unit, unit.autostart || up.length > 0, { timeoutMs: 0 });
+  if (unit.processes > before) await pool.scaleUnit(unit, unit.autostart || keep.some((p) => p.wanted === 'up'), { timeoutMs: 0 });
   return describeUnitDiff(diff, diff.restart ? up.length : 0);
+}
+
+/** The line applyUnitDiff would return, changing nothing (`supd reload --dry-run`). */
+export function previewUnitDiff(diff: UnitDiff, procs: readonly ManagedProcess[]): string {
+  return describeUnitDiff(diff, diff.kind === 'changed' && diff.restart ? affected(diff, procs).up.length : 0);
+}
+
+// The copies a changed unit keeps, and those of them a definition change restarts: the wanted
+// ones, but not a scheduled copy (a run going on finishes; the next tick uses the new spec).
+function affected(diff: UnitDiff, procs: readonly ManagedProcess[]): { keep: ManagedProcess[]; up: ManagedProcess[] } {
+  const keep = procs.filter((p) => p.unit.name === diff.unit.name && p.index < diff.unit.processes);
+  return { keep, up: keep.filter((p) => p.wanted === 'up' && !p.isScheduled) };
 }

@@ -12,11 +12,12 @@ import { Scheduler } from '../schedule/scheduler.js';
 import type { ChildRegistry } from './child-registry.js';
 import { buildGraph, dependenciesOf, dependentsOf, stopInOrder } from './dependencies.js';
 import { DependencyGate } from './dependency-gate.js';
+import { StoppedWith } from './stopped-with.js';
 import { SupervisorEmitter } from './events.js';
 import { ProcessHealth } from './process-health.js';
 import { createProcessHost } from './process-host.js';
 import { runProcessHook } from './process-hooks.js';
-import { applyUnitDiff, type UnitPool } from './reload.js';
+import { applyUnitDiff, previewUnitDiff, type UnitPool } from './reload.js';
 import { poolRestartTimeout, restartPool } from './rolling.js';
 import { matchTargets, type TargetMatch } from './targets.js';
 import { waitForStates, type WaitOutcome } from './wait.js';
@@ -60,6 +61,7 @@ export class Supervisor {
   private readonly pool: UnitPool;
   private readonly health: ProcessHealth;
   private readonly scheduler: Scheduler;
+  private readonly stoppedWith = new StoppedWith();
 
   constructor(config: SupdConfig, private readonly deps: SupervisorDeps) {
     this.config = config;
@@ -125,7 +127,8 @@ export class Supervisor {
     return matchTargets(targets, procs, [...this.units.values()]);
   }
 
-  /** Starts the processes (a scheduled one runs once now), and first whatever they depend on. */
+  /** Starts the processes (a scheduled one runs once now), first whatever they depend on, then
+   * again the dependents that stopped with them. */
   start(names: readonly string[], wait: { timeoutMs: number } | null): Promise<WaitOutcome[]> {
     const graph = buildGraph(this.units.values());
     const programs = new Set(names.map((n) => this.processes.get(n)?.unit.program));
@@ -135,7 +138,13 @@ export class Supervisor {
       this.deps.log.info(`starting it first: ${[...programs].join(', ')} depends on ${proc.unit.program}`, proc.name);
       this.gate.bringUp(proc, proc.isScheduled ? 'arm' : 'start');
     }
-    return this.apply(names, (p) => this.gate.bringUp(p, 'start'), wait, START_DONE, START_FAILED, true);
+    const outcomes = this.apply(names, (p) => this.gate.bringUp(p, 'start'), wait, START_DONE, START_FAILED, true);
+    for (const name of names) this.stoppedWith.forget(name);
+    for (const proc of this.stoppedWith.release([...programs, ...needed].filter((p): p is string => p !== undefined), (n) => this.processes.get(n))) {
+      this.deps.log.info(`starting it again with ${proc.unit.dependsOn.join(', ')}`, proc.name);
+      this.gate.bringUp(proc, proc.isScheduled ? 'arm' : 'start');
+    }
+    return outcomes;
   }
 
   /** Stops the processes, and first whatever depends on them; unrelated ones in parallel. */
@@ -143,9 +152,14 @@ export class Supervisor {
     const graph = buildGraph(this.units.values());
     const targets = names.map((n) => this.processes.get(n)).filter((p): p is ManagedProcess => p !== undefined);
     const programs = new Set(targets.map((p) => p.unit.program));
-    const dependents = [...programs].flatMap((p) => dependentsOf(graph, p)).filter((p) => !programs.has(p));
+    // Dependents stop only with the whole of a program: no copy of it left wanted up.
+    const stopping = new Set(targets.map((p) => p.name));
+    const whole = [...programs].filter((program) => this.list().every((p) => p.unit.program !== program || stopping.has(p.name) || p.wanted === 'down'));
+    const dependents = whole.flatMap((p) => dependentsOf(graph, p)).filter((p) => !programs.has(p));
     const extra = this.list().filter((p) => dependents.includes(p.unit.program) && p.wanted === 'up');
-    if (extra.length > 0) this.deps.log.info(`stopping ${[...new Set(extra.map((p) => p.unit.program))].join(', ')} first: they depend on ${[...programs].join(', ')}`);
+    if (extra.length > 0) this.deps.log.info(`stopping ${[...new Set(extra.map((p) => p.unit.program))].join(', ')} first: they depend on ${whole.join(', ')}`);
+    for (const proc of targets) this.stoppedWith.forget(proc.name);
+    for (const proc of extra) this.stoppedWith.mark(proc.name, whole.filter((w) => dependenciesOf(graph, proc.unit.program).includes(w)));
     const all = [...extra, ...targets];
     const outcomes = new Map<string, WaitOutcome>();
     const timeoutMs = wait?.timeoutMs ?? 3_600_000;
@@ -158,8 +172,13 @@ export class Supervisor {
     return targets.map((p) => outcomes.get(p.name) ?? { name: p.name, ok: true, state: p.state });
   }
 
-  restart(names: readonly string[], wait: { timeoutMs: number } | null): Promise<WaitOutcome[]> {
-    return this.apply(names, (p) => p.restart(), wait, START_DONE, START_FAILED, false);
+  /** Restarts the processes; a scheduled one between runs is re-armed (its next tick runs it), not run. */
+  async restart(names: readonly string[], wait: { timeoutMs: number } | null): Promise<WaitOutcome[]> {
+    const idle = names.map((n) => this.processes.get(n)).filter((p): p is ManagedProcess => p?.isBetweenRuns === true);
+    for (const proc of idle) this.gate.bringUp(proc, 'arm');
+    const rest = names.filter((n) => !idle.some((p) => p.name === n));
+    const outcomes = await this.apply(rest, (p) => p.restart(), wait, START_DONE, START_FAILED, false);
+    return [...idle.map((p) => ({ name: p.name, ok: true, state: p.state })), ...outcomes];
   }
 
   signal(names: readonly string[], signal: NodeJS.Signals): WaitOutcome[] {
@@ -215,7 +234,11 @@ export class Supervisor {
     const removed = current.filter((p) => p.index >= unit.processes);
     const stopping = removed.length === 0 ? [] : await this.stop(removed.map((p) => p.name), wait ?? { timeoutMs: unit.stopTimeoutMs + 5000 });
     for (const proc of removed) if (!hasChild(proc.state)) this.removeProcess(proc);
-    const starting = start && added.length > 0 ? await this.start(added.map((p) => p.name), wait) : [];
+    // A new scheduled copy waits for its first tick: only `supd start` runs one now.
+    const armed = start ? added.filter((p) => p.isScheduled) : [];
+    for (const proc of armed) this.gate.bringUp(proc, 'arm');
+    const toStart = start ? added.filter((p) => !p.isScheduled) : [];
+    const starting = toStart.length > 0 ? await this.start(toStart.map((p) => p.name), wait) : [];
     return [...stopping, ...starting];
   }
 
@@ -226,11 +249,17 @@ export class Supervisor {
     return applying;
   }
 
+  /** What reload(next) would print, changing nothing (`supd reload --dry-run`). */
+  previewReload(next: SupdConfig): ReloadResult {
+    const diff = diffConfigs([...this.units.values()], this.config.supervisor, next);
+    return { lines: diff.units.map((d) => previewUnitDiff(d, this.list())), refused: diff.refused };
+  }
+
   private async applyReload(next: SupdConfig): Promise<ReloadResult> {
     const old = this.config.supervisor;
     const diff = diffConfigs([...this.units.values()], old, next);
     // What cannot change under a running supd keeps its old value; the rest applies.
-    this.config = Object.freeze({ ...next, supervisor: Object.freeze({ ...next.supervisor, stateDir: old.stateDir, socket: old.socket, pidfile: old.pidfile }) });
+    this.config = Object.freeze({ ...next, supervisor: Object.freeze({ ...next.supervisor, stateDir: old.stateDir, socket: old.socket, pidfile: old.pidfile, socketGroup: old.socketGroup, socketMode: old.socketMode }) });
     if (diff.supervisorChanged) this.deps.applySettings?.(this.config.supervisor);
     const lines = await Promise.all(diff.units.map((d) => applyUnitDiff(d, this.pool)));
     this.reorder(next.units.map((u) => u.name));
@@ -259,7 +288,7 @@ export class Supervisor {
   // Log settings changed: new files for the process, the running child's pipes moved over.
   private replaceOutput(proc: ManagedProcess): void {
     const old = this.outputs.get(proc.name);
-    const next = createProcessOutput(proc.unit, proc.index, (m) => this.deps.log.error(m, proc.name));
+    const next = createProcessOutput(proc.unit, proc.index, (m) => this.onLogError(proc, m));
     const attached = old?.detach() ?? null;
     if (attached !== null) next.adopt(attached);
     this.outputs.set(proc.name, next);
@@ -283,6 +312,11 @@ export class Supervisor {
   shutdown(): Promise<void> {
     this.shuttingDown ??= this.stopEverything();
     return this.shuttingDown;
+  }
+
+  /** A third stop signal during shutdown: SIGKILL to every process still there (the shutdown then ends). */
+  killAll(): void {
+    for (const proc of this.list()) proc.kill();
   }
 
   get isShuttingDown(): boolean {
@@ -324,8 +358,15 @@ export class Supervisor {
   private addProcess(unit: UnitSpec, index: number): ManagedProcess {
     const proc = new ManagedProcess(unit, index, this.host);
     this.processes.set(proc.name, proc);
-    this.outputs.set(proc.name, createProcessOutput(unit, index, (m) => this.deps.log.error(m, proc.name)));
+    this.outputs.set(proc.name, createProcessOutput(unit, index, (m) => this.onLogError(proc, m)));
     return proc;
+  }
+
+  // Output being lost is never silent: supd.log, the process's reason in status, an alert event.
+  private onLogError(proc: ManagedProcess, message: string): void {
+    this.deps.log.error(message, proc.name);
+    proc.reason = `output lost: ${message}`;
+    this.events.emit('process:log-error', { name: proc.name, message });
   }
 
   private removeProcess(proc: ManagedProcess): void {

@@ -162,9 +162,9 @@ stdout = ${stdout}
       await waitFor(() => existsSync(first) && readFileSync(first, 'utf8').split('\n').length > 50, { what: 'output before the reload' });
       const pid = (await supd.proc('tick:0')).pid;
       writeFileSync(supd.config, config('{ max_size = "5K" }'));
-      assert.match((await supd.cli('reload')).stdout, /changed tick \(logs reopened\)/);
+      assert.match((await supd.cli('reload')).stdout, /changed tick \(applied without restart\)/);
       writeFileSync(supd.config, config('{ file = "logs/moved-{index}.log" }'));
-      assert.match((await supd.cli('reload')).stdout, /changed tick \(logs reopened\)/);
+      assert.match((await supd.cli('reload')).stdout, /changed tick \(applied without restart\)/);
       await waitFor(() => existsSync(second) && readFileSync(second, 'utf8').split('\n').length > 50, { what: 'output after the reload' });
       assert.equal((await supd.proc('tick:0')).pid, pid, 'not restarted');
       await supd.stop();

@@ -136,7 +136,7 @@ describe('watch', () => {
 
       writeFileSync(supd.config, watchOf('"other"'));
       const reload = await supd.cli('reload');
-      assert.equal(reload.stdout.trim(), 'changed app (settings applied without restart)', reload.stderr);
+      assert.equal(reload.stdout.trim(), 'changed app (applied without restart)', reload.stderr);
       await waitFor(() => /stopped watching \S+\/later\/conf\.json/.test(supd.supdLog()) && (supd.supdLog().match(/ watch: watching /g) ?? []).length === 2, {
         what: 'the watch moved',
       });

@@ -45,14 +45,15 @@ test('the control socket refuses another user, by its own modes (0600 socket in 
     const asNobody = (): ReturnType<typeof spawnSync> =>
       spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, SUPD_BIN, 'status', '--socket', socket], { encoding: 'utf8', timeout: 10_000 });
     const throughDir = asNobody();
-    assert.equal(throughDir.status, 3, `nobody got in: ${throughDir.stdout}${throughDir.stderr}`);
-    assert.match(String(throughDir.stderr), /EACCES|permission denied/i);
+    // Issue 14: told it is a permission problem (exit 1) and whose, not "no supervisor answers" (exit 3).
+    assert.equal(throughDir.status, 1, `nobody got in: ${throughDir.stdout}${throughDir.stderr}`);
+    assert.ok(String(throughDir.stderr).includes(`permission denied on ${socket}: its directory ${stateDir} is owned by root:root, mode 0700`), String(throughDir.stderr));
     // With the dir opened too, the socket's own 0600 still refuses.
     chmodSync(stateDir, 0o755);
     const throughSocket = asNobody();
     chmodSync(stateDir, 0o700);
-    assert.equal(throughSocket.status, 3, `nobody got in: ${throughSocket.stdout}${throughSocket.stderr}`);
-    assert.match(String(throughSocket.stderr), /EACCES|permission denied/i);
+    assert.equal(throughSocket.status, 1, `nobody got in: ${throughSocket.stdout}${throughSocket.stderr}`);
+    assert.ok(String(throughSocket.stderr).includes(`permission denied on ${socket}: the socket is owned by root:root, mode 0600`), String(throughSocket.stderr));
     assert.equal((await supd.cli('status')).code, 0, 'root still gets in');
     reportFigures(t, { 'connections as nobody refused': 2 });
   } finally {

@@ -4,19 +4,31 @@ import { findConfigFile } from '../../config/locate.js';
 import { loadConfig } from '../../config/load.js';
 import { countProcesses } from '../../config/types.js';
 import { flagString, write, type Command } from '../command.js';
-import { EXIT_OK, exitCodeFor } from '../exit-codes.js';
+import { EXIT_OK, EXIT_USAGE, exitCodeFor } from '../exit-codes.js';
+import { findStartRefusals } from '../start-refusals.js';
+import { requestReload } from './reload.js';
 
 export const command: Command = {
   usage: `supd check [-c PATH]
 
 Validate the config file (TOML syntax, the schema, cross-checks such as depends_on cycles and
-shared log files) without starting anything. Prints "ok: N programs, M processes" and exits 0,
-or prints every error with its place and exits 2.`,
+shared log files, log locations supd cannot write) without starting anything. Prints
+"ok: N programs, M processes" and exits 0, or prints every error with its place and exits 2.
+
+--diff   then ask the running supervisor what a reload of this file would do, and print
+         exactly the lines "supd reload" would print (as "supd reload --dry-run")`,
+  options: { boolean: ['diff'] },
   async run(context) {
     const file = findConfigFile(flagString(context, 'config'), context.env);
     try {
       const config = loadConfig(file, { env: context.env });
+      const unwritable = findStartRefusals(config);
+      if (unwritable.length > 0) {
+        for (const p of unwritable) write(context.stderr, formatIssue({ file, path: p.path, message: p.message }));
+        return EXIT_USAGE;
+      }
       write(context.stdout, `ok: ${config.programs.length} programs, ${countProcesses(config)} processes`);
+      if (context.flags.diff === true) return await requestReload(context, true);
       return EXIT_OK;
     } catch (error) {
       if (!isSupdError(error)) throw error;

@@ -6,6 +6,7 @@ import { loadConfig } from '../../config/load.js';
 import type { SupdConfig } from '../../config/types.js';
 import { createHandler } from '../../control/handlers.js';
 import { startControlServer } from '../../control/server.js';
+import { recordRunningSocket } from '../../control/running-socket.js';
 import { checkSocketPath } from '../../control/socket-path.js';
 import { openSupdLog, type SupdLog } from '../../logs/supd-log.js';
 import { startGuardian } from '../../process/guardian.js';
@@ -13,10 +14,15 @@ import { Reports } from '../../reports/reporter.js';
 import { findSetpriv, signalProcess } from '../../process/spawner.js';
 import { ChildRegistry, findSurvivors } from '../../supervisor/child-registry.js';
 import { acquirePidfile } from '../../supervisor/pidfile.js';
+import { refuseReload } from '../../supervisor/reload-guard.js';
+import { findUnwritableLogs } from '../../logs/log-locations.js';
+import { findStartRefusals } from '../start-refusals.js';
+import { applySocketAccess, resolveSocketAccess } from '../../control/socket-access.js';
+import { hasChild } from '../../process/states.js';
 import { secureStateDir } from '../../supervisor/state-dir.js';
 import { Supervisor, type ReloadResult } from '../../supervisor/supervisor.js';
 import { WatchRestarts } from '../../watch/watch-restarts.js';
-import { formatIssue, isSupdError } from '../../errors.js';
+import { formatIssue, isSupdError, SupdError } from '../../errors.js';
 import { flagString, type Command, type CommandContext } from '../command.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { readVersion } from '../main.js';
@@ -38,6 +44,7 @@ log files.`,
     const file = findConfigFile(flagString(context, 'config'), context.env);
     const config = loadConfig(file, { env: context.env });
     checkSocketPath(config.supervisor.socket);
+    refuseToStart(config);
     if (context.flags.detach === true) return detachSupervisor(config, context, DETACHED_ENV);
     return runSupervisor(config, context);
   },
@@ -63,11 +70,14 @@ async function runSupervisor(config: SupdConfig, context: CommandContext): Promi
     await supervisor.shutdown();
     finished(EXIT_OK);
   };
-  const reload = (): Promise<ReloadResult> => reloadFromFile(supervisor, config.file, startEnv, log);
+  const reload = (options: { dryRun?: boolean } = {}): Promise<ReloadResult> => reloadFromFile(supervisor, config.file, startEnv, log, options.dryRun === true);
   const reports = new Reports(supervisor, { log, version });
   const report = (name: string | undefined, send: boolean) => reports.answer(name, send);
   const server = await startControlServer(settings.socket, createHandler({ supervisor, version, reload, report, shutdown: () => shutdown('shutdown requested') }));
+  const access = resolveSocketAccess(settings.socketGroup, settings.socketMode);
+  if (!('problem' in access)) applySocketAccess(settings.socket, settings.stateDir, access);
   installSignals(supervisor, log, shutdown, reload);
+  const forgetSocket = recordRunningSocket(config.file, settings.socket, process.pid, (m) => log.warn(m));
   log.info(`supd ${version} running (pid ${process.pid}) on ${config.file}, socket ${settings.socket}`);
   if (detached) log.detachStderr();
   supervisor.startAll();
@@ -78,10 +88,20 @@ async function runSupervisor(config: SupdConfig, context: CommandContext): Promi
   await server.close();
   guardian.close();
   registry.clear();
+  forgetSocket();
   lock.release();
   log.info('supd exits');
   await log.close();
   return code;
+}
+
+// Output that would be dropped from the first line on, a socket group that is not there:
+// refuse to start (exit 1), naming each place.
+function refuseToStart(config: SupdConfig): void {
+  const problems = findStartRefusals(config);
+  if (problems.length === 0) return;
+  const issues = problems.map((p) => ({ file: config.file, path: p.path, message: p.message }));
+  throw new SupdError('SUPD_E_START_FAILED', `cannot start: ${problems.length} problems`, { issues });
 }
 
 // Reload: supd.log's level, place (log_dir) and rotation apply at once.
@@ -102,26 +122,51 @@ function killLeftovers(registry: ChildRegistry, log: SupdLog): void {
 }
 
 // The file as it is now, through the whole pipeline, against supd's environment at start; an
-// invalid file changes nothing and every error goes to supd.log (and to `supd reload`).
-async function reloadFromFile(supervisor: Supervisor, file: string, env: NodeJS.ProcessEnv, log: SupdLog): Promise<ReloadResult> {
+// invalid or harmful file (src/supervisor/reload-guard.ts) changes nothing and every error goes
+// to supd.log (and to `supd reload`). A dry run stops short of applying.
+async function reloadFromFile(supervisor: Supervisor, file: string, env: NodeJS.ProcessEnv, log: SupdLog, dryRun: boolean): Promise<ReloadResult> {
   let next: SupdConfig;
   try {
     next = loadConfig(file, { env, displayName: file });
+    const programsRun = supervisor.list().some((p) => p.wanted === 'up' || hasChild(p.state));
+    const refusal = refuseReload(next, programsRun, findUnwritableLogs(next));
+    if (refusal !== null) throw refusal;
   } catch (error) {
-    if (isSupdError(error)) {
-      log.error(`reload refused, nothing changed: ${error.message}`);
+    if (isSupdError(error) && !dryRun) {
+      if (error.code !== 'SUPD_E_RELOAD_REFUSED') log.error(`reload refused, nothing changed: ${error.message}`);
+      else if (error.issues.length === 0) log.error(error.message);
       for (const issue of error.issues) log.error(formatIssue(issue));
     }
     throw error;
   }
-  return supervisor.reload(next);
+  return dryRun ? supervisor.previewReload(next) : supervisor.reload(next);
+}
+
+// The first SIGTERM/SIGINT stops everything gracefully; the second is logged (what is left);
+// the third (the second Ctrl-C in a terminal, as foreman and docker compose do) sends SIGKILL
+// to what is left, and supd exits once it is gone.
+function countStopSignals(supervisor: Supervisor, log: SupdLog, shutdown: (why: string) => Promise<void>): (signal: NodeJS.Signals) => void {
+  let count = 0;
+  return (signal) => {
+    count++;
+    const left = supervisor.list().filter((p) => p.pid !== null).map((p) => p.name);
+    const killAt = signal === 'SIGINT' && process.stdin.isTTY === true ? 2 : 3;
+    if (count === 1) return void shutdown(signal);
+    if (count < killAt) {
+      log.warn(`${signal} again while shutting down: still stopping ${left.join(', ') || 'nothing'}; one more sends SIGKILL to what is left`);
+      return;
+    }
+    log.warn(`${signal} again while shutting down: sending SIGKILL to ${left.join(', ') || 'nothing (all stopped)'}`);
+    supervisor.killAll();
+  };
 }
 
 // SPEC section 6: TERM and INT stop everything; HUP reloads; USR2 reopens logs. No other
 // signal ends supd, so the ones that would by default are caught and logged.
 function installSignals(supervisor: Supervisor, log: SupdLog, shutdown: (why: string) => Promise<void>, reload: () => Promise<unknown>): void {
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  const onStopSignal = countStopSignals(supervisor, log, shutdown);
+  process.on('SIGTERM', () => onStopSignal('SIGTERM'));
+  process.on('SIGINT', () => onStopSignal('SIGINT'));
   process.on('SIGUSR2', () => {
     log.info('SIGUSR2: reopening log files');
     log.reopen();

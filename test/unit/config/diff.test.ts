@@ -50,7 +50,7 @@ test('a change only to log settings reopens logs without a restart', () => {
   const a = diff.units.find((d) => d.name === 'a')!;
   assert.equal(a.logs, true);
   assert.equal(a.restart, false);
-  assert.equal(lines[0], 'changed a (logs reopened)');
+  assert.equal(lines[0], 'changed a (applied without restart)');
   assert.deepEqual(diff.refused, [], 'log_dir applies live');
 });
 
@@ -67,13 +67,26 @@ test('a change only to restart policy or backoff applies without a restart', () 
   const { diff, lines } = diffOf(base, base.replace('command = "a"', 'command = "a"\nrestart = "on-failure"\nbackoff = { max = "5s" }'));
   const a = diff.units.find((d) => d.name === 'a')!;
   assert.deepEqual([a.kind, a.restart, a.live, a.logs], ['changed', false, true, false]);
-  assert.equal(lines[0], 'changed a (settings applied without restart)');
+  assert.equal(lines[0], 'changed a (applied without restart)');
 });
 
-test('a changed command, cwd, user, umask or stop setting restarts', () => {
-  for (const extra of ['cwd = "/tmp"', 'user = "nobody"', 'umask = "077"', 'stop_signal = "SIGINT"', 'stop_timeout = "3s"', 'kill_group = false', 'clear_env = true', 'args = ["x"]']) {
+test('a changed command, cwd, user, umask or environment restarts', () => {
+  for (const extra of ['cwd = "/tmp"', 'user = "nobody"', 'umask = "077"', 'clear_env = true', 'args = ["x"]']) {
     const { diff } = diffOf(base, base.replace('command = "a"', `command = "a"\n${extra}`));
     assert.equal(diff.units[0]!.restart, true, extra);
+  }
+});
+
+test('issue 13: stop, health, memory, hook, restart and backoff settings apply without a restart', () => {
+  const extras = [
+    'stop_signal = "SIGINT"', 'stop_timeout = "3s"', 'kill_group = false', 'health = { tcp = "127.0.0.1:9" }', 'max_memory = "1G"',
+    'hooks = { after_exit = "true" }', 'restart = "never"', 'success_exit_codes = [0, 3]', 'backoff = { max = "5s" }', 'max_restarts = 3',
+    'restart_window = "5m"', 'stdout = { max_size = "1M", keep = 2 }',
+  ];
+  for (const extra of extras) {
+    const { diff, lines } = diffOf(base, base.replace('command = "a"', `command = "a"\n${extra}`));
+    assert.equal(diff.units[0]!.restart, false, extra);
+    assert.equal(lines[0], 'changed a (applied without restart)', extra);
   }
 });
 

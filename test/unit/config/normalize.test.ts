@@ -62,6 +62,8 @@ test('[supervisor] defaults: state and logs beside the config file', () => {
     stateDir: '/abs/dir/.supd',
     socket: '/abs/dir/.supd/supd.sock',
     pidfile: '/abs/dir/.supd/supd.pid',
+    socketGroup: null,
+    socketMode: 0o600,
     logDir: '/abs/dir/logs',
     logLevel: 'info',
     shutdownTimeoutMs: 30_000,
