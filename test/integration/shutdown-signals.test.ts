@@ -26,6 +26,9 @@ start_secs = "200ms"
 `);
     try {
       const { pid } = await supd.waitForState('stuck:0', 'running');
+      // Running after 200 ms is not yet past Node's start-up on a busy machine: wait for its handler.
+      const outLog = path.join(supd.dir, 'logs', 'stuck-0.out.log');
+      await waitFor(() => existsSync(outLog) && readFileSync(outLog, 'utf8').includes('up'), { what: 'stuck to be up' });
       const exited = new Promise<number | null>((resolve) => supd.child.once('exit', (code) => resolve(code)));
       supd.child.kill(signal);
       await waitFor(() => /\[stuck:0\] stopping: sent SIGTERM/.test(supd.supdLog()), { what: 'the graceful stop' });
@@ -55,6 +58,9 @@ test('on a terminal, the second Ctrl-C (SIGINT) already sends SIGKILL to what is
   try {
     stuckPid = Number(await waitFor(() => /\[stuck:0\] spawned pid (\d+)/.exec(supdLog())?.[1], { what: 'stuck to be spawned' }));
     supdPid = Number(readFileSync(path.join(temp.dir, '.supd', 'supd.pid'), 'utf8').trim());
+    // Its SIGTERM handler is set before it prints "up": a signal sooner would end it.
+    const outLog = path.join(temp.dir, 'logs', 'stuck-0.out.log');
+    await waitFor(() => existsSync(outLog) && readFileSync(outLog, 'utf8').includes('up'), { what: 'stuck to be up' });
     process.kill(supdPid, 'SIGINT');
     await waitFor(() => /\[stuck:0\] stopping: sent SIGTERM/.test(supdLog()), { what: 'the graceful stop' });
     process.kill(supdPid, 'SIGINT');
