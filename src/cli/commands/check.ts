@@ -7,19 +7,22 @@ import { flagString, write, type Command } from '../command.js';
 import { EXIT_OK, exitCodeFor } from '../exit-codes.js';
 
 export const command: Command = {
-  usage: `supd check [-c PATH]
+  usage: `supd check [-c PATH] [--json]
 
 Validate the config file (TOML syntax, the schema, cross-checks such as depends_on cycles and
 shared log files) without starting anything. Prints "ok: N programs, M processes" and exits 0,
-or prints every error with its place and exits 2.`,
+or prints every error with its place and exits 2. --json prints {"ok": true, "programs": N,
+"processes": M}, or {"error": {"code", "message", "issues": [{file, path, line, column, message}]}}.`,
   async run(context) {
     const file = findConfigFile(flagString(context, 'config'), context.env);
     try {
       const config = loadConfig(file, { env: context.env });
-      write(context.stdout, `ok: ${config.programs.length} programs, ${countProcesses(config)} processes`);
+      const counts = { programs: config.programs.length, processes: countProcesses(config) };
+      if (context.flags.json === true) write(context.stdout, JSON.stringify({ ok: true, ...counts }));
+      else write(context.stdout, `ok: ${counts.programs} programs, ${counts.processes} processes`);
       return EXIT_OK;
     } catch (error) {
-      if (!isSupdError(error)) throw error;
+      if (!isSupdError(error) || context.flags.json === true) throw error;
       for (const issue of error.issues) write(context.stderr, formatIssue(issue));
       if (error.issues.length === 0) write(context.stderr, error.message);
       return exitCodeFor(error.code);
