@@ -36,7 +36,7 @@ export function reportOutcomes(context: CommandContext, result: CommandResult): 
   for (const line of result.lines ?? []) write(context.stdout, line);
   for (const line of result.warnings ?? []) write(context.stderr, line);
   for (const outcome of result.outcomes) {
-    if (outcome.ok) write(context.stdout, `${outcome.name} ${outcome.state}`);
+    if (outcome.ok) write(context.stdout, `${outcome.name} ${outcome.state}${outcome.note === undefined ? '' : ` (${outcome.note})`}`);
     else {
       write(context.stderr, `${outcome.name} ${outcome.state}${outcome.message === undefined ? '' : `: ${outcome.message}`}`);
     }

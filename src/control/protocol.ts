@@ -64,6 +64,8 @@ export interface ProcessOutcome {
   readonly ok: boolean;
   readonly state: string;
   readonly message?: string;
+  /** Why a process the command did not name is here: `depends on postgres`. */
+  readonly note?: string;
 }
 
 export interface CommandResult {

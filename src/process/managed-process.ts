@@ -27,6 +27,8 @@ export interface ProcessHost {
   /** Watches for `ready`; calls back once; returns a function that stops watching. */
   watchReadiness(proc: ManagedProcess, child: ChildHandle, ready: () => void, timedOut: () => void): () => void;
   attachOutput(proc: ManagedProcess, child: ChildHandle): void;
+  /** The last non-empty line the child wrote to stderr (cut short), for a failed start's reason. */
+  lastErrorLine?(child: ChildHandle): string | null;
   childStarted(proc: ManagedProcess, pid: number): void;
   childExited(proc: ManagedProcess, pid: number, code: number | null, signal: NodeJS.Signals | null, uptimeMs: number): void;
   /** After an exit with status 0 before start_secs: a process it left running (it daemonized itself), if any. */
@@ -278,7 +280,9 @@ export class ManagedProcess {
       this.host.log('error', this.reason, this.name);
       return this.changeState('fatal', this.reason); // starting -> fatal
     }
-    this.applyDecision(this.decide({ code, signal, uptimeMs, wasRunning }), null);
+    // An exit before `running` is a failed start: its reason says how, and what it last said.
+    const failure = wasRunning ? null : describeExit(code, signal, this.host.lastErrorLine?.(child) ?? null);
+    this.applyDecision(this.decide({ code, signal, uptimeMs, wasRunning }), failure);
   }
 
   private decide(exit: ExitFacts): ExitDecision {
@@ -292,7 +296,7 @@ export class ManagedProcess {
         this.changeState('stopped', reason); // starting|running -> stopped (wanted down without a stop)
         return;
       case 'exited':
-        this.reason = reason ?? decision.reason;
+        this.reason = reason === null ? decision.reason : `${reason}; ${decision.reason}`;
         this.changeState('exited', this.reason); // starting|running -> exited
         return;
       case 'fatal':
@@ -308,6 +312,7 @@ export class ManagedProcess {
       case 'backoff':
         this.respawnTimes = recordRespawn(this.respawnTimes, this.host.now(), this.unit.restartWindowMs);
         this.consecutiveFailures = decision.consecutiveFailures;
+        this.reason = reason;
         this.changeState('backoff', reason); // starting -> backoff
         this.host.log('info', `exited too soon (${decision.consecutiveFailures} in a row): next start in ${decision.delayMs} ms`, this.name);
         this.timer = setTimeout(() => {
@@ -336,4 +341,10 @@ export class ManagedProcess {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
   }
+}
+
+/** `exit 1: PermissionError: [Errno 13] Permission denied`, `killed by SIGSEGV`. */
+export function describeExit(code: number | null, signal: NodeJS.Signals | null, lastLine: string | null): string {
+  const how = signal !== null ? `killed by ${signal}` : `exit ${code}`;
+  return lastLine === null ? how : `${how}: ${lastLine}`;
 }
