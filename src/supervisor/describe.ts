@@ -39,9 +39,9 @@ function displayValue(value: unknown, key = ''): unknown {
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(
       Object.entries(value).map(([k, v]) => {
-        const isDuration = k.endsWith('Ms') && typeof v === 'number';
+        const isDuration = k.endsWith('Ms');
         const plain = isDuration ? k.slice(0, -2) : k;
-        return [plain.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), isDuration ? duration(v) : displayValue(v, k)];
+        return [plain.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), isDuration && typeof v === 'number' ? duration(v) : displayValue(v, k)];
       }),
     );
   }
@@ -49,8 +49,10 @@ function displayValue(value: unknown, key = ''): unknown {
   return value;
 }
 
+// The largest unit that says it exactly: 60000 -> "1m", 1500 -> "1500ms".
 function duration(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+  for (const [unit, factor] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) if (ms % factor === 0 && ms > 0) return `${ms / factor}${unit}`;
+  return `${ms}ms`;
 }
 
 function size(bytes: number): string | number {
