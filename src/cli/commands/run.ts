@@ -27,7 +27,7 @@ import { detachSupervisor } from './run-detach.js';
 export const DETACHED_ENV = 'SUPD_DETACHED_CHILD';
 
 export const command: Command = {
-  usage: `supd run [-c PATH] [-d|--detach]
+  usage: `supd run [-c PATH] [-d|--detach] [--json]
 
 Be the supervisor for the config: start every autostart program, keep them running, and
 answer the CLI on the control socket. In the foreground by default (for systemd, Docker or a
