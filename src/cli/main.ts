@@ -69,6 +69,7 @@ function noVerb(argv: readonly string[], io: Io): number | Promise<number> {
     io.stdout.write(overview());
     return EXIT_OK;
   }
+  if (flags.json === true) return fail(io, true, new SupdError('SUPD_E_USAGE', 'no command given'), undefined);
   io.stderr.write(overview());
   return EXIT_USAGE;
 }

@@ -94,6 +94,21 @@ test('issue 13 bug 5: an error code the client does not know exits 1 with the me
   }
 });
 
+test('an answer that is no supd response (not JSON) exits 1 as a protocol error, no stack trace', async () => {
+  const temp = makeTempDir();
+  const socketPath = path.join(temp.dir, 'garbage.sock');
+  const server = net.createServer((socket) => socket.on('data', () => socket.write('SSH-2.0-OpenSSH_9.6\n')));
+  await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+  try {
+    const result = await runCli(['status', '--socket', socketPath], { cwd: temp.dir });
+    assert.equal(result.code, 1);
+    assert.equal(result.stderr, 'supd status: the socket answered with a line that is no supd response: SSH-2.0-OpenSSH_9.6\n');
+  } finally {
+    server.close();
+    temp.remove();
+  }
+});
+
 test('issue 14 bug 10: check --json prints the counts, or every error as {"error": {code, message, issues}}', async () => {
   const temp = makeTempDir();
   try {
