@@ -280,8 +280,9 @@ export class ManagedProcess {
       this.host.log('error', this.reason, this.name);
       return this.changeState('fatal', this.reason); // starting -> fatal
     }
-    // An exit before `running` is a failed start: its reason says how, and what it last said.
-    const failure = wasRunning ? null : describeExit(code, signal, this.host.lastErrorLine?.(child) ?? null);
+    // An exit before `running` is a failed start: its reason says how, and what it last said,
+    // unless supd already said why it ended it (not ready in time, a run's timeout).
+    const failure = wasRunning ? null : (this.reason ?? describeExit(code, signal, this.host.lastErrorLine?.(child) ?? null));
     this.applyDecision(this.decide({ code, signal, uptimeMs, wasRunning }), failure);
   }
 

@@ -63,9 +63,11 @@ start_secs = "100ms"
 
 [programs.other]
 command = "sleep 1000"
+start_secs = "100ms"
 `);
   try {
     await supd.waitForState('worker:0', 'running');
+    await supd.waitForState('other:0', 'running');
     const stop = await supd.cli('stop', 'postgres');
     assert.equal(stop.code, 0, stop.stderr);
     assert.deepEqual(stop.stdout.trim().split('\n').sort(), [
