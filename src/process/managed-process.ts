@@ -1,7 +1,7 @@
 // One supervised process: owns its child and is the only writer of its state. Commands
 // change what is wanted; exits and timers are turned into moves by the pure decideAfterExit.
 import type { UnitSpec } from '../config/types.js';
-import { decideAfterExit, recordRespawn, type ExitDecision, type ExitFacts } from './decide.js';
+import { decideAfterExit, isSuccessfulExit, recordRespawn, type ExitDecision, type ExitFacts } from './decide.js';
 import type { ChildHandle, SpawnRequest, SpawnResult } from './spawner.js';
 import { isLegalTransition, type ProcessState } from './states.js';
 import type { Identity, UserEntry } from './user.js';
@@ -282,7 +282,9 @@ export class ManagedProcess {
     }
     // An exit before `running` is a failed start: its reason says how, and what it last said,
     // unless supd already said why it ended it (not ready in time, a run's timeout).
-    const failure = wasRunning ? null : (this.reason ?? describeExit(code, signal, this.host.lastErrorLine?.(child) ?? null));
+    // (An on-failure program's success exit is no failure: it just ended.)
+    const ended = this.unit.restart === 'on-failure' && isSuccessfulExit({ code, signal }, this.unit.successExitCodes);
+    const failure = wasRunning || ended ? null : (this.reason ?? describeExit(code, signal, this.host.lastErrorLine?.(child) ?? null));
     this.applyDecision(this.decide({ code, signal, uptimeMs, wasRunning }), failure);
   }
 
