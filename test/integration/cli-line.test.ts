@@ -48,8 +48,10 @@ test('issue 14 bug 10: supd -v and supd --bogus say "unknown option" before the 
 test('issue 14 bug 10: supd help covers every verb, help help too, and the aliases', async () => {
   const overview = await runCli(['help']);
   assert.equal(overview.code, 0);
-  for (const verb of VERBS) {
-    assert.match(overview.stdout, new RegExp(`^  ${verb} `, 'm'), `${verb} in the overview`);
+  // Every verb the overview lists (those merged later too), and at least these.
+  const listed = overview.stdout.split('\nCommands:\n')[1]!.split('\n\n')[0]!.split('\n').map((line) => line.trim().split(/\s+/)[0]!);
+  for (const verb of VERBS) assert.ok(listed.includes(verb), `${verb} in the overview`);
+  for (const verb of listed) {
     const help = await runCli(['help', verb]);
     assert.equal(help.code, 0, `supd help ${verb}: ${help.stderr}`);
     assert.match(help.stdout, new RegExp(`^supd ${verb}\\b`), `supd help ${verb} prints its usage`);
