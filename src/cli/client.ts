@@ -29,15 +29,18 @@ export function requireTargets(context: CommandContext, verb: string, from = 0):
   return [...targets];
 }
 
-/** Prints one line per process ("web:0 running"), failures to stderr; 0 if all went well. */
+/** Prints one line per process ("web:0 running"), failures to stderr; 0 if all went well. --json: the result as it came. */
 export function reportOutcomes(context: CommandContext, result: CommandResult): number {
+  const failed = result.outcomes.some((o) => !o.ok);
+  if (context.flags.json === true) {
+    write(context.stdout, JSON.stringify({ ok: !failed, ...result }, null, 2));
+    return failed ? EXIT_FAILED : EXIT_OK;
+  }
   for (const line of result.lines ?? []) write(context.stdout, line);
   for (const line of result.warnings ?? []) write(context.stderr, line);
-  let failed = false;
   for (const outcome of result.outcomes) {
-    if (outcome.ok) write(context.stdout, `${outcome.name} ${outcome.state}`);
+    if (outcome.ok) write(context.stdout, `${outcome.name} ${outcome.state}${outcome.note === undefined ? '' : ` (${outcome.note})`}`);
     else {
-      failed = true;
       write(context.stderr, `${outcome.name} ${outcome.state}${outcome.message === undefined ? '' : `: ${outcome.message}`}`);
     }
   }

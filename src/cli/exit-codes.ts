@@ -25,6 +25,12 @@ const EXIT_BY_CODE: Record<ErrorCode, number> = {
   SUPD_E_INTERNAL: EXIT_FAILED,
 };
 
-export function exitCodeFor(code: ErrorCode): number {
-  return EXIT_BY_CODE[code];
+/** Whether a code is one this client knows (a newer supd may answer with one it does not). */
+export function isKnownCode(code: string): code is ErrorCode {
+  return Object.hasOwn(EXIT_BY_CODE, code);
+}
+
+/** The exit for an error code; one this client does not know is a failure (1), never 0. */
+export function exitCodeFor(code: string): number {
+  return isKnownCode(code) ? EXIT_BY_CODE[code] : EXIT_FAILED;
 }

@@ -1,69 +1,32 @@
-// The `supd` binary: parse the command line, dispatch to one verb, map errors to exit codes.
-// Verbs load lazily so that `supd status` imports only what a client needs.
+// The `supd` binary: parse the command line, dispatch to one verb (src/cli/verbs.ts), map
+// errors to exit codes. Options may stand anywhere on the line, before the verb too.
 import minimist from 'minimist';
 import { readFileSync } from 'node:fs';
-import { formatIssue, isSupdError } from '../errors.js';
+import { formatIssue, isSupdError, SupdError } from '../errors.js';
 import type { Command, CommandContext } from './command.js';
-import { EXIT_OK, EXIT_USAGE, exitCodeFor } from './exit-codes.js';
-
-interface Verb {
-  readonly summary: string;
-  readonly load: () => Promise<{ command: Command }>;
-}
-
-const VERBS: Readonly<Record<string, Verb>> = {
-  run: { summary: 'be the supervisor: foreground, or -d/--detach for the background', load: () => import('./commands/run.js') },
-  check: { summary: 'validate the config and print "ok: N programs, M processes"', load: () => import('./commands/check.js') },
-  status: { summary: 'show processes: name, state, pid, uptime, restarts, memory, last exit (--json)', load: () => import('./commands/status.js') },
-  start: { summary: 'start targets and wait until they run', load: () => import('./commands/start.js') },
-  stop: { summary: 'stop targets and wait until they exit', load: () => import('./commands/stop.js') },
-  restart: { summary: 'restart targets and wait until they run', load: () => import('./commands/restart.js') },
-  signal: { summary: 'send a signal to targets: supd signal HUP web', load: () => import('./commands/signal.js') },
-  scale: { summary: 'change a process count at run time: supd scale web 4', load: () => import('./commands/scale.js') },
-  logs: { summary: 'print the last lines of targets\' logs (-n N, --stderr), then follow them (-f)', load: () => import('./commands/logs.js') },
-  reload: { summary: 're-read the config and apply only what changed (also on SIGHUP)', load: () => import('./commands/reload.js') },
-  report: { summary: 'print a status report now, or --send it through its transport', load: () => import('./commands/report.js') },
-  shutdown: { summary: 'stop everything and make supd exit', load: () => import('./commands/shutdown.js') },
-  export: { summary: 'write the programs for systemd, k8s, compose, initd or logrotate', load: () => import('./commands/export.js') },
-};
+import { EXIT_OK, EXIT_USAGE, exitCodeFor, isKnownCode } from './exit-codes.js';
+import { findVerb, overview } from './verbs.js';
 
 const GLOBAL = { string: ['config', 'socket'], boolean: ['json', 'help', 'version'], alias: { c: 'config', h: 'help' } };
+/** Global options that take a value: `-c FILE` before the verb must not make FILE the verb. */
+const VALUE_OPTIONS = new Set(['-c', '--config', '--socket']);
+
+type Io = Pick<CommandContext, 'stdout' | 'stderr' | 'env'>;
 
 export function readVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }
 
-function overview(): string {
-  const width = Math.max(...Object.keys(VERBS).map((v) => v.length));
-  const lines = Object.entries(VERBS).map(([name, verb]) => `  ${name.padEnd(width)}  ${verb.summary}`);
-  return `supd: a declarative process supervisor for daemons.toml
-
-Usage: supd <command> [target...] [options]
-
-Commands:
-${lines.join('\n')}
-  help      show a command's usage: supd help <command>
-
-Options:
-  -c, --config PATH   the config file (default: $SUPD_CONFIG, ./daemons.toml, /etc/supd/daemons.toml)
-  --socket PATH       the control socket (default: $SUPD_SOCKET, or from the config)
-  --json              machine-readable output where a command has it
-  -h, --help          this help, or a command's with a command
-  --version           print supd's version
-
-Exit codes: 0 done, 1 failed, 2 usage error or invalid config, 3 no supervisor answers.
-`;
-}
-
-export async function main(argv: readonly string[], io: Pick<CommandContext, 'stdout' | 'stderr' | 'env'> = process): Promise<number> {
-  const verbName = argv.find((a) => !a.startsWith('-'));
-  if (verbName === undefined || verbName === 'help') return printHelp(argv, verbName, io);
-  const verb = VERBS[verbName];
-  if (verb === undefined) return usageError(io, `unknown command "${verbName}"`);
-  const { command } = await verb.load();
-  const parsed = parseOptions(argv.filter((a, i) => !(a === verbName && i === argv.indexOf(verbName))), command);
-  if (typeof parsed === 'string') return usageError(io, parsed, verbName);
+export async function main(argv: readonly string[], io: Io = process): Promise<number> {
+  const json = argv.includes('--json');
+  const at = findVerbIndex(argv);
+  if (at === null) return noVerb(argv, io);
+  const found = findVerb(argv[at]!);
+  if (found === undefined) return fail(io, json, new SupdError('SUPD_E_USAGE', `unknown command "${argv[at]}"`), undefined);
+  const { command } = await found.verb.load();
+  const parsed = parseOptions([...found.args, ...argv.slice(0, at), ...argv.slice(at + 1)], command);
+  if (typeof parsed === 'string') return fail(io, json, new SupdError('SUPD_E_USAGE', parsed), found.name);
   if (parsed.flags.help === true) {
     io.stdout.write(`${command.usage}\n`);
     return EXIT_OK;
@@ -72,28 +35,43 @@ export async function main(argv: readonly string[], io: Pick<CommandContext, 'st
     return await command.run({ ...io, args: parsed.args, flags: parsed.flags });
   } catch (error) {
     if (!isSupdError(error)) throw error;
-    for (const issue of error.issues) io.stderr.write(`${formatIssue(issue)}\n`);
-    if (error.issues.length === 0) io.stderr.write(`supd ${verbName}: ${error.message}\n`);
-    return exitCodeFor(error.code);
+    return fail(io, parsed.flags.json === true, error, found.name);
   }
 }
 
-function printHelp(argv: readonly string[], verbName: string | undefined, io: Pick<CommandContext, 'stdout' | 'stderr'>): number | Promise<number> {
-  if (verbName === undefined && argv.includes('--version')) {
-    io.stdout.write(`${readVersion()}\n`);
-    return EXIT_OK;
+// The verb is the first word that is not an option nor a global option's value; past a word
+// that is no verb, a later one that is counts (`supd -n 5 logs web`: 5 is -n's value).
+function findVerbIndex(argv: readonly string[]): number | null {
+  let first: number | null = null;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (VALUE_OPTIONS.has(arg)) i++;
+    else if (arg === '--') break;
+    else if (!arg.startsWith('-') || arg === '-') {
+      if (findVerb(arg) !== undefined) return i;
+      first ??= i;
+    }
   }
-  const topic = verbName === 'help' ? argv.filter((a) => !a.startsWith('-'))[1] : undefined;
-  if (topic === undefined) {
+  return first;
+}
+
+// `supd`, `supd --help`, `supd --version`, `supd -v`: the overview, the version, or an unknown option.
+function noVerb(argv: readonly string[], io: Io): number | Promise<number> {
+  const unknown: string[] = [];
+  const flags = minimist([...argv], { ...GLOBAL, unknown: (arg) => (unknown.push(arg), false) });
+  if (unknown.length > 0) {
+    if (flags.json === true) return fail(io, true, new SupdError('SUPD_E_USAGE', `unknown option ${unknown[0]}`), undefined);
+    io.stderr.write(`supd: unknown option ${unknown[0]}\n\n${overview()}`);
+    return EXIT_USAGE;
+  }
+  if (flags.version === true) return main(['version', ...argv.filter((a) => a !== '--version')], io);
+  if (flags.help === true) {
     io.stdout.write(overview());
-    return verbName === undefined && !argv.includes('--help') && !argv.includes('-h') ? EXIT_USAGE : EXIT_OK;
-  }
-  const verb = VERBS[topic];
-  if (verb === undefined) return usageError(io, `unknown command "${topic}"`);
-  return verb.load().then(({ command }) => {
-    io.stdout.write(`${command.usage}\n`);
     return EXIT_OK;
-  });
+  }
+  if (flags.json === true) return fail(io, true, new SupdError('SUPD_E_USAGE', 'no command given'), undefined);
+  io.stderr.write(overview());
+  return EXIT_USAGE;
 }
 
 function parseOptions(argv: readonly string[], command: Command): { args: string[]; flags: Record<string, unknown> } | string {
@@ -114,10 +92,22 @@ function parseOptions(argv: readonly string[], command: Command): { args: string
   return { args: positional.map(String), flags };
 }
 
-function usageError(io: Pick<CommandContext, 'stderr'>, message: string, verb?: string): number {
-  const hint = verb === undefined ? 'supd --help' : `supd help ${verb}`;
-  io.stderr.write(`supd: ${message} (see ${hint})\n`);
-  return EXIT_USAGE;
+// Every error leaves by here: on stderr for a person (with where to read more for a usage
+// error), or as {"error": {...}} on stdout with --json. A code this client does not know (a
+// newer supd answered) is a protocol error: exit 1, the message kept.
+function fail(io: Pick<CommandContext, 'stdout' | 'stderr'>, json: boolean, raw: SupdError, verb: string | undefined): number {
+  const error = isKnownCode(raw.code)
+    ? raw
+    : new SupdError('SUPD_E_PROTOCOL', `${raw.message} (supd answered with error code ${String(raw.code)}, unknown to this client)`, { issues: raw.issues });
+  if (json) {
+    io.stdout.write(`${JSON.stringify({ error: { code: error.code, message: error.message, issues: error.issues } }, null, 2)}\n`);
+  } else if (error.code === 'SUPD_E_USAGE') {
+    io.stderr.write(`supd: ${error.message} (see ${verb === undefined ? 'supd --help' : `supd help ${verb}`})\n`);
+  } else {
+    for (const issue of error.issues) io.stderr.write(`${formatIssue(issue)}\n`);
+    if (error.issues.length === 0) io.stderr.write(`supd${verb === undefined ? '' : ` ${verb}`}: ${error.message}\n`);
+  }
+  return exitCodeFor(error.code);
 }
 
 /** The process entry (bin/supd.js): run one command and exit with its code. */

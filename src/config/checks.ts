@@ -2,10 +2,20 @@
 // shared by two processes, schedule combined with a pool.
 import { nodeCron } from '../schedule/cron.js';
 import type { KeyProblem } from './normalize.js';
-import type { SupdConfig, UnitSpec } from './types.js';
+import { MAX_PROCESSES } from './process-count.js';
+import { countProcesses, type SupdConfig, type UnitSpec } from './types.js';
 
 export function crossCheck(config: SupdConfig): KeyProblem[] {
-  return [...checkDependencies(config), ...checkLogFiles(config), ...checkSchedules(config), ...checkCronFields(config)];
+  return [...checkDependencies(config), ...checkLogFiles(config), ...checkSchedules(config), ...checkCronFields(config), ...checkProcessTotal(config)];
+}
+
+// One supd keeps at most MAX_PROCESSES processes in all, as each unit at most that many: past
+// that, file descriptors and the status table stop being useful long before memory runs out.
+function checkProcessTotal(config: SupdConfig): KeyProblem[] {
+  const total = countProcesses(config);
+  if (total <= MAX_PROCESSES) return [];
+  const biggest = [...config.units].sort((a, b) => b.processes - a.processes).slice(0, 3).map((u) => `${u.name} ${u.processes}`);
+  return [{ path: 'programs', message: `the processes total ${total} (${biggest.join(', ')}...); one supd runs at most ${MAX_PROCESSES}` }];
 }
 
 type CronValidator = (pattern: string) => { valid: boolean; errors: Array<{ field: string; message: string }> };
@@ -13,10 +23,41 @@ let cronValidator: CronValidator | undefined;
 
 // node-cron's own validator, loaded only for a config that has a schedule.
 function validateCron(pattern: string): string | null {
+  const backwards = findBackwardRange(pattern);
+  if (backwards !== null) return backwards;
   cronValidator ??= nodeCron().validateDetailed as CronValidator;
   const result = cronValidator(pattern.trim());
   if (result.valid) return null;
   return `not a valid cron expression: ${result.errors.map((e) => `${e.field}: ${e.message}`).join('; ') || pattern}`;
+}
+
+const CRON_FIELDS = ['minute', 'hour', 'day of month', 'month', 'day of week'];
+
+// node-cron takes `5-1` and never fires it (it expands to nothing): refuse a range that runs
+// backwards, naming its field. Names (mon-fri) and steps (1-5/2) are read as cron reads them.
+function findBackwardRange(pattern: string): string | null {
+  const fields = pattern.trim().split(/\s+/);
+  const names = fields.length === 6 ? ['second', ...CRON_FIELDS] : CRON_FIELDS;
+  for (const [i, field] of fields.entries()) {
+    for (const part of field.split(',')) {
+      const range = /^([0-9a-z]+)-([0-9a-z]+)(?:\/[0-9]+)?$/i.exec(part);
+      if (range === null) continue;
+      const [from, to] = [cronValue(range[1]!), cronValue(range[2]!)];
+      if (from !== null && to !== null && from > to) {
+        return `the range ${range[1]}-${range[2]} in the ${names[i] ?? `field ${i + 1}`} field runs backwards (write ${range[2]}-${range[1]}, or two ranges to wrap around)`;
+      }
+    }
+  }
+  return null;
+}
+
+function cronValue(text: string): number | null {
+  if (/^[0-9]+$/.test(text)) return Number(text);
+  const months = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+  const days = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+  const word = text.slice(0, 3).toLowerCase();
+  if (months.includes(word)) return months.indexOf(word) + 1;
+  return days.includes(word) ? days.indexOf(word) : null;
 }
 
 function checkTimezone(zone: string): string | null {

@@ -2,6 +2,7 @@
 // [defaults] -> program -> method. Pure: files (env_file) are read through the injected reader.
 import path from 'node:path';
 import { parseEnv } from 'node:util';
+import { resolveProcessCount } from './process-count.js';
 import { defDefault, processKeyDefault } from './schema.js';
 import { splitCommand } from './split-command.js';
 import type { BackoffSpec, HealthSpec, HooksSpec, OutputSpec, ReadySpec, UnitSpec, WatchSpec } from './types.js';
@@ -44,7 +45,7 @@ export function buildUnit(
     program: ids.program,
     method: ids.method,
     argv,
-    processes: get<number>('processes'),
+    processes: resolveProcessCount(get<number | string>('processes')) ?? 0,
     autostart: get<boolean>('autostart'),
     restart: get('restart'),
     successExitCodes: get<number[]>('success_exit_codes'),

@@ -58,14 +58,21 @@ function createClient(socket: net.Socket): ControlClient {
     }
     pending.delete(message.id);
     if (message.ok) waiter.resolve(message.result);
-    else waiter.reject(new SupdError(message.error.code as ErrorCode, message.error.message, { issues: message.error.issues ?? [] }));
+    else waiter.reject(new SupdError(String(message.error?.code) as ErrorCode, String(message.error?.message ?? 'no message'), { issues: message.error?.issues ?? [] }));
   };
   // Handles whole lines until a frame handler asks to wait; a close is reported after them.
   const drainBuffered = (): void => {
     let newline: number;
     while (!blocked && (newline = buffered.indexOf('\n')) !== -1) {
-      const message = JSON.parse(buffered.slice(0, newline)) as ServerMessage;
+      const text = buffered.slice(0, newline);
       buffered = buffered.slice(newline + 1);
+      const message = parseMessage(text);
+      if (message === null) {
+        closedWith = new SupdError('SUPD_E_PROTOCOL', `the socket answered with a line that is no supd response: ${text.slice(0, 80)}`);
+        buffered = '';
+        socket.destroy();
+        break;
+      }
       deliver(message);
     }
     if (!blocked && closedWith !== null) failAll(closedWith);
@@ -97,4 +104,16 @@ function createClient(socket: net.Socket): ControlClient {
       socket.destroy();
     },
   };
+}
+
+// One line from the server: a response or a frame, by its shape; null for anything else (not
+// JSON, not an object with an id), which ends the connection as a protocol error.
+function parseMessage(text: string): ServerMessage | null {
+  try {
+    const message = JSON.parse(text) as unknown;
+    if (typeof message !== 'object' || message === null || typeof (message as { id?: unknown }).id !== 'number') return null;
+    return message as ServerMessage;
+  } catch {
+    return null;
+  }
 }

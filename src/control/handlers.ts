@@ -1,12 +1,14 @@
 // Thin translators from control requests to supervisor calls.
 import { constants } from 'node:os';
-import { schemaAt } from '../config/schema.js';
+import { MAX_PROCESSES } from '../config/process-count.js';
 import { normalizeSignal } from '../config/units.js';
 import { SupdError } from '../errors.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
+import { describeRecord } from '../supervisor/describe.js';
+import type { ProcessHistory } from '../supervisor/history.js';
 import { buildStatusReport } from '../supervisor/status.js';
 import { serveLogs } from '../logs/serve-logs.js';
-import type { CommandResult, ReportResult, Request, StatusReport } from './protocol.js';
+import type { CommandResult, DescribeResult, ReportResult, Request, StatusReport } from './protocol.js';
 import type { ResponseStream } from './server.js';
 
 export interface HandlerContext {
@@ -18,11 +20,11 @@ export interface HandlerContext {
   readonly reload: (options?: { dryRun?: boolean }) => Promise<{ lines: readonly string[]; refused: readonly string[] }>;
   /** `supd report [name] [--send]` (src/reports). */
   readonly report?: (name: string | undefined, send: boolean) => Promise<ReportResult>;
+  /** Each process's recent states and exits, for `supd describe`. */
+  readonly history?: ProcessHistory;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
-/** The most copies a unit may have: the same bound as `processes` in the config. */
-const MAX_PROCESSES = schemaAt('#/$defs/processKeys/properties/processes').maximum as number;
 
 export function createHandler(ctx: HandlerContext): (request: Request, stream: ResponseStream) => Promise<unknown> {
   const { supervisor } = ctx;
@@ -74,6 +76,11 @@ export function createHandler(ctx: HandlerContext): (request: Request, stream: R
       case 'report':
         if (ctx.report === undefined) throw new SupdError('SUPD_E_INTERNAL', 'reports are not running in this supd');
         return (await ctx.report(request.name, request.send === true)) satisfies ReportResult;
+      case 'describe': {
+        if (ctx.history === undefined) throw new SupdError('SUPD_E_INTERNAL', 'no process history is kept in this supd');
+        const history = ctx.history;
+        return { records: names(request.targets, false).map((name) => describeRecord(supervisor.get(name)!, history, supervisor)) } satisfies DescribeResult;
+      }
       case 'shutdown':
         await ctx.shutdown();
         return { outcomes: [] } satisfies CommandResult;

@@ -21,6 +21,7 @@ export type Request =
   | { readonly id: number; readonly cmd: 'logs'; readonly targets?: readonly string[]; readonly lines?: number; readonly follow?: boolean; readonly stderr?: boolean }
   | { readonly id: number; readonly cmd: 'reload'; readonly dryRun?: boolean }
   | { readonly id: number; readonly cmd: 'report'; readonly name?: string; readonly send?: boolean }
+  | { readonly id: number; readonly cmd: 'describe'; readonly targets: readonly string[] }
   | { readonly id: number; readonly cmd: 'shutdown' };
 
 export type Command = Request['cmd'];
@@ -63,6 +64,8 @@ export interface ProcessOutcome {
   readonly ok: boolean;
   readonly state: string;
   readonly message?: string;
+  /** Why a process the command did not name is here: `depends on postgres`. */
+  readonly note?: string;
 }
 
 export interface CommandResult {
@@ -82,6 +85,38 @@ export interface ReportOutcome {
 
 export interface ReportResult {
   readonly reports: readonly ReportOutcome[];
+}
+
+/** `supd describe`: one process's whole record. */
+export interface DescribeRecord {
+  readonly process: ProcessStatus;
+  /** The unit's config after defaults, in the config's words (env values hidden). */
+  readonly config: Readonly<Record<string, unknown>>;
+  /** The last state moves, oldest first (ISO-8601 UTC times). */
+  readonly states: readonly { readonly at: string; readonly from: string; readonly to: string; readonly reason: string | null }[];
+  /** The last exits, oldest first. */
+  readonly exits: readonly { readonly at: string; readonly pid: number; readonly code: number | null; readonly signal: string | null; readonly uptime_s: number }[];
+  /** The live log files ("merge": stderr goes to stdout's; null: not kept). */
+  readonly logs: { readonly stdout: string | null; readonly stderr: string | null };
+}
+
+export interface DescribeResult {
+  readonly records: readonly DescribeRecord[];
+}
+
+/** Why a parsed request cannot be taken as it is (a field of the wrong type), or null. */
+export function requestProblem(request: Readonly<Record<string, unknown>>): string | null {
+  const { targets } = request;
+  if (targets !== undefined && (!Array.isArray(targets) || targets.some((t) => typeof t !== 'string'))) {
+    return `"targets" must be an array of strings, not ${JSON.stringify(targets)}`;
+  }
+  for (const key of ['unit', 'signal', 'name'] as const) {
+    if (request[key] !== undefined && typeof request[key] !== 'string') return `"${key}" must be a string`;
+  }
+  for (const key of ['count', 'lines', 'timeoutMs'] as const) {
+    if (request[key] !== undefined && typeof request[key] !== 'number') return `"${key}" must be a number`;
+  }
+  return null;
 }
 
 export type Response =

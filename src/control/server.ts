@@ -5,7 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { SupdError, isSupdError } from '../errors.js';
 import { LineSplitter } from './line-splitter.js';
-import { MAX_REQUEST_BYTES, type Request, type Response, type ServerMessage } from './protocol.js';
+import { MAX_REQUEST_BYTES, requestProblem, type Request, type Response, type ServerMessage } from './protocol.js';
 
 /** Connections at once; one more is answered with an error and closed (fds are for children first). */
 export const MAX_CONNECTIONS = 2048;
@@ -136,6 +136,11 @@ async function answer(socket: net.Socket, line: string, handle: RequestHandler, 
     return;
   }
   const id = typeof request.id === 'number' ? request.id : 0;
+  const problem = requestProblem(request as unknown as Record<string, unknown>);
+  if (problem !== null) {
+    reply(socket, { id, ok: false, error: { code: 'SUPD_E_PROTOCOL', message: `bad request: ${problem}` } });
+    return;
+  }
   try {
     reply(socket, { id, ok: true, result: await handle(request, streamTo(socket, id, signal)) });
   } catch (error) {

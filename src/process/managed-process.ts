@@ -1,7 +1,7 @@
 // One supervised process: owns its child and is the only writer of its state. Commands
 // change what is wanted; exits and timers are turned into moves by the pure decideAfterExit.
 import type { UnitSpec } from '../config/types.js';
-import { decideAfterExit, recordRespawn, type ExitDecision, type ExitFacts } from './decide.js';
+import { decideAfterExit, isSuccessfulExit, recordRespawn, type ExitDecision, type ExitFacts } from './decide.js';
 import type { ChildHandle, SpawnRequest, SpawnResult } from './spawner.js';
 import { isLegalTransition, type ProcessState } from './states.js';
 import type { Identity, UserEntry } from './user.js';
@@ -27,6 +27,8 @@ export interface ProcessHost {
   /** Watches for `ready`; calls back once; returns a function that stops watching. */
   watchReadiness(proc: ManagedProcess, child: ChildHandle, ready: () => void, timedOut: () => void): () => void;
   attachOutput(proc: ManagedProcess, child: ChildHandle): void;
+  /** The last non-empty line the child wrote to stderr (cut short), for a failed start's reason. */
+  lastErrorLine?(child: ChildHandle): string | null;
   childStarted(proc: ManagedProcess, pid: number): void;
   childExited(proc: ManagedProcess, pid: number, code: number | null, signal: NodeJS.Signals | null, uptimeMs: number): void;
   /** After an exit with status 0 before start_secs: a process it left running (it daemonized itself), if any. */
@@ -284,7 +286,12 @@ export class ManagedProcess {
       this.host.log('error', this.reason, this.name);
       return this.changeState('fatal', this.reason); // starting -> fatal
     }
-    this.applyDecision(this.decide({ code, signal, uptimeMs, wasRunning }), null);
+    // An exit before `running` is a failed start: its reason says how, and what it last said,
+    // unless supd already said why it ended it (not ready in time, a run's timeout).
+    // (An on-failure program's success exit is no failure: it just ended.)
+    const ended = this.unit.restart === 'on-failure' && isSuccessfulExit({ code, signal }, this.unit.successExitCodes);
+    const failure = wasRunning || ended ? null : (this.reason ?? describeExit(code, signal, this.host.lastErrorLine?.(child) ?? null));
+    this.applyDecision(this.decide({ code, signal, uptimeMs, wasRunning }), failure);
   }
 
   private decide(exit: ExitFacts): ExitDecision {
@@ -298,7 +305,7 @@ export class ManagedProcess {
         this.changeState('stopped', reason); // starting|running -> stopped (wanted down without a stop)
         return;
       case 'exited':
-        this.reason = reason ?? decision.reason;
+        this.reason = reason === null ? decision.reason : `${reason}; ${decision.reason}`;
         this.changeState('exited', this.reason); // starting|running -> exited
         return;
       case 'fatal':
@@ -314,6 +321,7 @@ export class ManagedProcess {
       case 'backoff':
         this.respawnTimes = recordRespawn(this.respawnTimes, this.host.now(), this.unit.restartWindowMs);
         this.consecutiveFailures = decision.consecutiveFailures;
+        this.reason = reason;
         this.changeState('backoff', reason); // starting -> backoff
         this.host.log('info', `exited too soon (${decision.consecutiveFailures} in a row): next start in ${decision.delayMs} ms`, this.name);
         this.timer = setTimeout(() => {
@@ -342,4 +350,10 @@ export class ManagedProcess {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
   }
+}
+
+/** `exit 1: PermissionError: [Errno 13] Permission denied`, `killed by SIGSEGV`. */
+export function describeExit(code: number | null, signal: NodeJS.Signals | null, lastLine: string | null): string {
+  const how = signal !== null ? `killed by ${signal}` : `exit ${code}`;
+  return lastLine === null ? how : `${how}: ${lastLine}`;
 }

@@ -1,13 +1,14 @@
 // The world as a ManagedProcess sees it (ProcessHost), wired to the supervisor's parts: the
 // spawner, the guardian and child registry, hooks, readiness, log outputs and events.
 import { watchReadiness } from '../health/readiness.js';
+import { LastLine } from '../logs/last-line.js';
 import type { Logger } from '../logs/supd-log.js';
 import type { ProcessOutput } from '../logs/process-output.js';
 import { buildChildEnv } from '../process/child-env.js';
 import type { Guardian } from '../process/guardian.js';
 import type { ManagedProcess, ProcessHost } from '../process/managed-process.js';
 import { findDaemonizedLeftover, readStartTime } from '../process/proc.js';
-import { signalProcess, spawnChild } from '../process/spawner.js';
+import { signalProcess, spawnChild, type ChildHandle } from '../process/spawner.js';
 import type { ProcessState } from '../process/states.js';
 import { resolveIdentity } from '../process/user.js';
 import type { ChildRegistry } from './child-registry.js';
@@ -32,6 +33,8 @@ export function createProcessHost(w: HostWiring): ProcessHost {
   const myUid = process.getuid?.() ?? 0;
   /** /proc start time of each live child, to recognise what it leaves behind. */
   const childStartTimes = new Map<number, number>();
+  /** The last stderr line of each child, while it is referenced. */
+  const lastLines = new WeakMap<ChildHandle, LastLine>();
   return {
     now: () => w.now(),
     random: () => w.random(),
@@ -41,7 +44,14 @@ export function createProcessHost(w: HostWiring): ProcessHost {
     buildEnv: (unit, index, user) => buildChildEnv(unit, index, user, baseEnv),
     beforeStart: (proc) => runProcessHook(proc, 'before_start', { pid: null, code: null, signal: null }, log, baseEnv),
     watchReadiness: (proc, child, ready, timedOut) => watchReadiness(proc.unit.ready!, child, { ready, timedOut }),
-    attachOutput: (proc, child) => w.outputOf(proc.name)?.attach(child),
+    attachOutput: (proc, child) => {
+      w.outputOf(proc.name)?.attach(child);
+      // Merged, what the program writes to stderr comes on its stdout pipe.
+      const tracker = new LastLine();
+      (proc.unit.stderr === 'merge' ? child.stdout : child.stderr).on('data', (data: Buffer) => tracker.feed(data));
+      lastLines.set(child, tracker);
+    },
+    lastErrorLine: (child) => lastLines.get(child)?.line ?? null,
     childStarted: (proc, pid) => {
       const startTime = readStartTime(pid);
       if (startTime !== null) childStartTimes.set(pid, startTime);

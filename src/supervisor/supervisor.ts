@@ -13,6 +13,7 @@ import type { ChildRegistry } from './child-registry.js';
 import { buildGraph, dependenciesOf, dependentsOf, stopInOrder } from './dependencies.js';
 import { DependencyGate } from './dependency-gate.js';
 import { StoppedWith } from './stopped-with.js';
+import { dependentsLeftDown, dependsNote, explainWait } from './explain.js';
 import { SupervisorEmitter } from './events.js';
 import { ProcessHealth } from './process-health.js';
 import { createProcessHost } from './process-host.js';
@@ -129,7 +130,7 @@ export class Supervisor {
 
   /** Starts the processes (a scheduled one runs once now), first whatever they depend on, then
    * again the dependents that stopped with them. */
-  start(names: readonly string[], wait: { timeoutMs: number } | null): Promise<WaitOutcome[]> {
+  async start(names: readonly string[], wait: { timeoutMs: number } | null): Promise<WaitOutcome[]> {
     const graph = buildGraph(this.units.values());
     const programs = new Set(names.map((n) => this.processes.get(n)?.unit.program));
     const needed = [...programs].flatMap((p) => (p === undefined ? [] : dependenciesOf(graph, p))).filter((p) => !programs.has(p));
@@ -138,13 +139,15 @@ export class Supervisor {
       this.deps.log.info(`starting it first: ${[...programs].join(', ')} depends on ${proc.unit.program}`, proc.name);
       this.gate.bringUp(proc, proc.isScheduled ? 'arm' : 'start');
     }
-    const outcomes = this.apply(names, (p) => this.gate.bringUp(p, 'start'), wait, START_DONE, START_FAILED, true);
+    const applied = this.apply(names, (p) => this.gate.bringUp(p, 'start'), wait, START_DONE, START_FAILED, true);
     for (const name of names) this.stoppedWith.forget(name);
     for (const proc of this.stoppedWith.release([...programs, ...needed].filter((p): p is string => p !== undefined), (n) => this.processes.get(n))) {
       this.deps.log.info(`starting it again with ${proc.unit.dependsOn.join(', ')}`, proc.name);
       this.gate.bringUp(proc, proc.isScheduled ? 'arm' : 'start');
     }
-    return outcomes;
+    const outcomes = await applied;
+    const started = new Set([...programs].filter((p): p is string => p !== undefined));
+    return [...outcomes, ...dependentsLeftDown(graph, started, this.list())];
   }
 
   /** Stops the processes, and first whatever depends on them; unrelated ones in parallel. */
@@ -167,9 +170,10 @@ export class Supervisor {
       const group = all.filter((p) => p.unit.program === program).map((p) => p.name);
       for (const outcome of await this.apply(group, (p) => p.stop(), { timeoutMs }, STOP_DONE, [], true)) outcomes.set(outcome.name, outcome);
     });
-    if (wait === null) return targets.map((p) => ({ name: p.name, ok: true, state: p.state }));
+    const stoppedToo = (): WaitOutcome[] => extra.map((p) => ({ ...(outcomes.get(p.name) ?? { name: p.name, ok: true, state: p.state }), note: dependsNote(graph, p, programs) }));
+    if (wait === null) return [...stoppedToo(), ...targets.map((p) => ({ name: p.name, ok: true, state: p.state }))];
     await done;
-    return targets.map((p) => outcomes.get(p.name) ?? { name: p.name, ok: true, state: p.state });
+    return [...stoppedToo(), ...targets.map((p) => outcomes.get(p.name) ?? { name: p.name, ok: true, state: p.state })];
   }
 
   /** Restarts the processes; a scheduled one between runs is re-armed (its next tick runs it), not run. */
@@ -199,7 +203,8 @@ export class Supervisor {
     currentCounts: boolean,
   ): Promise<WaitOutcome[]> {
     const procs = names.map((n) => this.processes.get(n)).filter((p): p is ManagedProcess => p !== undefined);
-    const waiting = wait === null ? null : waitForStates(this.events, procs, { done, failed, currentCounts: false, timeoutMs: wait.timeoutMs });
+    const describe = (p: ManagedProcess): string => explainWait(p, this.list(), this.now());
+    const waiting = wait === null ? null : waitForStates(this.events, procs, { done, failed, currentCounts: false, timeoutMs: wait.timeoutMs, describe });
     for (const proc of procs) action(proc);
     if (waiting === null) return procs.map((p) => ({ name: p.name, ok: true, state: p.state }));
     return waiting.settle(currentCounts);

@@ -1,5 +1,6 @@
 // Waiting for processes to reach a state: a command subscribes before it acts (so no move
 // is missed), then settles once every process is done, has failed, or the time is up.
+import { formatDuration } from '../config/units.js';
 import type { ManagedProcess } from '../process/managed-process.js';
 import type { ProcessState } from '../process/states.js';
 import type { SupervisorEmitter } from './events.js';
@@ -9,6 +10,8 @@ export interface WaitOutcome {
   readonly ok: boolean;
   readonly state: ProcessState | 'removed';
   readonly message?: string;
+  /** Why a process not named by the command is in the outcome (`depends on postgres`). */
+  readonly note?: string;
 }
 
 export interface WaitSpec {
@@ -16,6 +19,8 @@ export interface WaitSpec {
   readonly failed: readonly ProcessState[];
   readonly currentCounts: boolean;
   readonly timeoutMs: number;
+  /** What a process that is not done yet waits for, said when the time runs out. */
+  readonly describe?: (proc: ManagedProcess) => string;
 }
 
 export interface PendingWait {
@@ -54,7 +59,13 @@ export function waitForStates(events: SupervisorEmitter, procs: readonly Managed
           finish = null;
           resolve(
             procs.map(
-              (p) => outcomes.get(p.name) ?? { name: p.name, ok: false, state: p.state, message: `still ${p.state} after ${spec.timeoutMs} ms` },
+              (p) =>
+                outcomes.get(p.name) ?? {
+                  name: p.name,
+                  ok: false,
+                  state: p.state,
+                  message: `timed out after ${formatDuration(spec.timeoutMs)}: still ${p.state}${spec.describe === undefined ? '' : `, ${spec.describe(p)}`}`,
+                },
             ),
           );
         };

@@ -31,7 +31,7 @@ min_interval = "1s"
     try {
       const first = await waitFor(() => smtp.mails[0], { timeoutMs: 10_000, what: 'the first alert' });
       assert.match(first.subject, /^supd alert on .+: fatal one:0$/);
-      assert.match(first.text, /UTC  fatal\s+one:0\s+1 restarts within/);
+      assert.match(first.text, /UTC  fatal\s+one:0\s+exit 3; 1 restarts within/);
       assert.match(first.html, />one:0<\/td>/);
       const fatalAt = Date.parse((await supd.proc('one:0')).last_exit_at!);
       t.diagnostic(`alert arrived ${first.at - fatalAt} ms after the fatal exit`);

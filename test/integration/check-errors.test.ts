@@ -22,7 +22,7 @@ const EXPECTED: Readonly<Record<string, Expected>> = {
   'unclosed-table': { at: '1:14', line: 1, message: /^Expected .* but "\\n" found\.$/ },
   'duplicate-key': { at: '4:1', line: 4, message: /^Cannot redefine existing key 'programs\.web\.processes'\.$/ },
   'integer-overflow': { at: '3:13', line: 3, message: /outside the 64-bit signed integer range/ },
-  'wrong-type': { at: 'programs.web.processes', line: 3, message: /^must be an integer$/ },
+  'wrong-type': { at: 'programs.web.processes', line: 3, message: /^must be a whole number >= 0, "max" \(one per CPU\) or "max-N"$/ },
   'bad-enum': { at: 'programs.web.restart', line: 3, message: /^must be one of: "always", "on-failure", "never"$/ },
   'unknown-key-top': { at: 'programz', line: 1, message: /^unknown key \(did you mean "programs"\?\)$/ },
   'unknown-key-supervisor': { at: 'supervisor.log_levle', line: 2, message: /^unknown key \(did you mean "log_level"\?\)$/ },
@@ -123,7 +123,7 @@ test('every error is reported at once: three problems, three lines', async () =>
 test('an absolute path is named as given', async () => {
   const file = path.join(BAD, 'wrong-type.toml');
   const result = await check(file);
-  assert.equal(result.stderr, `${file}: programs.web.processes: must be an integer (line 3)\n`);
+  assert.equal(result.stderr, `${file}: programs.web.processes: must be a whole number >= 0, "max" (one per CPU) or "max-N" (line 3)\n`);
 });
 
 test('a config file that does not exist: exit 2, named, no stack trace', async () => {

@@ -1,5 +1,5 @@
 // `supd check`: validate the config and print `ok: N programs, M processes`, or every error.
-import { formatIssue, isSupdError } from '../../errors.js';
+import { formatIssue, isSupdError, SupdError } from '../../errors.js';
 import { findConfigFile } from '../../config/locate.js';
 import { loadConfig } from '../../config/load.js';
 import { countProcesses } from '../../config/types.js';
@@ -9,11 +9,13 @@ import { findStartRefusals } from '../start-refusals.js';
 import { requestReload } from './reload.js';
 
 export const command: Command = {
-  usage: `supd check [-c PATH]
+  usage: `supd check [-c PATH] [--json]
 
 Validate the config file (TOML syntax, the schema, cross-checks such as depends_on cycles and
 shared log files, log locations supd cannot write) without starting anything. Prints
 "ok: N programs, M processes" and exits 0, or prints every error with its place and exits 2.
+--json prints {"ok": true, "programs": N, "processes": M}, or {"error": {"code", "message",
+"issues": [{file, path, line, column, message}]}}.
 
 --diff   then ask the running supervisor what a reload of this file would do, and print
          exactly the lines "supd reload" would print (as "supd reload --dry-run")`,
@@ -24,14 +26,18 @@ shared log files, log locations supd cannot write) without starting anything. Pr
       const config = loadConfig(file, { env: context.env });
       const unwritable = findStartRefusals(config);
       if (unwritable.length > 0) {
-        for (const p of unwritable) write(context.stderr, formatIssue({ file, path: p.path, message: p.message }));
+        const issues = unwritable.map((p) => ({ file, path: p.path, message: p.message }));
+        if (context.flags.json === true) throw new SupdError('SUPD_E_CONFIG_INVALID', `${file}: supd could not start with this config`, { issues });
+        for (const issue of issues) write(context.stderr, formatIssue(issue));
         return EXIT_USAGE;
       }
-      write(context.stdout, `ok: ${config.programs.length} programs, ${countProcesses(config)} processes`);
+      const counts = { programs: config.programs.length, processes: countProcesses(config) };
+      if (context.flags.json === true) write(context.stdout, JSON.stringify({ ok: true, ...counts }));
+      else write(context.stdout, `ok: ${counts.programs} programs, ${counts.processes} processes`);
       if (context.flags.diff === true) return await requestReload(context, true);
       return EXIT_OK;
     } catch (error) {
-      if (!isSupdError(error)) throw error;
+      if (!isSupdError(error) || context.flags.json === true) throw error;
       for (const issue of error.issues) write(context.stderr, formatIssue(issue));
       if (error.issues.length === 0) write(context.stderr, error.message);
       return exitCodeFor(error.code);

@@ -36,7 +36,8 @@ export async function detachSupervisor(config: SupdConfig, context: CommandConte
   }
   child.stderr!.destroy();
   child.unref();
-  write(context.stdout, `supd running in the background (pid ${child.pid}), socket ${config.supervisor.socket}`);
+  const { socket } = config.supervisor;
+  write(context.stdout, context.flags.json === true ? JSON.stringify({ ok: true, pid: child.pid, socket }) : `supd running in the background (pid ${child.pid}), socket ${socket}`);
   return EXIT_OK;
 }
 

@@ -20,6 +20,7 @@ import { findStartRefusals } from '../start-refusals.js';
 import { applySocketAccess, resolveSocketAccess } from '../../control/socket-access.js';
 import { hasChild } from '../../process/states.js';
 import { secureStateDir } from '../../supervisor/state-dir.js';
+import { ProcessHistory } from '../../supervisor/history.js';
 import { Supervisor, type ReloadResult } from '../../supervisor/supervisor.js';
 import { WatchRestarts } from '../../watch/watch-restarts.js';
 import { formatIssue, isSupdError, SupdError } from '../../errors.js';
@@ -32,7 +33,7 @@ import { detachSupervisor } from './run-detach.js';
 export const DETACHED_ENV = 'SUPD_DETACHED_CHILD';
 
 export const command: Command = {
-  usage: `supd run [-c PATH] [-d|--detach]
+  usage: `supd run [-c PATH] [-d|--detach] [--json]
 
 Be the supervisor for the config: start every autostart program, keep them running, and
 answer the CLI on the control socket. In the foreground by default (for systemd, Docker or a
@@ -71,9 +72,10 @@ async function runSupervisor(config: SupdConfig, context: CommandContext): Promi
     finished(EXIT_OK);
   };
   const reload = (options: { dryRun?: boolean } = {}): Promise<ReloadResult> => reloadFromFile(supervisor, config.file, startEnv, log, options.dryRun === true);
+  const history = new ProcessHistory(supervisor.events, () => supervisor.now());
   const reports = new Reports(supervisor, { log, version });
   const report = (name: string | undefined, send: boolean) => reports.answer(name, send);
-  const server = await startControlServer(settings.socket, createHandler({ supervisor, version, reload, report, shutdown: () => shutdown('shutdown requested') }));
+  const server = await startControlServer(settings.socket, createHandler({ supervisor, version, reload, report, history, shutdown: () => shutdown('shutdown requested') }));
   const access = resolveSocketAccess(settings.socketGroup, settings.socketMode);
   if (!('problem' in access)) applySocketAccess(settings.socket, settings.stateDir, access);
   installSignals(supervisor, log, shutdown, reload);
