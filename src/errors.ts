@@ -1,21 +1,33 @@
-/** Stable error codes: they cross the control socket unchanged and map to exit codes in one table (cli/exit-codes.ts). */
-export type ErrorCode =
-  | 'SUPD_E_USAGE'
-  | 'SUPD_E_CONFIG_INVALID'
-  | 'SUPD_E_CONFIG_UNREADABLE'
-  | 'SUPD_E_NO_SUCH_PROCESS'
-  | 'SUPD_E_NO_SUCH_REPORT'
-  | 'SUPD_E_NOT_RUNNING'
-  | 'SUPD_E_ALREADY_RUNNING'
-  | 'SUPD_E_UNSAFE_STATE_DIR'
-  | 'SUPD_E_START_FAILED'
-  | 'SUPD_E_STOP_FAILED'
-  | 'SUPD_E_TIMEOUT'
-  | 'SUPD_E_SOCKET_PATH'
-  | 'SUPD_E_PROTOCOL'
-  | 'SUPD_E_RELOAD_REFUSED'
-  | 'SUPD_E_PERMISSION_DENIED'
-  | 'SUPD_E_INTERNAL';
+/**
+ * Every error code supd answers with, its exit status (SPEC section 5: 1 failed, 2 usage error
+ * or invalid config, 3 no supervisor answers) and what it means. Codes cross the control
+ * socket unchanged; docs/errors.md lists them, and a test holds the two together and checks
+ * that each code is raised somewhere.
+ */
+export const ERROR_CODES = {
+  SUPD_E_USAGE: { exit: 2, meaning: 'the command line or a request is not one supd takes: an unknown verb or option, a missing target, a bad count or signal' },
+  SUPD_E_CONFIG_INVALID: { exit: 2, meaning: 'the config file has errors (each with its place); nothing was started or changed' },
+  SUPD_E_CONFIG_UNREADABLE: { exit: 2, meaning: 'the config file cannot be read (missing, a directory, no permission)' },
+  SUPD_E_SOCKET_PATH: { exit: 2, meaning: 'the control socket path is too long for the system (about 107 bytes): set supervisor.socket' },
+  SUPD_E_RELOAD_REFUSED: { exit: 2, meaning: 'a reload that would lose something was refused, nothing changed (no programs left, a log location supd cannot write)' },
+  SUPD_E_NOT_RUNNING: { exit: 3, meaning: 'no supervisor answers on the control socket' },
+  SUPD_E_NO_SUCH_PROCESS: { exit: 1, meaning: 'a target matched no process' },
+  SUPD_E_NO_SUCH_REPORT: { exit: 1, meaning: 'no report of that name in [reports]' },
+  SUPD_E_ALREADY_RUNNING: { exit: 1, meaning: 'another supd already runs on this state dir (its pidfile names a live supd)' },
+  SUPD_E_UNSAFE_STATE_DIR: { exit: 1, meaning: 'the state dir is shared with other users or owned by another: supd refuses to keep its socket and children registry there' },
+  SUPD_E_PERMISSION_DENIED: { exit: 1, meaning: 'the control socket or state dir is not this user\'s to use (its owner and mode are named)' },
+  SUPD_E_START_FAILED: { exit: 1, meaning: 'supd run could not start with this config (a log location or user it cannot use)' },
+  SUPD_E_PROTOCOL: { exit: 1, meaning: 'a request or answer on the control socket was malformed, or carried a code this side does not know' },
+  SUPD_E_INTERNAL: { exit: 1, meaning: 'a bug in supd: the message says where; please report it' },
+} as const satisfies Record<string, { readonly exit: 1 | 2 | 3; readonly meaning: string }>;
+
+/** Stable error codes: they cross the control socket unchanged. */
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Whether a code is one this side knows (a newer supd may answer with one it does not). */
+export function isKnownCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ERROR_CODES, code);
+}
 
 /** One problem in a config file, with its place: `file:line:col: message` or `file: key.path: message (line N)`. */
 export interface ConfigIssue {
