@@ -18,6 +18,8 @@ export interface RestartRules {
   readonly backoff: BackoffSpec;
   readonly maxRestarts: number;
   readonly restartWindowMs: number;
+  /** An exit sooner than this after the spawn is a failed start, even once `ready` passed. */
+  readonly startSecsMs: number;
 }
 
 export interface RestartHistory {
@@ -54,9 +56,18 @@ export function decideAfterExit(
   if (rules.maxRestarts > 0 && recent.length >= rules.maxRestarts) {
     return { next: 'fatal', reason: `${recent.length} restarts within ${rules.restartWindowMs} ms (max_restarts = ${rules.maxRestarts})` };
   }
-  if (exit.wasRunning) return { next: 'starting', consecutiveFailures: 0 };
+  if (stayedUp(exit, rules)) return { next: 'starting', consecutiveFailures: 0 };
   const failures = history.consecutiveFailures + 1;
   return { next: 'backoff', delayMs: backoffDelay(failures, rules.backoff, random), consecutiveFailures: failures };
+}
+
+/**
+ * Whether a run counts as a start that held: it reached `running` and lasted start_secs.
+ * `ready` alone is not enough: a program that is ready and exits a moment later (its port
+ * held by another, a crash right after the banner) would otherwise respawn with no delay.
+ */
+export function stayedUp(exit: Pick<ExitFacts, 'uptimeMs' | 'wasRunning'>, rules: Pick<RestartRules, 'startSecsMs'>): boolean {
+  return exit.wasRunning && exit.uptimeMs >= rules.startSecsMs;
 }
 
 /** The respawn times still inside the window after one more at `now` (kept short for long-lived processes). */

@@ -1,7 +1,7 @@
 // One supervised process: owns its child and is the only writer of its state. Commands
 // change what is wanted; exits and timers are turned into moves by the pure decideAfterExit.
 import type { UnitSpec } from '../config/types.js';
-import { decideAfterExit, isSuccessfulExit, recordRespawn, type ExitDecision, type ExitFacts } from './decide.js';
+import { decideAfterExit, isSuccessfulExit, recordRespawn, stayedUp, type ExitDecision, type ExitFacts } from './decide.js';
 import type { ChildHandle, SpawnRequest, SpawnResult } from './spawner.js';
 import { isLegalTransition, type ProcessState } from './states.js';
 import type { Identity, UserEntry } from './user.js';
@@ -22,6 +22,8 @@ export interface ProcessHost {
   signal(pid: number, signal: NodeJS.Signals, group: boolean): boolean;
   resolveIdentity(unit: UnitSpec): Identity;
   buildEnv(unit: UnitSpec, index: number, user: UserEntry | null): Record<string, string>;
+  /** Why it may not start now (a dependency not running: `waiting for db`), or null; the host releases it later. */
+  holdReason(proc: ManagedProcess): string | null;
   /** Runs the before_start hook; resolves to null when it allows the start, else why not. */
   beforeStart(proc: ManagedProcess): Promise<string | null>;
   /** Watches for `ready`; calls back once; returns a function that stops watching. */
@@ -105,6 +107,10 @@ export class ManagedProcess {
     this.wanted = 'up';
     this.reason = reason;
     if (this.state === 'stopped') this.host.stateChanged(this, 'stopped', 'stopped', reason);
+    else if (this.child === null && this.state !== 'waiting') {
+      this.clearTimer();
+      this.changeState('stopped', reason); // running|starting|backoff|exited|fatal -> stopped (no child)
+    }
   }
 
   /** Want it down: stop signal now, SIGKILL after stop_timeout. */
@@ -179,6 +185,12 @@ export class ManagedProcess {
   }
 
   private spawnNow(): void {
+    // depends_on holds every start (a respawn, a restart, a health or memory restart), not only the first.
+    const held = this.isScheduled ? null : this.host.holdReason(this);
+    if (held !== null) {
+      this.host.log('info', `not starting it: ${held}`, this.name);
+      return this.holdBack(held);
+    }
     this.changeState('starting', null); // stopped|exited|fatal|backoff|running|waiting -> starting
     if (this.starts++ > 0) this.restarts++;
     const attempt = ++this.attempt;
@@ -225,8 +237,15 @@ export class ManagedProcess {
       // Not once it exited: an exit still waiting for its output (a grandchild holding the
       // pipes, a slow disk) happened before start_secs, and counts so.
       if (this.child !== child || this.state !== 'starting' || child.exited) return;
-      this.consecutiveFailures = 0;
+      // Ready before start_secs: running, but the backoff resets only if it lasts (decide.ts stayedUp).
+      if (this.uptimeMs! >= this.unit.startSecsMs) this.consecutiveFailures = 0;
       this.changeState('running', null); // starting -> running
+    };
+    // A timer may fire a little before the clock says start_secs passed: wait out the rest.
+    const promoteAtStartSecs = (): void => {
+      const left = this.child === child ? this.unit.startSecsMs - this.uptimeMs! : 0;
+      if (left > 0) this.timer = setTimeout(promoteAtStartSecs, left);
+      else promote();
     };
     if (this.unit.ready !== null && !this.isScheduled) {
       this.stopReadiness = this.host.watchReadiness(this, child, promote, () => {
@@ -236,7 +255,7 @@ export class ManagedProcess {
         this.signalThenKill(child.pid);
       });
     } else if (this.unit.startSecsMs === 0 || this.isScheduled) promote();
-    else this.timer = setTimeout(promote, this.unit.startSecsMs);
+    else this.timer = setTimeout(promoteAtStartSecs, this.unit.startSecsMs);
   }
 
   private armRunTimeout(child: ChildHandle, timeoutMs: number): void {
@@ -262,6 +281,9 @@ export class ManagedProcess {
     const now = this.host.now();
     const uptimeMs = now - (this.startedAt ?? now);
     const wasRunning = this.state === 'running';
+    // Ready is not enough: a run shorter than start_secs is a failed start (and cannot have
+    // been a daemon in the foreground).
+    const held = stayedUp({ wasRunning, uptimeMs }, this.unit);
     this.clearTimer();
     this.stopReadiness?.();
     this.stopReadiness = null;
@@ -270,6 +292,7 @@ export class ManagedProcess {
     this.lastExit = { code, signal, at: now, durationMs: uptimeMs };
     this.host.childExited(this, child.pid, code, signal, uptimeMs);
     if (this.state === 'stopping') {
+      if (held) this.consecutiveFailures = 0;
       this.changeState('stopped', null); // stopping -> stopped
       if (this.restartPending && this.wanted === 'up') {
         this.restartPending = false;
@@ -279,18 +302,19 @@ export class ManagedProcess {
       return;
     }
     if (this.isScheduled) return this.changeState(this.wanted === 'up' ? 'waiting' : 'stopped', null); // starting|running -> waiting
-    const leftover = !wasRunning && code === 0 && this.wanted === 'up' ? this.host.findLeftover(this, child) : null;
+    const leftover = !held && code === 0 && this.wanted === 'up' ? this.host.findLeftover(this, child) : null;
     if (leftover !== null) {
       // Respawning would start a second copy beside the one it left: give up and say why.
       this.reason = `it daemonized itself: exited at once with status 0, leaving pid ${leftover} running; run it in the foreground (no --daemon/fork option)`;
       this.host.log('error', this.reason, this.name);
       return this.changeState('fatal', this.reason); // starting -> fatal
     }
-    // An exit before `running` is a failed start: its reason says how, and what it last said,
+    // An exit before `running` (or ready, then gone within start_secs) is a failed start: its
+    // reason says how, and what it last said,
     // unless supd already said why it ended it (not ready in time, a run's timeout).
     // (An on-failure program's success exit is no failure: it just ended.)
     const ended = this.unit.restart === 'on-failure' && isSuccessfulExit({ code, signal }, this.unit.successExitCodes);
-    const failure = wasRunning || ended ? null : (this.reason ?? describeExit(code, signal, this.host.lastErrorLine?.(child) ?? null));
+    const failure = held || ended ? null : (this.reason ?? describeExit(code, signal, this.host.lastErrorLine?.(child) ?? null));
     this.applyDecision(this.decide({ code, signal, uptimeMs, wasRunning }), failure);
   }
 
@@ -322,7 +346,7 @@ export class ManagedProcess {
         this.respawnTimes = recordRespawn(this.respawnTimes, this.host.now(), this.unit.restartWindowMs);
         this.consecutiveFailures = decision.consecutiveFailures;
         this.reason = reason;
-        this.changeState('backoff', reason); // starting -> backoff
+        this.changeState('backoff', reason); // starting|running -> backoff (running: ready, then gone before start_secs)
         this.host.log('info', `exited too soon (${decision.consecutiveFailures} in a row): next start in ${decision.delayMs} ms`, this.name);
         this.timer = setTimeout(() => {
           this.timer = null;

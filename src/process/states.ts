@@ -24,7 +24,9 @@ export const PROCESS_STATES: readonly ProcessState[] = ['stopped', 'starting', '
 export const TRANSITIONS: Readonly<Record<ProcessState, readonly ProcessState[]>> = {
   stopped: ['starting', 'waiting'],
   starting: ['running', 'backoff', 'stopping', 'exited', 'fatal', 'waiting', 'stopped'],
-  running: ['starting', 'stopping', 'exited', 'fatal', 'waiting'],
+  // running -> backoff: ready, then gone before start_secs (a failed start all the same);
+  // running -> stopped: its respawn held back by depends_on.
+  running: ['starting', 'backoff', 'stopping', 'exited', 'fatal', 'waiting', 'stopped'],
   backoff: ['starting', 'stopped', 'fatal'],
   stopping: ['stopped'],
   exited: ['starting', 'stopped', 'waiting'],

@@ -1,5 +1,6 @@
-// depends_on at start: a process whose dependencies are not all running is held back
-// (`stopped`, wanted up, with the reason in status) and released as soon as they are.
+// depends_on at every start (first start, respawn, restart): a process whose dependencies are
+// not all running is held back (`stopped`, wanted up, with the reason in status) and released
+// as soon as they are.
 import type { UnitSpec } from '../config/types.js';
 import type { ManagedProcess } from '../process/managed-process.js';
 
@@ -25,6 +26,14 @@ export class DependencyGate {
     this.heldBack.delete(proc.name);
     if (how === 'arm') proc.arm();
     else proc.start();
+  }
+
+  /** Before any start of a process: why it must wait (and it is held until released), or null. */
+  holdReason(proc: ManagedProcess): string | null {
+    const waitingFor = this.unmet(proc.unit);
+    if (waitingFor.length === 0) return null;
+    this.heldBack.set(proc.name, 'start');
+    return this.describe(waitingFor);
   }
 
   /** A process came up (or a dependency failed): release or re-explain whatever waits. */

@@ -24,6 +24,8 @@ export interface HostWiring {
   now(): number;
   random(): number;
   outputOf(name: string): ProcessOutput | undefined;
+  /** depends_on: why a process must wait before a start, or null (DependencyGate.holdReason). */
+  holdReason(proc: ManagedProcess): string | null;
   /** What follows a move (health checks, hooks, held-back dependents). */
   onStateChanged(proc: ManagedProcess, from: ProcessState, to: ProcessState): void;
 }
@@ -42,6 +44,7 @@ export function createProcessHost(w: HostWiring): ProcessHost {
     signal: signalProcess,
     resolveIdentity: (unit) => resolveIdentity(unit.user, unit.group, myUid),
     buildEnv: (unit, index, user) => buildChildEnv(unit, index, user, baseEnv),
+    holdReason: (proc) => w.holdReason(proc),
     beforeStart: (proc) => runProcessHook(proc, 'before_start', { pid: null, code: null, signal: null }, log, baseEnv),
     watchReadiness: (proc, child, ready, timedOut) => watchReadiness(proc.unit.ready!, child, { ready, timedOut }),
     attachOutput: (proc, child) => {

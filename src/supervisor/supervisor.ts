@@ -74,6 +74,7 @@ export class Supervisor {
       random: deps.random ?? Math.random,
       outputOf: (name) => this.outputs.get(name),
       onStateChanged: (proc, from, to) => this.onStateChanged(proc, from, to),
+      holdReason: (proc) => this.gate.holdReason(proc),
     });
     this.gate = new DependencyGate(() => this.list(), (name) => this.processes.get(name));
     this.pool = {

@@ -4,7 +4,7 @@ import { backoffDelay } from '../../../src/process/backoff.js';
 import { decideAfterExit, recordRespawn, type RestartRules } from '../../../src/process/decide.js';
 
 const BACKOFF = { initialMs: 1000, maxMs: 60_000, factor: 2, jitter: 0.1 };
-const RULES: RestartRules = { restart: 'always', successExitCodes: [0], backoff: BACKOFF, maxRestarts: 0, restartWindowMs: 60_000 };
+const RULES: RestartRules = { restart: 'always', successExitCodes: [0], backoff: BACKOFF, maxRestarts: 0, restartWindowMs: 60_000, startSecsMs: 1000 };
 const early = { code: 1, signal: null, uptimeMs: 200, wasRunning: false };
 const late = { code: 1, signal: null, uptimeMs: 5000, wasRunning: true };
 const fresh = { consecutiveFailures: 0, respawnTimes: [] };
@@ -30,6 +30,14 @@ test('an exit before start_secs backs off, counting failures in a row', () => {
 
 test('an exit after start_secs respawns at once and resets the backoff', () => {
   assert.deepEqual(decideAfterExit(late, true, RULES, { consecutiveFailures: 5, respawnTimes: [] }, 0, 0.5), { next: 'starting', consecutiveFailures: 0 });
+});
+
+test('ready, then an exit within start_secs of the spawn: a failed start, backed off (not an instant respawn)', () => {
+  const readyThenGone = { code: 1, signal: null, uptimeMs: 300, wasRunning: true };
+  assert.deepEqual(decideAfterExit(readyThenGone, true, RULES, fresh, 0, 0.5), { next: 'backoff', delayMs: 1000, consecutiveFailures: 1 });
+  assert.deepEqual(decideAfterExit(readyThenGone, true, RULES, { consecutiveFailures: 3, respawnTimes: [] }, 0, 0.5), { next: 'backoff', delayMs: 8000, consecutiveFailures: 4 }, 'the failures keep counting');
+  assert.equal(decideAfterExit({ ...readyThenGone, uptimeMs: 1000 }, true, RULES, fresh, 0, 0.5).next, 'starting', 'start_secs reached: respawned at once');
+  assert.equal(decideAfterExit({ ...readyThenGone, uptimeMs: 50 }, true, { ...RULES, startSecsMs: 0 }, fresh, 0, 0.5).next, 'starting', 'start_secs = 0: ready is enough');
 });
 
 test('restart policies: never, on-failure with success codes, always', () => {

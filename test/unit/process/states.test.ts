@@ -5,7 +5,7 @@ import { isLegalTransition, PROCESS_STATES, TRANSITIONS, type ProcessState } fro
 const LEGAL: Array<[ProcessState, ProcessState]> = [
   ['stopped', 'starting'], ['stopped', 'waiting'],
   ['starting', 'running'], ['starting', 'backoff'], ['starting', 'stopping'], ['starting', 'exited'], ['starting', 'fatal'], ['starting', 'waiting'], ['starting', 'stopped'],
-  ['running', 'starting'], ['running', 'stopping'], ['running', 'exited'], ['running', 'fatal'], ['running', 'waiting'],
+  ['running', 'starting'], ['running', 'backoff'], ['running', 'stopping'], ['running', 'exited'], ['running', 'fatal'], ['running', 'waiting'], ['running', 'stopped'],
   ['backoff', 'starting'], ['backoff', 'stopped'], ['backoff', 'fatal'],
   ['stopping', 'stopped'],
   ['exited', 'starting'], ['exited', 'stopped'], ['exited', 'waiting'],

@@ -1,0 +1,204 @@
+// Issue 12 (SPEC section 7): start_secs against `ready`, ready.tcp read from /proc, the
+// daemonized check with `ready`, depends_on at every start, commands run as the program's
+// user, and memory as PSS.
+import assert from 'node:assert/strict';
+import { rmSync, writeFileSync, readFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { FIXTURES } from '../helpers/paths.js';
+import { freePort } from '../helpers/ports.js';
+import { startSupd } from '../helpers/supd.js';
+import { isAlive, waitFor } from '../helpers/wait-for.js';
+
+const BIN = path.join(FIXTURES, 'bin');
+const node = JSON.stringify(process.execPath);
+const isRoot = process.getuid?.() === 0;
+
+/** A listening server of the test itself (someone else's port, as far as supd's programs go). */
+function listenHere(): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
+  let connections = 0;
+  return new Promise((resolve, reject) => {
+    const server = net.createServer((socket) => {
+      connections++;
+      socket.destroy();
+    });
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      resolve({ port, connections: () => connections, close: () => new Promise((done) => server.close(() => done())) });
+    });
+  });
+}
+
+describe('start_secs against ready', () => {
+  test('ready, then an exit within start_secs: a failed start, backed off, not respawned at once', async () => {
+    const supd = await startSupd(`
+[programs.flash]
+command = ["sh", "-c", "echo up; sleep 0.2; exit 1"]
+ready = { log = "up" }
+start_secs = "2s"
+backoff = { initial = "4s" }
+`);
+    try {
+      const backoff = await supd.waitForState('flash:0', 'backoff');
+      assert.ok(backoff.restarts <= 1, `restarts ${backoff.restarts}`);
+      assert.match(supd.supdLog(), /\[flash:0\] exited too soon \(1 in a row\)/);
+      assert.ok((await supd.proc('flash:0')).restarts <= 1, 'no instant respawn loop');
+    } finally {
+      await supd.cleanup();
+    }
+  });
+
+  test('ready and up past start_secs: an exit respawns at once (the backoff is for failed starts)', async () => {
+    const supd = await startSupd(`
+[programs.steady]
+command = ["sh", "-c", "echo up; sleep 0.6; exit 1"]
+ready = { log = "up" }
+start_secs = "300ms"
+backoff = { initial = "30s" }
+`);
+    try {
+      await supd.waitForState('steady:0', (p) => p.restarts >= 2, 15_000);
+      assert.doesNotMatch(supd.supdLog(), /exited too soon/);
+    } finally {
+      await supd.cleanup();
+    }
+  });
+});
+
+describe('ready.tcp reads /proc', () => {
+  test('a port held by another process never makes a copy running, and is never connected to', async () => {
+    const other = await listenHere();
+    const supd = await startSupd(`
+[programs.squatter]
+command = [${node}, "${BIN}/forever.js"]
+ready = { tcp = "127.0.0.1:${other.port}", interval = "50ms", timeout = "1500ms" }
+stop_timeout = "1s"
+backoff = { initial = "30s" }
+`);
+    try {
+      const failed = await supd.waitForState('squatter:0', 'backoff');
+      assert.match(failed.reason ?? '', /not ready within 1500 ms/);
+      assert.match(failed.reason ?? '', /belongs to another process/);
+      assert.equal(other.connections(), 0, 'the probe made no connection');
+    } finally {
+      await supd.cleanup();
+      await other.close();
+    }
+  });
+
+  test("a listener of the copy's descendant (a shell in front) makes it running", async () => {
+    const port = await freePort();
+    const supd = await startSupd(`
+[programs.wrapped]
+command = ["sh", "-c", "${process.execPath} ${BIN}/serve.js; exit 3"]
+env = { PORT = "${port}", DELAY_MS = "300" }
+ready = { tcp = "localhost:${port}", interval = "50ms", timeout = "20s" }
+start_secs = "0"
+`);
+    try {
+      const running = await supd.waitForState('wrapped:0', 'running');
+      assert.equal(running.restarts, 0);
+    } finally {
+      await supd.cleanup();
+    }
+  });
+});
+
+describe('the daemonized check with ready', () => {
+  test('a program that exits 0 leaving a daemon behind is fatal even though its ready passed', async () => {
+    const supd = await startSupd(`
+[programs.forker]
+command = [${node}, "${BIN}/daemonize.js", "daemon.pid"]
+env = { SAY_READY_MS = "300" }
+ready = { log = "started" }
+`);
+    let daemonPid = 0;
+    try {
+      const fatal = await supd.waitForState('forker:0', 'fatal');
+      daemonPid = Number(readFileSync(path.join(supd.dir, 'daemon.pid'), 'utf8'));
+      assert.match(fatal.reason ?? '', new RegExp(`daemonized itself: .*leaving pid ${daemonPid} running`));
+      assert.equal(fatal.restarts, 0, 'not respawned');
+    } finally {
+      if (daemonPid > 0 && isAlive(daemonPid)) process.kill(daemonPid, 'SIGKILL');
+      await supd.cleanup();
+    }
+  });
+});
+
+describe('depends_on holds every start', () => {
+  const config = `
+[programs.db]
+command = ["sh", "-c", "[ -e crash ] && exit 1; exec sleep 1000"]
+start_secs = "500ms"
+backoff = { initial = "200ms", max = "1s" }
+
+[programs.app]
+command = ["sleep", "1000"]
+depends_on = ["db"]
+start_secs = "0"
+`;
+
+  test('a crash respawn and `supd restart` wait while the dependency is down, and start once it runs', async () => {
+    const supd = await startSupd(config);
+    try {
+      await supd.waitForState('app:0', 'running');
+      // db goes into a crash loop: never running.
+      writeFileSync(path.join(supd.dir, 'crash'), '');
+      process.kill((await supd.proc('db:0')).pid!, 'SIGKILL');
+      await supd.waitForState('db:0', (p) => p.state === 'backoff' || p.restarts >= 2);
+      process.kill((await supd.proc('app:0')).pid!, 'SIGKILL');
+      const held = await supd.waitForState('app:0', 'stopped');
+      assert.equal(held.reason, 'waiting for db');
+      assert.equal(held.wanted, 'up');
+      assert.equal(held.pid, null);
+      assert.match(supd.supdLog(), /\[app:0\] not starting it: waiting for db/);
+      // db runs again: app comes back by itself.
+      rmSync(path.join(supd.dir, 'crash'));
+      const back = await supd.waitForState('app:0', 'running', 15_000);
+      assert.equal((await supd.proc('db:0')).state, 'running');
+      assert.equal(back.reason, null);
+
+      // `supd restart app` while db is down: app waits as well.
+      writeFileSync(path.join(supd.dir, 'crash'), '');
+      process.kill((await supd.proc('db:0')).pid!, 'SIGKILL');
+      await supd.waitForState('db:0', (p) => p.state !== 'running');
+      const restart = await supd.cli('restart', 'app', '--no-wait');
+      assert.equal(restart.code, 0, restart.stderr);
+      const heldAgain = await supd.waitForState('app:0', 'stopped');
+      assert.equal(heldAgain.reason, 'waiting for db');
+      assert.equal((await supd.proc('db:0')).state === 'running', false);
+      rmSync(path.join(supd.dir, 'crash'));
+      await supd.waitForState('app:0', 'running', 15_000);
+    } finally {
+      await supd.cleanup();
+    }
+  });
+});
+
+describe('commands run for a program run as the program', () => {
+  const skip = isRoot ? false : 'SKIP: user switching needs supd to run as root (CI runs as root)';
+
+  test('health exec runs with the user, group, env and cwd of the program', { skip }, async () => {
+    const check = `[ "$(id -u)" = 65534 ] && [ "$(id -g)" = "$(id -g nobody)" ] && [ "$USER" = nobody ] && [ "$HOME" = "$(getent passwd nobody | cut -d: -f6)" ] && [ "$(pwd)" = /usr ] && [ "$MARK" = yes ] || { echo "uid=$(id -u) user=$USER pwd=$(pwd) mark=$MARK" > ${'${RESULT}'}; exit 1; }`;
+    const supd = await startSupd(`
+[programs.pg]
+command = ["sleep", "1000"]
+user = "nobody"
+cwd = "/usr"
+env = { MARK = "yes", RESULT = "/dev/null" }
+start_secs = "0"
+health = { exec = ${JSON.stringify(['sh', '-c', check])}, interval = "200ms", retries = 100 }
+`);
+    try {
+      const healthy = await waitFor(async () => {
+        const p = await supd.proc('pg:0');
+        return p.healthy === null ? null : p;
+      }, { what: 'a first health verdict' });
+      assert.equal(healthy.healthy, true, `health exec ran as someone else: ${supd.supdLog()}`);
+    } finally {
+      await supd.cleanup();
+    }
+  });
+});
