@@ -1,7 +1,7 @@
 // One probe of a process: a TCP connect, an HTTP GET (2xx), or a command (exit 0). Each
 // resolves to null when it passed, or to why it failed; none takes longer than its timeout.
-import { spawn } from 'node:child_process';
 import net from 'node:net';
+import { signalProcess, spawnChild, type SpawnRequest } from '../process/spawner.js';
 
 export type ProbeResult = string | null;
 
@@ -49,26 +49,26 @@ export async function probeHttp(url: string, timeoutMs: number): Promise<ProbeRe
   });
 }
 
-export function probeExec(argv: readonly string[], timeoutMs: number, options: { cwd: string; env: Record<string, string> }): Promise<ProbeResult> {
+// Run as the program runs (spawnChild: its user and group through setpriv, its own process
+// group, killed whole at the timeout); its output is discarded.
+export function probeExec(request: SpawnRequest, timeoutMs: number): Promise<ProbeResult> {
+  const command = request.argv.join(' ');
+  const spawned = spawnChild(request);
+  if (!spawned.ok) return Promise.resolve(`exec ${request.argv[0]}: ${spawned.reason}`);
+  const child = spawned.child;
+  child.stdout.resume();
+  child.stderr.resume();
   return new Promise((resolve) => {
-    const [command, ...args] = argv;
-    const child = spawn(command!, args, { cwd: options.cwd, env: options.env, stdio: 'ignore', detached: true });
+    let timedOut = false;
     const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // already gone
-      }
+      timedOut = true;
+      signalProcess(child.pid, 'SIGKILL', true);
     }, timeoutMs);
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      resolve(`exec ${command}: ${error.message}`);
-    });
-    child.once('exit', (code, signal) => {
+    child.onExit((code, signal) => {
       clearTimeout(timer);
       if (code === 0) resolve(null);
-      else if (signal === 'SIGKILL') resolve(`exec ${argv.join(' ')}: no exit within ${timeoutMs} ms`);
-      else resolve(`exec ${argv.join(' ')}: ${signal ?? `exit ${code}`}`);
+      else if (timedOut) resolve(`exec ${command}: no exit within ${timeoutMs} ms`);
+      else resolve(`exec ${command}: ${signal ?? `exit ${code}`}`);
     });
   });
 }

@@ -1,6 +1,7 @@
 // Periodic health checks of running processes (SPEC key `health`): a probe every interval;
 // after `retries` failures in a row the process is reported unhealthy and restarted.
 import type { HealthSpec } from '../config/types.js';
+import type { SpawnRequest } from '../process/spawner.js';
 import { probeExec, probeHttp, probeTcp, type ProbeResult } from './checks.js';
 import { INITIAL_HEALTH, stepHealth, type HealthState } from './health-state.js';
 
@@ -8,8 +9,8 @@ export interface HealthTarget {
   readonly name: string;
   readonly spec: HealthSpec;
   readonly startedAt: number;
-  readonly cwd: string;
-  readonly env: Record<string, string>;
+  /** How an exec check runs (as the program: its user, group, env, cwd, umask), or why it cannot. */
+  readonly runAs: Omit<SpawnRequest, 'argv'> | string;
 }
 
 export interface HealthEvents {
@@ -69,5 +70,6 @@ function probe(target: HealthTarget): Promise<ProbeResult> {
   const { spec } = target;
   if (spec.kind === 'tcp') return probeTcp(String(spec.target), spec.timeoutMs);
   if (spec.kind === 'http') return probeHttp(String(spec.target), spec.timeoutMs);
-  return probeExec(spec.target as readonly string[], spec.timeoutMs, { cwd: target.cwd, env: target.env });
+  if (typeof target.runAs === 'string') return Promise.resolve(`exec: ${target.runAs}`);
+  return probeExec({ ...target.runAs, argv: spec.target as readonly string[] }, spec.timeoutMs);
 }

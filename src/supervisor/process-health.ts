@@ -4,8 +4,9 @@ import { formatSize } from '../config/units.js';
 import { HealthMonitor } from '../health/health-monitor.js';
 import { watchMemory } from '../health/memory-watch.js';
 import type { Logger } from '../logs/supd-log.js';
-import { buildChildEnv } from '../process/child-env.js';
 import type { ManagedProcess } from '../process/managed-process.js';
+import { requestAsProgram } from '../process/run-as.js';
+import type { SpawnRequest } from '../process/spawner.js';
 import type { SupervisorEmitter } from './events.js';
 
 export class ProcessHealth {
@@ -57,9 +58,14 @@ export class ProcessHealth {
       name: proc.name,
       spec: proc.unit.health,
       startedAt: proc.startedAt ?? Date.now(),
-      cwd: proc.unit.cwd,
-      env: buildChildEnv(proc.unit, proc.index, null, this.baseEnv),
+      runAs: this.runAs(proc),
     });
+  }
+
+  // An exec check runs as the program does (SPEC section 7: user, group, env, cwd).
+  private runAs(proc: ManagedProcess): Omit<SpawnRequest, 'argv'> | string {
+    const command = requestAsProgram(proc.unit, proc.index, [], this.baseEnv);
+    return command.ok ? command.request : command.reason;
   }
 
   stopChecking(name: string): void {

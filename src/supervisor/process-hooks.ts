@@ -2,10 +2,9 @@
 // cwd, environment) with the event in SUPD_EVENT, SUPD_NAME, SUPD_PID, SUPD_EXIT_CODE,
 // SUPD_EXIT_SIGNAL and SUPD_RESTARTS.
 import type { Logger } from '../logs/supd-log.js';
-import { buildChildEnv } from '../process/child-env.js';
 import { runHook, type HookEvent } from '../process/hooks.js';
 import type { ManagedProcess } from '../process/managed-process.js';
-import { resolveIdentity } from '../process/user.js';
+import { requestAsProgram } from '../process/run-as.js';
 
 const HOOK_KEYS = { before_start: 'beforeStart', after_start: 'afterStart', after_exit: 'afterExit', on_fatal: 'onFatal' } as const;
 
@@ -20,27 +19,18 @@ export function runProcessHook(proc: ManagedProcess, event: HookEvent, facts: Ho
   const hooks = proc.unit.hooks;
   const argv = hooks?.[HOOK_KEYS[event]] ?? null;
   if (hooks === null || argv === null) return Promise.resolve(null);
-  const identity = resolveIdentity(proc.unit.user, proc.unit.group, process.getuid?.() ?? 0);
-  if (!identity.ok) return Promise.resolve(`${event} hook: ${identity.reason}`);
-  const env = {
-    ...buildChildEnv(proc.unit, proc.index, identity.user, baseEnv),
+  const command = requestAsProgram(proc.unit, proc.index, argv, baseEnv, {
     SUPD_EVENT: event,
     SUPD_PID: facts.pid === null ? '' : String(facts.pid),
     SUPD_EXIT_CODE: facts.code === null ? '' : String(facts.code),
     SUPD_EXIT_SIGNAL: facts.signal ?? '',
     SUPD_RESTARTS: String(proc.restarts),
-  };
+  });
+  if (!command.ok) return Promise.resolve(`${event} hook: ${command.reason}`);
   return runHook({
     event,
     timeoutMs: hooks.timeoutMs,
     log: (level, message) => log[level](message, proc.name),
-    request: {
-      argv,
-      cwd: proc.unit.cwd,
-      env,
-      umask: proc.unit.umask,
-      uid: identity.user === null || identity.user.uid === process.getuid?.() ? null : identity.user.uid,
-      gid: identity.gid === null || identity.gid === process.getgid?.() ? null : identity.gid,
-    },
+    request: command.request,
   });
 }

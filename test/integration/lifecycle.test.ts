@@ -181,13 +181,14 @@ describe('commands run for a program run as the program', () => {
   const skip = isRoot ? false : 'SKIP: user switching needs supd to run as root (CI runs as root)';
 
   test('health exec runs with the user, group, env and cwd of the program', { skip }, async () => {
-    const check = `[ "$(id -u)" = 65534 ] && [ "$(id -g)" = "$(id -g nobody)" ] && [ "$USER" = nobody ] && [ "$HOME" = "$(getent passwd nobody | cut -d: -f6)" ] && [ "$(pwd)" = /usr ] && [ "$MARK" = yes ] || { echo "uid=$(id -u) user=$USER pwd=$(pwd) mark=$MARK" > ${'${RESULT}'}; exit 1; }`;
+    // Each check its own exit code, so supd.log's `unhealthy: exec ...: exit N` says which failed.
+    const check = ['[ "$(id -u)" = 65534 ] || exit 11', '[ "$(id -g)" = "$(id -g nobody)" ] || exit 12', '[ "$USER" = nobody ] || exit 13', '[ "$HOME" = "$(getent passwd nobody | cut -d: -f6)" ] || exit 14', '[ "$(pwd)" = /usr ] || exit 15', '[ "$MARK" = yes ] || exit 16'].join('; ');
     const supd = await startSupd(`
 [programs.pg]
 command = ["sleep", "1000"]
 user = "nobody"
 cwd = "/usr"
-env = { MARK = "yes", RESULT = "/dev/null" }
+env = { MARK = "yes" }
 start_secs = "0"
 health = { exec = ${JSON.stringify(['sh', '-c', check])}, interval = "200ms", retries = 100 }
 `);
