@@ -1,6 +1,8 @@
 // One probe of a process: a TCP connect, an HTTP GET (2xx), or a command (exit 0). Each
 // resolves to null when it passed, or to why it failed; none takes longer than its timeout.
+import { lookup } from 'node:dns/promises';
 import net from 'node:net';
+import { ipBytes, listenerServes, readListeners, socketInodes } from '../process/proc-net.js';
 import { signalProcess, spawnChild, type SpawnRequest } from '../process/spawner.js';
 
 export type ProbeResult = string | null;
@@ -24,6 +26,31 @@ export function probeTcp(target: string, timeoutMs: number): Promise<ProbeResult
     socket.once('connect', () => finish(null));
     socket.once('error', (error: NodeJS.ErrnoException) => finish(`tcp ${target}: ${error.code ?? error.message}`));
   });
+}
+
+/**
+ * ready.tcp: passes when a socket listening on `target` belongs to one of `members` (the
+ * copy's processes, the main one first), read from /proc; no connection is made. The copy's
+ * own sockets are looked at first (cheap); the tcp tables only when it holds one, unless
+ * `thorough` (to say who holds the port when the wait ends).
+ */
+export async function probeTcpListener(target: string, members: () => readonly number[], thorough = false): Promise<ProbeResult> {
+  const { host, port } = splitHostPort(target);
+  let addresses: Buffer[];
+  try {
+    const literal = ipBytes(host);
+    addresses = literal !== null ? [literal] : (await lookup(host, { all: true })).flatMap((a) => ipBytes(a.address) ?? []);
+  } catch (error) {
+    return `tcp ${target}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
+  }
+  const pids = members();
+  if (pids.length === 0) return `tcp ${target}: the process is gone`;
+  const own = socketInodes(pids);
+  if (own.size === 0 && !thorough) return `tcp ${target}: no socket of this copy listens there`;
+  const there = readListeners(pids[0]!).filter((l) => listenerServes(l, addresses, port));
+  if (there.some((l) => own.has(l.inode))) return null;
+  if (there.length > 0) return `tcp ${target}: the listening socket belongs to another process, not this copy`;
+  return `tcp ${target}: nothing listens there`;
 }
 
 // http and https (with tls) load on the first HTTP probe, not with every supd.

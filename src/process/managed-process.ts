@@ -27,7 +27,7 @@ export interface ProcessHost {
   /** Runs the before_start hook; resolves to null when it allows the start, else why not. */
   beforeStart(proc: ManagedProcess): Promise<string | null>;
   /** Watches for `ready`; calls back once; returns a function that stops watching. */
-  watchReadiness(proc: ManagedProcess, child: ChildHandle, ready: () => void, timedOut: () => void): () => void;
+  watchReadiness(proc: ManagedProcess, child: ChildHandle, ready: () => void, timedOut: (lastFailure: string | null) => void): () => void;
   attachOutput(proc: ManagedProcess, child: ChildHandle): void;
   /** The last non-empty line the child wrote to stderr (cut short), for a failed start's reason. */
   lastErrorLine?(child: ChildHandle): string | null;
@@ -248,9 +248,9 @@ export class ManagedProcess {
       else promote();
     };
     if (this.unit.ready !== null && !this.isScheduled) {
-      this.stopReadiness = this.host.watchReadiness(this, child, promote, () => {
+      this.stopReadiness = this.host.watchReadiness(this, child, promote, (lastFailure) => {
         if (this.child !== child || this.state !== 'starting') return;
-        this.reason = `not ready within ${this.unit.ready!.timeoutMs} ms`;
+        this.reason = `not ready within ${this.unit.ready!.timeoutMs} ms${lastFailure === null ? '' : ` (${lastFailure})`}`;
         this.host.log('warn', `${this.reason}: stopping it as a failed start`, this.name);
         this.signalThenKill(child.pid);
       });

@@ -44,18 +44,18 @@ function readChildren(pid: number): number[] {
   }
 }
 
+/** A process and its descendants (from /proc/PID/task/PID/children), the process first. */
+export function readTreePids(pid: number): number[] {
+  const tree = [pid];
+  for (let i = 0; i < tree.length && tree.length < 10_000; i++) tree.push(...readChildren(tree[i]!));
+  return tree;
+}
+
 /** RSS in bytes of a process and every descendant (one statm read each), or null if gone. */
 export function readTreeRss(pid: number): number | null {
   const own = readRss(pid);
   if (own === 0 && readStartTime(pid) === null) return null;
-  let total = own;
-  const queue = readChildren(pid);
-  for (let i = 0; i < queue.length && i < 10_000; i++) {
-    const child = queue[i]!;
-    total += readRss(child);
-    queue.push(...readChildren(child));
-  }
-  return total;
+  return readTreePids(pid).slice(1).reduce((total, child) => total + readRss(child), own);
 }
 
 interface ProcStat {

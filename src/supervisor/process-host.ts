@@ -7,7 +7,7 @@ import type { ProcessOutput } from '../logs/process-output.js';
 import { buildChildEnv } from '../process/child-env.js';
 import type { Guardian } from '../process/guardian.js';
 import type { ManagedProcess, ProcessHost } from '../process/managed-process.js';
-import { findDaemonizedLeftover, readStartTime } from '../process/proc.js';
+import { findDaemonizedLeftover, readStartTime, readTreePids } from '../process/proc.js';
 import { signalProcess, spawnChild, type ChildHandle } from '../process/spawner.js';
 import type { ProcessState } from '../process/states.js';
 import { resolveIdentity } from '../process/user.js';
@@ -46,7 +46,7 @@ export function createProcessHost(w: HostWiring): ProcessHost {
     buildEnv: (unit, index, user) => buildChildEnv(unit, index, user, baseEnv),
     holdReason: (proc) => w.holdReason(proc),
     beforeStart: (proc) => runProcessHook(proc, 'before_start', { pid: null, code: null, signal: null }, log, baseEnv),
-    watchReadiness: (proc, child, ready, timedOut) => watchReadiness(proc.unit.ready!, child, { ready, timedOut }),
+    watchReadiness: (proc, child, ready, timedOut) => watchReadiness(proc.unit.ready!, child, { ready, timedOut, members: () => readTreePids(child.pid) }),
     attachOutput: (proc, child) => {
       w.outputOf(proc.name)?.attach(child);
       // Merged, what the program writes to stderr comes on its stdout pipe.
