@@ -36,6 +36,12 @@ function describeExtra(p: ProcessStatus, now: number): string {
   return parts.length === 0 ? '' : ` (${parts.join('; ')})`;
 }
 
+// MEMORY is the tree's PSS (SPEC section 7); its RSS where PSS could not be read.
+function formatMemory(p: ProcessStatus): string {
+  const bytes = p.pss_bytes ?? p.rss_bytes;
+  return bytes === null ? '-' : formatSize(bytes);
+}
+
 export function formatStatusTable(report: StatusReport, color: boolean, now = Date.now()): string {
   const header = ['NAME', 'STATE', 'PID', 'UPTIME', 'RESTARTS', 'MEMORY', 'LAST EXIT'];
   const rows = report.processes.map((p) => [
@@ -44,7 +50,7 @@ export function formatStatusTable(report: StatusReport, color: boolean, now = Da
     p.pid === null ? '-' : String(p.pid),
     p.uptime_s === null ? '-' : formatDuration(p.uptime_s * 1000),
     String(p.restarts),
-    p.rss_bytes === null ? '-' : formatSize(p.rss_bytes),
+    formatMemory(p),
     formatLastExit(p, now) + describeExtra(p, now),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

@@ -38,7 +38,10 @@ export interface ProcessStatus {
   readonly restarts: number;
   readonly exit_code: number | null;
   readonly exit_signal: string | null;
+  /** RSS of the process and its descendants (shared pages counted in each). */
   readonly rss_bytes: number | null;
+  /** PSS of the same tree (shared pages split among the processes that map them): the `memory` of status and max_memory. */
+  readonly pss_bytes: number | null;
   readonly healthy: boolean | null;
   readonly next_run: string | null;
   /** Extra: when the last exit happened (ISO-8601 UTC), or null. */

@@ -1,8 +1,6 @@
-// Reading /proc: a process's start time (to tell a reused pid from ours) and the resident
-// memory of a process and all its descendants.
+// Reading /proc: a process's start time (to tell a reused pid from ours) and the memory (RSS
+// and PSS) of a process and all its descendants.
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-
-const PAGE_SIZE = 4096;
 
 /** Field 22 of /proc/PID/stat (start time in clock ticks since boot), or null if gone. */
 export function readStartTime(pid: number): number | null {
@@ -26,13 +24,37 @@ export function readProcState(pid: number): string | null {
   }
 }
 
-function readRss(pid: number): number {
+interface Memory {
+  readonly rss: number;
+  /** Proportional set size: each shared page split among the processes that map it; null where unreadable. */
+  readonly pss: number | null;
+}
+
+// /proc/PID/smaps_rollup (Linux 4.14+) gives both in kB, no page size to assume; where it
+// cannot be read (an older kernel, a process of another user), VmRSS of /proc/PID/status.
+function readMemory(pid: number): Memory | null {
   try {
-    const statm = readFileSync(`/proc/${pid}/statm`, 'utf8');
-    return Number(statm.split(' ')[1]) * PAGE_SIZE;
+    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'latin1');
+    const rss = kbField(rollup, RSS);
+    const pss = kbField(rollup, PSS);
+    if (rss !== null) return { rss, pss };
   } catch {
-    return 0;
+    // fall back to status
   }
+  try {
+    return { rss: kbField(readFileSync(`/proc/${pid}/status`, 'latin1'), VM_RSS) ?? 0, pss: null };
+  } catch {
+    return null;
+  }
+}
+
+const RSS = /^Rss:\s+(\d+) kB/m;
+const PSS = /^Pss:\s+(\d+) kB/m;
+const VM_RSS = /^VmRSS:\s+(\d+) kB/m;
+
+function kbField(text: string, field: RegExp): number | null {
+  const match = field.exec(text);
+  return match === null ? null : Number(match[1]) * 1024;
 }
 
 function readChildren(pid: number): number[] {
@@ -51,11 +73,26 @@ export function readTreePids(pid: number): number[] {
   return tree;
 }
 
-/** RSS in bytes of a process and every descendant (one statm read each), or null if gone. */
-export function readTreeRss(pid: number): number | null {
-  const own = readRss(pid);
-  if (own === 0 && readStartTime(pid) === null) return null;
-  return readTreePids(pid).slice(1).reduce((total, child) => total + readRss(child), own);
+export interface TreeMemory {
+  readonly rssBytes: number;
+  /** The tree's PSS (a member without it counts its RSS), or null when none could be read. */
+  readonly pssBytes: number | null;
+}
+
+/** Memory of a process and every descendant (one smaps_rollup read each), or null if it is gone. */
+export function readTreeMemory(pid: number): TreeMemory | null {
+  const own = readMemory(pid);
+  if (own === null) return null;
+  let rssBytes = 0;
+  let pssBytes = 0;
+  let anyPss = false;
+  for (const member of [own, ...readTreePids(pid).slice(1).map(readMemory)]) {
+    if (member === null) continue;
+    rssBytes += member.rss;
+    pssBytes += member.pss ?? member.rss;
+    anyPss ||= member.pss !== null;
+  }
+  return { rssBytes, pssBytes: anyPss ? pssBytes : null };
 }
 
 interface ProcStat {

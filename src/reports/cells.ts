@@ -29,7 +29,7 @@ export function processCells(row: ReportRow): string[] {
     row.pid === null ? '-' : String(row.pid),
     row.uptimeMs === null ? '-' : formatDuration(row.uptimeMs),
     String(row.restarts),
-    row.rssBytes === null ? '-' : formatSize(row.rssBytes),
+    row.memoryBytes === null ? '-' : formatSize(row.memoryBytes),
     describeLastExit(row),
   ];
 }

@@ -40,8 +40,8 @@ export function subscribeFeed(source: FeedSource, sink: FeedSink): () => void {
       healthy.set(name, isHealthy);
       if (!isHealthy && before !== false) sink.event({ at: source.now(), kind: 'unhealthy', name, detail: reason ?? 'health check failed' });
     },
-    'process:memory': ({ name, rssBytes, limitBytes }) => {
-      sink.event({ at: source.now(), kind: 'memory', name, detail: `RSS ${formatSize(rssBytes)} passed max_memory ${formatSize(limitBytes)}: restarted` });
+    'process:memory': ({ name, bytes, limitBytes }) => {
+      sink.event({ at: source.now(), kind: 'memory', name, detail: `memory ${formatSize(bytes)} passed max_memory ${formatSize(limitBytes)}: restarted` });
     },
     'process:log-error': ({ name, message }) => {
       sink.event({ at: source.now(), kind: 'log_error', name, detail: message });

@@ -10,7 +10,8 @@ export interface ReportRow {
   readonly uptimeMs: number | null;
   /** Restarts since the snapshot's `since`. */
   readonly restarts: number;
-  readonly rssBytes: number | null;
+  /** The tree's PSS (its RSS where PSS cannot be read), as status shows it. */
+  readonly memoryBytes: number | null;
   readonly lastExit: { readonly code: number | null; readonly signal: string | null; readonly at: number } | null;
   readonly healthy: boolean | null;
   readonly reason: string | null;
@@ -74,7 +75,7 @@ function toRow(p: ProcessStatus, restartsBefore: number | undefined): ReportRow 
     pid: p.pid,
     uptimeMs: p.uptime_s === null ? null : p.uptime_s * 1000,
     restarts,
-    rssBytes: p.rss_bytes,
+    memoryBytes: p.pss_bytes ?? p.rss_bytes,
     lastExit: p.last_exit_at === null ? null : { code: p.exit_code, signal: p.exit_signal, at: Date.parse(p.last_exit_at) },
     healthy: p.healthy,
     reason: p.reason,

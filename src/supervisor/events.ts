@@ -8,7 +8,8 @@ export interface SupervisorEvents {
   'process:exit': [{ name: string; pid: number; code: number | null; signal: NodeJS.Signals | null; uptimeMs: number }];
   'process:removed': [{ name: string }];
   'process:health': [{ name: string; healthy: boolean; reason: string | null }];
-  'process:memory': [{ name: string; rssBytes: number; limitBytes: number }];
+  /** `bytes`: the tree's PSS (its RSS where PSS cannot be read). */
+  'process:memory': [{ name: string; bytes: number; limitBytes: number }];
   /** A log file of the process cannot be opened, written or rotated: its output is being lost. */
   'process:log-error': [{ name: string; message: string }];
   'config:reloaded': [{ lines: readonly string[] }];

@@ -39,9 +39,9 @@ export class ProcessHealth {
 
   /** Starts the memory watch over these processes. */
   watchMemory(list: () => readonly ManagedProcess[]): void {
-    this.stopMemoryWatch = watchMemory(list, (proc, rss) => {
-      this.log.warn(`RSS ${formatSize(rss)} passed max_memory ${formatSize(proc.unit.maxMemory!)}: restarting`, proc.name);
-      this.events.emit('process:memory', { name: proc.name, rssBytes: rss, limitBytes: proc.unit.maxMemory! });
+    this.stopMemoryWatch = watchMemory(list, (proc, bytes) => {
+      this.log.warn(`memory ${formatSize(bytes)} passed max_memory ${formatSize(proc.unit.maxMemory!)}: restarting`, proc.name);
+      this.events.emit('process:memory', { name: proc.name, bytes, limitBytes: proc.unit.maxMemory! });
       proc.restart();
     });
   }

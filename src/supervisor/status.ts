@@ -1,8 +1,8 @@
-// The snapshot `supd status` shows: each process as SPEC section 5's JSON, memory read from
-// /proc at the moment of asking.
+// The snapshot `supd status` shows: each process as SPEC section 5's JSON, memory (the tree's
+// RSS and PSS) read from /proc at the moment of asking.
 import type { ProcessStatus, StatusReport } from '../control/protocol.js';
 import type { ManagedProcess } from '../process/managed-process.js';
-import { readTreeRss } from '../process/proc.js';
+import { readTreeMemory } from '../process/proc.js';
 
 /** What the supervisor knows beside the process itself. */
 export interface StatusLookups {
@@ -12,6 +12,7 @@ export interface StatusLookups {
 
 export function describeProcess(proc: ManagedProcess, lookups: StatusLookups): ProcessStatus {
   const uptime = proc.uptimeMs;
+  const memory = proc.pid === null ? null : readTreeMemory(proc.pid);
   return {
     name: proc.name,
     program: proc.unit.program,
@@ -24,7 +25,8 @@ export function describeProcess(proc: ManagedProcess, lookups: StatusLookups): P
     watch_restarts: proc.watchRestarts,
     exit_code: proc.lastExit?.code ?? null,
     exit_signal: proc.lastExit?.signal ?? null,
-    rss_bytes: proc.pid === null ? null : readTreeRss(proc.pid),
+    rss_bytes: memory?.rssBytes ?? null,
+    pss_bytes: memory === null ? null : memory.pssBytes,
     healthy: proc.unit.health === null ? null : lookups.healthOf(proc.name),
     next_run: proc.state === 'waiting' ? (lookups.nextRunOf(proc.name)?.toISOString() ?? null) : null,
     last_exit_at: proc.lastExit === null ? null : new Date(proc.lastExit.at).toISOString(),

@@ -203,3 +203,46 @@ health = { exec = ${JSON.stringify(['sh', '-c', check])}, interval = "200ms", re
     }
   });
 });
+
+describe('memory is the tree PSS', () => {
+  // A prefork daemon: 40 MB written (a 20 MB string built, then copied), then 3 workers forked
+  // that share it copy-on-write.
+  const prefork = `["perl", "-e", "$| = 1; my $x = 'x' x (20 << 20); for (1 .. 3) { if (!fork) { sleep 1000; exit 0 } } print qq(forked\\\\n); sleep 1000"]`;
+
+  test('status gives pss_bytes beside rss_bytes; max_memory and the table use the PSS', async () => {
+    const supd = await startSupd(`
+[programs.prefork]
+command = ${prefork}
+ready = { log = "forked" }
+start_secs = "0"
+max_memory = "120M"
+
+[programs.control]
+command = ${prefork}
+ready = { log = "forked" }
+start_secs = "0"
+max_memory = "20M"
+`);
+    try {
+      const p = await supd.waitForState('prefork:0', (s) => s.state === 'running' && (s.rss_bytes ?? 0) > 140 * 1024 * 1024, 20_000);
+      assert.ok(p.pss_bytes !== null && p.pss_bytes > 30 * 1024 * 1024, `pss ${p.pss_bytes}`);
+      assert.ok(p.pss_bytes < p.rss_bytes! / 2, `PSS ${p.pss_bytes} is well under RSS ${p.rss_bytes}: the 40 MB is counted once`);
+      // The control (same tree, limit under its PSS) is restarted by the same sampling: by then
+      // prefork (RSS past its limit, PSS under it) has been sampled too, and is left alone.
+      await supd.waitForState('control:0', (s) => s.restarts >= 1, 20_000);
+      assert.equal((await supd.proc('prefork:0')).restarts, 0, supd.supdLog());
+      assert.match(supd.supdLog(), /\[control:0\] memory \d+(\.\d+)?M passed max_memory 20M: restarting/);
+      const table = await supd.cli('status', 'prefork');
+      const memory = table.stdout.split('\n')[1]!.trim().split(/\s+/)[5]!;
+      assert.match(memory, /^\d+(\.\d+)?M$/);
+      assert.ok(Number(memory.slice(0, -1)) < 100, `the table shows the PSS (${memory}), not the RSS`);
+      const stopped = await supd.cli('stop', 'prefork');
+      assert.equal(stopped.code, 0);
+      const none = await supd.proc('prefork:0');
+      assert.equal(none.rss_bytes, null);
+      assert.equal(none.pss_bytes, null);
+    } finally {
+      await supd.cleanup();
+    }
+  });
+});

@@ -13,7 +13,8 @@ export const command: Command = {
   usage: `supd status [target...] [--json] [-w|--watch] [--interval DURATION]
 
 Show every process (or the targets: all, a program, program.method, web:1, a glob): name,
-state, pid, uptime, restarts, memory (RSS of the process and its descendants), last exit.
+state, pid, uptime, restarts, memory (PSS of the process and its descendants: shared pages
+split among the processes that map them; --json gives rss_bytes and pss_bytes), last exit.
 --json prints one object: { supervisor: {...}, processes: [...] }.
 -w keeps showing it every --interval (default 1s) until Ctrl-C: redrawn in place on a
 terminal, like watch(1); one table after another (--json: one object per line) when the

@@ -40,7 +40,7 @@ test('fatals, health failures (once per turn), memory restarts; respawns only af
   events.emit('process:health', { name: 'w:0', healthy: false, reason: null });
   events.emit('process:health', { name: 'w:0', healthy: true, reason: null });
   events.emit('process:health', { name: 'w:0', healthy: false, reason: null });
-  events.emit('process:memory', { name: 'm:0', rssBytes: 600 * 1024 * 1024, limitBytes: 512 * 1024 * 1024 });
+  events.emit('process:memory', { name: 'm:0', bytes: 600 * 1024 * 1024, limitBytes: 512 * 1024 * 1024 });
   events.emit('process:state', { name: 'a:0', from: 'backoff', to: 'starting', reason: null });
   events.emit('process:state', { name: 'b:0', from: 'running', to: 'starting', reason: null });
   events.emit('process:state', { name: 'c:0', from: 'stopped', to: 'starting', reason: null });
@@ -51,7 +51,7 @@ test('fatals, health failures (once per turn), memory restarts; respawns only af
       'fatal a:0: 5 restarts within 1m',
       'unhealthy w:0: GET / answered 503',
       'unhealthy w:0: health check failed',
-      'memory m:0: RSS 600M passed max_memory 512M: restarted',
+      'memory m:0: memory 600M passed max_memory 512M: restarted',
     ],
   );
   assert.deepEqual(respawns, ['a:0', 'b:0']);
