@@ -175,6 +175,25 @@ start_secs = "0"
       await supd.cleanup();
     }
   });
+
+  test('a health restart waits for the dependency too', async () => {
+    const supd = await startSupd(`${config}health = { exec = ["sh", "-c", "test ! -e sick"], interval = "200ms", retries = 1 }\n`);
+    try {
+      await supd.waitForState('app:0', (p) => p.state === 'running' && p.healthy === true);
+      writeFileSync(path.join(supd.dir, 'crash'), '');
+      process.kill((await supd.proc('db:0')).pid!, 'SIGKILL');
+      await supd.waitForState('db:0', (p) => p.state !== 'running');
+      writeFileSync(path.join(supd.dir, 'sick'), '');
+      const held = await supd.waitForState('app:0', 'stopped');
+      assert.equal(held.reason, 'waiting for db');
+      assert.match(supd.supdLog(), /\[app:0\] restarting: 1 health checks failed/);
+      rmSync(path.join(supd.dir, 'sick'));
+      rmSync(path.join(supd.dir, 'crash'));
+      await supd.waitForState('app:0', 'running', 15_000);
+    } finally {
+      await supd.cleanup();
+    }
+  });
 });
 
 describe('commands run for a program run as the program', () => {
