@@ -105,9 +105,10 @@ export class ManagedProcess {
   /** Hold a wanted process back (depends_on): stays `stopped` with a reason until released. */
   holdBack(reason: string): void {
     this.wanted = 'up';
+    if (this.child !== null) return; // already up: nothing to hold (a later start asks again)
     this.reason = reason;
     if (this.state === 'stopped') this.host.stateChanged(this, 'stopped', 'stopped', reason);
-    else if (this.child === null && this.state !== 'waiting') {
+    else if (this.state !== 'waiting') {
       this.clearTimer();
       this.changeState('stopped', reason); // running|starting|backoff|exited|fatal -> stopped (no child)
     }
