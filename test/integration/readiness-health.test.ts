@@ -128,7 +128,7 @@ start_secs = "0"
       const crossedAt = Number(lines.crossed.split(' ')[1]);
       const restartedAt = Number(lines.secondStart.split(' ')[1]);
       assert.ok(restartedAt - crossedAt < 2000, `restarted ${restartedAt - crossedAt} ms after crossing`);
-      assert.match(supd.supdLog(), /\[hog:0\] RSS \d+M passed max_memory 120M: restarting/);
+      assert.match(supd.supdLog(), /\[hog:0\] memory \d+M passed max_memory 120M: restarting/);
     } finally {
       await supd.cleanup();
     }
