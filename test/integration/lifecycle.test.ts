@@ -199,17 +199,25 @@ start_secs = "0"
 describe('commands run for a program run as the program', () => {
   const skip = isRoot ? false : 'SKIP: user switching needs supd to run as root (CI runs as root)';
 
-  test('health exec runs with the user, group, env and cwd of the program', { skip }, async () => {
+  test('health exec, hooks and scheduled runs run with the user, group, env and cwd of the program', { skip }, async () => {
     // Each check its own exit code, so supd.log's `unhealthy: exec ...: exit N` says which failed.
-    const check = ['[ "$(id -u)" = 65534 ] || exit 11', '[ "$(id -g)" = "$(id -g nobody)" ] || exit 12', '[ "$USER" = nobody ] || exit 13', '[ "$HOME" = "$(getent passwd nobody | cut -d: -f6)" ] || exit 14', '[ "$(pwd)" = /usr ] || exit 15', '[ "$MARK" = yes ] || exit 16'].join('; ');
+    const check = ['[ "$(id -u)" = 65534 ] || exit 11', '[ "$(id -g)" = "$(id -g nobody)" ] || exit 12', '[ "$USER" = nobody ] || exit 13', '[ "$HOME" = "$(getent passwd nobody | cut -d: -f6)" ] || exit 14', '[ "$(pwd)" = /usr ] || exit 15', '[ "$MARK" = yes ] || exit 16', 'echo "as-program-ok $SUPD_EVENT"'].join('; ');
+    const argv = JSON.stringify(['sh', '-c', check]);
     const supd = await startSupd(`
-[programs.pg]
-command = ["sleep", "1000"]
+[defaults]
 user = "nobody"
 cwd = "/usr"
 env = { MARK = "yes" }
+
+[programs.pg]
+command = ["sleep", "1000"]
 start_secs = "0"
-health = { exec = ${JSON.stringify(['sh', '-c', check])}, interval = "200ms", retries = 100 }
+health = { exec = ${argv}, interval = "200ms", retries = 100 }
+hooks = { before_start = ${argv}, after_start = ${argv} }
+
+[programs.job]
+command = ${argv}
+schedule = "0 0 1 1 *"
 `);
     try {
       const healthy = await waitFor(async () => {
@@ -217,6 +225,12 @@ health = { exec = ${JSON.stringify(['sh', '-c', check])}, interval = "200ms", re
         return p.healthy === null ? null : p;
       }, { what: 'a first health verdict' });
       assert.equal(healthy.healthy, true, `health exec ran as someone else: ${supd.supdLog()}`);
+      await waitFor(() => supd.supdLog().includes('after_start hook: as-program-ok after_start'), { what: 'the after_start hook' });
+      assert.match(supd.supdLog(), /before_start hook: as-program-ok before_start/);
+      assert.doesNotMatch(supd.supdLog(), /hook failed/);
+      assert.equal((await supd.cli('start', 'job')).code, 0);
+      const ran = await supd.waitForState('job:0', (p) => p.state === 'waiting' && p.exit_code !== null);
+      assert.equal(ran.exit_code, 0, 'the scheduled run ran as the program');
     } finally {
       await supd.cleanup();
     }
