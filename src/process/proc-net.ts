@@ -94,7 +94,8 @@ export function readListeners(pid: number): TcpListener[] {
   return listeners;
 }
 
-let buffer = Buffer.alloc(256 * 1024);
+/** Allocated at the first read (only ready.tcp reads these tables), grown when a table fills it. */
+let buffer: Buffer | null = null;
 
 // Every read of a /proc/net/tcp walks the kernel's whole connection hash (2 ms here for its
 // 262,144 buckets, whatever the number of sockets); readFileSync reads twice (the second to
@@ -107,6 +108,7 @@ function readWhole(file: string): string | null {
     return null; // no IPv6, or the process is gone
   }
   try {
+    buffer ??= Buffer.alloc(256 * 1024);
     for (;;) {
       const n = readSync(fd, buffer, 0, buffer.length, 0);
       if (n < buffer.length) return buffer.toString('latin1', 0, n);
