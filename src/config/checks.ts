@@ -82,7 +82,7 @@ function checkCronFields(config: SupdConfig): KeyProblem[] {
   return problems;
 }
 
-function unitPath(unit: Pick<UnitSpec, 'program' | 'method'>): string {
+export function unitPath(unit: Pick<UnitSpec, 'program' | 'method'>): string {
   return unit.method === null ? `programs.${unit.program}` : `programs.${unit.program}.methods.${unit.method}`;
 }
 
