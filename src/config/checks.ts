@@ -183,6 +183,9 @@ function checkSchedules(config: SupdConfig): KeyProblem[] {
     if (unit.schedule === null && unit.timeoutMs !== null) {
       problems.push({ path: `${at}.timeout`, message: 'applies to scheduled runs only: set schedule too, or remove timeout' });
     }
+    if (unit.schedule !== null && unit.essential) {
+      problems.push({ path: `${at}.essential`, message: 'a scheduled program never ends for good (it waits for its next run): remove essential or schedule' });
+    }
     if (unit.schedule === null && unit.timezone !== null) {
       problems.push({ path: `${at}.timezone`, message: 'applies to scheduled runs only: set schedule too, or remove timezone' });
     }

@@ -11,8 +11,10 @@ import { checkSocketPath } from '../../control/socket-path.js';
 import { openSupdLog, type SupdLog } from '../../logs/supd-log.js';
 import { startGuardian } from '../../process/guardian.js';
 import { Reports } from '../../reports/reporter.js';
+import { noReaperWarning, reaperToUse, runUnderReaper } from '../../process/reaper.js';
 import { findSetpriv, signalProcess } from '../../process/spawner.js';
 import { ChildRegistry, findSurvivors } from '../../supervisor/child-registry.js';
+import { watchEssential } from '../../supervisor/essential.js';
 import { acquirePidfile } from '../../supervisor/pidfile.js';
 import { refuseReload } from '../../supervisor/reload-guard.js';
 import { findUnwritableLogs } from '../../logs/log-locations.js';
@@ -42,6 +44,9 @@ socket answers. SIGTERM/SIGINT stop everything and exit 0; SIGHUP reloads; SIGUS
 log files.`,
   options: { boolean: ['detach'], alias: { d: 'detach' } },
   async run(context) {
+    // PID 1 of a container: let tini reap, under this thin supd (reaper.ts).
+    const reaper = context.flags.detach === true ? null : reaperToUse(context.env);
+    if (reaper !== null) return runUnderReaper(reaper, context.env);
     const file = findConfigFile(flagString(context, 'config'), context.env);
     const config = loadConfig(file, { env: context.env });
     checkSocketPath(config.supervisor.socket);
@@ -60,17 +65,24 @@ async function runSupervisor(config: SupdConfig, context: CommandContext): Promi
   const registry = new ChildRegistry(settings.stateDir);
   killLeftovers(registry, log);
   if (findSetpriv() === null) log.warn('setpriv (util-linux) not found: children will not get a parent-death signal; the guardian still kills their groups if supd dies');
+  const orphans = noReaperWarning(context.env);
+  if (orphans !== null) log.warn(orphans);
   const guardian = startGuardian();
   const startEnv = { ...context.env };
   const supervisor = new Supervisor(config, { log, guardian, registry, baseEnv: startEnv, applySettings: (s) => applyLogSettings(log, s) });
   const version = readVersion();
   let finished: (code: number) => void = () => undefined;
   const done = new Promise<number>((resolve) => (finished = resolve));
+  let exitCode = EXIT_OK;
   const shutdown = async (why: string): Promise<void> => {
     if (!supervisor.isShuttingDown) log.info(`${why}: stopping everything`);
     await supervisor.shutdown();
-    finished(EXIT_OK);
+    finished(exitCode);
   };
+  watchEssential(supervisor, (code, why) => {
+    exitCode = code;
+    void shutdown(why);
+  });
   const reload = (options: { dryRun?: boolean } = {}): Promise<ReloadResult> => reloadFromFile(supervisor, config.file, startEnv, log, options.dryRun === true);
   const history = new ProcessHistory(supervisor.events, () => supervisor.now());
   const reports = new Reports(supervisor, { log, version });
@@ -92,7 +104,7 @@ async function runSupervisor(config: SupdConfig, context: CommandContext): Promi
   registry.clear();
   forgetSocket();
   lock.release();
-  log.info('supd exits');
+  log.info(`supd exits${code === EXIT_OK ? '' : ` with code ${code}`}`);
   await log.close();
   return code;
 }
