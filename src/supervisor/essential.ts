@@ -24,6 +24,6 @@ export function watchEssential(supervisor: Supervisor, end: (code: number, why: 
     ended = true;
     const code = essentialExitCode(proc.lastExit, to);
     const how = proc.lastExit?.signal != null ? `was killed by ${proc.lastExit.signal}` : to === 'fatal' ? `is fatal (${proc.reason ?? 'gave up'})` : `exited with code ${proc.lastExit?.code}`;
-    end(code, `essential program ${name} ${how}: supd exits ${code}`);
+    end(code, `essential program ${name} ${how} (supd exits ${code})`);
   });
 }

@@ -8,6 +8,8 @@ import { createHandler } from '../../control/handlers.js';
 import { startControlServer } from '../../control/server.js';
 import { recordRunningSocket } from '../../control/running-socket.js';
 import { checkSocketPath } from '../../control/socket-path.js';
+import { ConsoleOutput, wantsColour } from '../../logs/console.js';
+import { StdoutWriter, isSameFile } from '../../logs/stdout-writer.js';
 import { openSupdLog, type SupdLog } from '../../logs/supd-log.js';
 import { startGuardian } from '../../process/guardian.js';
 import { Reports } from '../../reports/reporter.js';
@@ -59,7 +61,12 @@ log files.`,
 async function runSupervisor(config: SupdConfig, context: CommandContext): Promise<number> {
   const detached = context.env[DETACHED_ENV] === '1';
   const { supervisor: settings } = config;
-  const log = openSupdLog(path.join(settings.logDir, 'supd.log'), settings.log, settings.logLevel, context.stderr);
+  // Console lines and, when stderr is the same file (2>&1, a terminal), supd's own lines: one writer, whole lines.
+  let log: SupdLog | null = null;
+  const consoleOut = new ConsoleOutput(new StdoutWriter(1, (m) => log?.error(m)), { format: settings.logFormat, colour: wantsColour(context.env) });
+  const stderr = isSameFile(1, 2) ? { write: (text: string) => (consoleOut.writeOwn(text), true) } : context.stderr;
+  log = openSupdLog(path.join(settings.logDir, 'supd.log'), settings.log, settings.logLevel, stderr, settings.logFormat);
+  if (detached && config.units.some((u) => u.console.stdout || u.console.stderr)) log.warn('console output goes to supd\'s stdout, which -d detaches from the terminal: it is lost; give those programs log files');
   secureStateDir(settings.stateDir, (message) => log.warn(message));
   const lock = acquirePidfile(settings.pidfile, (pid) => log.warn(`removing the stale pidfile of a supd that is gone (pid ${pid ?? '?'})`));
   const registry = new ChildRegistry(settings.stateDir);
@@ -69,7 +76,7 @@ async function runSupervisor(config: SupdConfig, context: CommandContext): Promi
   if (orphans !== null) log.warn(orphans);
   const guardian = startGuardian();
   const startEnv = { ...context.env };
-  const supervisor = new Supervisor(config, { log, guardian, registry, baseEnv: startEnv, applySettings: (s) => applyLogSettings(log, s) });
+  const supervisor = new Supervisor(config, { log, guardian, registry, baseEnv: startEnv, console: consoleOut, applySettings: (s) => applyLogSettings(log, consoleOut, s) });
   const version = readVersion();
   let finished: (code: number) => void = () => undefined;
   const done = new Promise<number>((resolve) => (finished = resolve));
@@ -106,6 +113,7 @@ async function runSupervisor(config: SupdConfig, context: CommandContext): Promi
   lock.release();
   log.info(`supd exits${code === EXIT_OK ? '' : ` with code ${code}`}`);
   await log.close();
+  await consoleOut.flushed();
   return code;
 }
 
@@ -119,8 +127,10 @@ function refuseToStart(config: SupdConfig): void {
 }
 
 // Reload: supd.log's level, place (log_dir) and rotation apply at once.
-function applyLogSettings(log: SupdLog, settings: SupdConfig['supervisor']): void {
+function applyLogSettings(log: SupdLog, consoleOut: ConsoleOutput, settings: SupdConfig['supervisor']): void {
   log.setLevel(settings.logLevel);
+  log.setFormat(settings.logFormat);
+  consoleOut.setFormat(settings.logFormat);
   log.setFile(path.join(settings.logDir, 'supd.log'), settings.log);
 }
 
