@@ -15,7 +15,7 @@ import path from 'node:path';
 const REAPERS = ['tini', 'tini-static'];
 /** The signals PID 1 passes on: those supd acts on, and those it logs as ignored. */
 const FORWARDED: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2', 'SIGQUIT', 'SIGWINCH'];
-/** Set to 1 to keep supd as PID 1 without a reaper (and its warning). */
+/** Set to 1 to keep supd itself as PID 1, without a reaper (it still warns). */
 export const NO_REAPER_ENV = 'SUPD_NO_REAPER';
 
 /** tini on PATH (or in /usr/bin, /sbin), or null. */
@@ -43,8 +43,9 @@ export function reaperToUse(env: NodeJS.ProcessEnv): string | null {
 
 /** What supd as PID 1 without a reaper says at start, once. */
 export function noReaperWarning(env: NodeJS.ProcessEnv): string | null {
-  if (process.pid !== 1 || env[NO_REAPER_ENV] === '1') return null;
-  return 'supd is PID 1 and found no tini: orphaned processes that end stay zombies (Node reaps only its own children). Install tini in the image (Debian: apt-get install tini; supd then uses it by itself), or give the container an init: docker run --init, compose init: true';
+  if (process.pid !== 1) return null;
+  const why = env[NO_REAPER_ENV] === '1' ? `${NO_REAPER_ENV}=1` : 'no tini found';
+  return `supd is PID 1 without a reaper (${why}): orphaned processes that end stay zombies (Node reaps only its own children). Install tini in the image (Debian: apt-get install tini; supd then uses it by itself), or give the container an init: docker run --init, compose init: true`;
 }
 
 /** Runs this same supd command under `reaper -s` and returns the code to exit with. */

@@ -1,0 +1,104 @@
+// stdout/stderr = "console" (SPEC section 7): the lines of 10 chatty children through supd's
+// stdout, every line once, whole, prefixed with its process's name padded to one width; with
+// log_format = "json" every line supd writes (stdout and stderr) is one JSON object.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { test } from 'node:test';
+import { FIXTURES } from '../helpers/paths.js';
+import { startSupd, type SupdUnderTest } from '../helpers/supd.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+const CHATTY = path.join(FIXTURES, 'bin', 'chatty.js');
+const LINES = 1000;
+const NAMES = ['c0', 'c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c8', 'chatty-long'];
+
+function chattyConfig(head: string): string {
+  const programs = NAMES.map(
+    (name, i) => `
+[programs.${name}]
+command = ["${process.execPath}", "${CHATTY}", "${LINES}", "${name}", "6000", "${i % 3 === 0 ? 'stderr' : 'stdout'}"]
+`,
+  );
+  return `${head}
+[defaults]
+stdout = "console"
+stderr = "console"
+restart = "never"
+start_secs = "0"
+${programs.join('')}`;
+}
+
+/** supd's stdout and stderr, each apart, from the moment it starts. */
+function captureStreams(supd: SupdUnderTest): { stdout: () => string; stderr: () => string } {
+  let out = '';
+  let err = '';
+  supd.child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  supd.child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  return { stdout: () => out, stderr: () => err };
+}
+
+async function runChatty(head: string): Promise<{ stdout: string; stderr: string; supdLog: string }> {
+  const supd = await startSupd(chattyConfig(head), { waitReady: false });
+  const streams = captureStreams(supd);
+  try {
+    const expected = NAMES.length * LINES;
+    await waitFor(() => streams.stdout().split('\n').length - 1 >= expected, { timeoutMs: 60_000, what: `${expected} console lines` });
+    await supd.stop();
+    return { stdout: streams.stdout(), stderr: streams.stderr(), supdLog: supd.supdLog() };
+  } finally {
+    await supd.cleanup();
+  }
+}
+
+test('console: 10 chatty children, every line once, whole, prefixed "<name> | " with names padded to one width', async () => {
+  const { stdout } = await runChatty('');
+  const width = Math.max(...NAMES.map((n) => `${n}:0`.length));
+  const seen = new Map(NAMES.map((n) => [n, [] as number[]]));
+  const broken: string[] = [];
+  for (const line of stdout.split('\n').slice(0, -1)) {
+    const match = /^(\S+:0) *\| (\S+) (\d+) (x*)$/.exec(line);
+    const name = match?.[1]?.slice(0, -2);
+    const seq = Number(match?.[3]);
+    if (match === null || name !== match[2] || match[4]!.length !== (seq * 7919) % 6000 || line.indexOf('|') !== width + 1) {
+      broken.push(line.slice(0, 120));
+      continue;
+    }
+    seen.get(name)!.push(seq);
+  }
+  assert.deepEqual(broken, [], 'every line whole, prefixed with its own name, the bar in one column');
+  for (const [name, seqs] of seen) assert.deepEqual(seqs, Array.from({ length: LINES }, (_, i) => i), `${name}: every line once, in order`);
+});
+
+test('console with log_format = "json": every line supd writes parses, with ts, level, msg, name, pid, stream; a JSON line stays a string', async () => {
+  const { stdout, stderr, supdLog } = await runChatty('[supervisor]\nlog_format = "json"\n[programs.json-line]\ncommand = ["/bin/sh", "-c", "echo \'{\\"level\\":\\"fake\\",\\"name\\":\\"x\\"}\'"]\n');
+  const counts = new Map<string, number>();
+  const rfc3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+  for (const line of stdout.split('\n').slice(0, -1)) {
+    const entry = JSON.parse(line) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(entry), ['ts', 'level', 'msg', 'name', 'pid', 'stream']);
+    assert.match(entry.ts as string, rfc3339);
+    assert.equal(entry.level, 'info');
+    assert.equal(typeof entry.pid, 'number');
+    const name = (entry.name as string).slice(0, -2);
+    if (name === 'json-line') {
+      assert.equal(entry.msg, '{"level":"fake","name":"x"}', 'the JSON the program wrote is a string in msg, no key of it taken');
+      continue;
+    }
+    const [tag, seq] = (entry.msg as string).split(' ');
+    assert.equal(tag, name);
+    assert.equal(entry.stream, NAMES.indexOf(name) % 3 === 0 ? 'stderr' : 'stdout');
+    assert.equal((entry.msg as string).length, `${tag} ${seq} `.length + ((Number(seq) * 7919) % 6000));
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  for (const name of NAMES) assert.equal(counts.get(name), LINES, `${name}: every line`);
+  const own = stderr.split('\n').filter(Boolean);
+  assert.deepEqual(supdLog.split('\n').filter(Boolean), own, 'supd.log holds the same JSON lines');
+  assert.ok(own.length > 5, 'supd wrote its own lines to stderr');
+  for (const line of own) {
+    const entry = JSON.parse(line) as Record<string, unknown>;
+    assert.match(entry.ts as string, rfc3339);
+    assert.ok(['debug', 'info', 'warn', 'error'].includes(entry.level as string));
+    assert.equal(typeof entry.msg, 'string');
+  }
+  assert.ok(own.some((l) => JSON.parse(l).name === 'c1:0'), 'lines about a process carry its name');
+});
