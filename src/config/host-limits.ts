@@ -33,12 +33,18 @@ export function parseProcLimits(text: string): ProcLimits {
 }
 
 export interface HostLimits {
-  readonly root: boolean;
+  /** CAP_SYS_RESOURCE (root, unless a container dropped it): may raise hard limits, lower oom_score_adj. */
+  readonly canRaiseLimits: boolean;
+  /** CAP_SYS_NICE: may give any nice value. */
+  readonly canRaisePriority: boolean;
   readonly limits: ProcLimits;
   readonly nrOpen: number | null;
   readonly nice: number;
   readonly oomScoreAdj: number | null;
 }
+
+const CAP_SYS_NICE = 23n;
+const CAP_SYS_RESOURCE = 24n;
 
 export function readHostLimits(): HostLimits {
   const read = (file: string): string | null => {
@@ -50,8 +56,10 @@ export function readHostLimits(): HostLimits {
   };
   const nrOpen = read('/proc/sys/fs/nr_open');
   const oom = read('/proc/self/oom_score_adj');
+  const caps = BigInt(`0x${/^CapEff:\s*([0-9a-f]+)$/m.exec(read('/proc/self/status') ?? '')?.[1] ?? '0'}`);
   return {
-    root: process.getuid?.() === 0,
+    canRaiseLimits: (caps & (1n << CAP_SYS_RESOURCE)) !== 0n,
+    canRaisePriority: (caps & (1n << CAP_SYS_NICE)) !== 0n,
     limits: parseProcLimits(read('/proc/self/limits') ?? ''),
     nrOpen: nrOpen === null ? null : Number(nrOpen),
     nice: getPriority(),
@@ -62,26 +70,27 @@ export function readHostLimits(): HostLimits {
 const above = (wanted: number | null, cap: number | null): boolean => cap !== null && (wanted === null || wanted > cap);
 const show = (v: number | null): string => (v === null ? 'unlimited' : String(v));
 
-// Only root raises a hard limit; nobody raises nofile past fs.nr_open; lowering nice below
-// 20 - RLIMIT_NICE or oom_score_adj below supd's own needs privileges too.
+// Only CAP_SYS_RESOURCE (root, unless a container dropped it) raises a hard limit or lowers
+// oom_score_adj below supd's own; nobody raises nofile past fs.nr_open; a nice below both
+// supd's own and 20 - RLIMIT_NICE needs CAP_SYS_NICE.
 export function checkLimitsAllowed(units: readonly UnitSpec[], host: HostLimits, pathOf: (unit: UnitSpec) => string): KeyProblem[] {
   const problems: KeyProblem[] = [];
   for (const unit of units) {
     const at = pathOf(unit);
     for (const [name, value] of Object.entries(unit.limits ?? {}) as Array<[LimitName, LimitValue]>) {
       const own = host.limits[PROC_LIMIT_ROWS[name]];
-      if (!host.root && own !== undefined && above(value.hard, own.hard)) {
-        problems.push({ path: `${at}.limits.${name}`, message: `${show(value.hard)} is above supd's own hard limit (${show(own.hard)}); only root can raise it` });
+      if (!host.canRaiseLimits && own !== undefined && above(value.hard, own.hard)) {
+        problems.push({ path: `${at}.limits.${name}`, message: `${show(value.hard)} is above supd's own hard limit (${show(own.hard)}); only root (CAP_SYS_RESOURCE) can raise it` });
       } else if (name === 'nofile' && above(value.hard, host.nrOpen)) {
         problems.push({ path: `${at}.limits.nofile`, message: `${show(value.hard)} is above the kernel's fs.nr_open (${host.nrOpen})` });
       }
     }
     const niceFloor = 20 - (host.limits['Max nice priority']?.soft ?? 0);
-    if (!host.root && unit.nice !== null && unit.nice < Math.min(host.nice, niceFloor)) {
-      problems.push({ path: `${at}.nice`, message: `${unit.nice} is a higher priority than supd may give (its own is ${host.nice}); only root can` });
+    if (!host.canRaisePriority && unit.nice !== null && unit.nice < Math.min(host.nice, niceFloor)) {
+      problems.push({ path: `${at}.nice`, message: `${unit.nice} is a higher priority than supd may give (its own is ${host.nice}); only root (CAP_SYS_NICE) can` });
     }
-    if (!host.root && unit.oomScoreAdj !== null && host.oomScoreAdj !== null && unit.oomScoreAdj < host.oomScoreAdj) {
-      problems.push({ path: `${at}.oom_score_adj`, message: `${unit.oomScoreAdj} is below supd's own (${host.oomScoreAdj}); only root can lower it` });
+    if (!host.canRaiseLimits && unit.oomScoreAdj !== null && host.oomScoreAdj !== null && unit.oomScoreAdj < host.oomScoreAdj) {
+      problems.push({ path: `${at}.oom_score_adj`, message: `${unit.oomScoreAdj} is below supd's own (${host.oomScoreAdj}); only root (CAP_SYS_RESOURCE) can lower it` });
     }
   }
   return problems;

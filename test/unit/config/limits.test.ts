@@ -17,8 +17,8 @@ Max locked memory         8388608              8388608              bytes
 Max address space         unlimited            unlimited            bytes
 Max nice priority         0                    0
 `;
-const user: HostLimits = { root: false, limits: parseProcLimits(PROC_LIMITS), nrOpen: 1048576, nice: 0, oomScoreAdj: 0 };
-const root: HostLimits = { ...user, root: true };
+const user: HostLimits = { canRaiseLimits: false, canRaisePriority: false, limits: parseProcLimits(PROC_LIMITS), nrOpen: 1048576, nice: 0, oomScoreAdj: 0 };
+const root: HostLimits = { ...user, canRaiseLimits: true, canRaisePriority: true };
 
 test('limits: counts, sizes in bytes, cpu in whole seconds, "unlimited" as null, [soft, hard]', () => {
   const unit = unitOf(parse(web('limits = { nofile = 4096, nproc = [100, 200], core = "unlimited", memlock = "64M", stack = "8M", cpu = "1h", fsize = "1G", as = ["2G", "unlimited"] }'), { hostLimits: root }), 'web');
@@ -40,12 +40,12 @@ test('limits: a soft limit above the hard one, a wrong unit and an unknown limit
   assert.match(problemsOf(web('limits = { files = 10 }'), { hostLimits: root })[0]!, /^programs\.web\.limits/);
 });
 
-test('limits above supd\'s own hard limit are a located error when not root, allowed for root (up to fs.nr_open)', () => {
+test('limits above supd\'s own hard limit are a located error without CAP_SYS_RESOURCE, allowed with it (up to fs.nr_open)', () => {
   assert.deepEqual(problemsOf(web('limits = { nofile = 8192, nproc = 100 }'), { hostLimits: user }), [
-    "programs.web.limits.nofile: 8192 is above supd's own hard limit (4096); only root can raise it",
+    "programs.web.limits.nofile: 8192 is above supd's own hard limit (4096); only root (CAP_SYS_RESOURCE) can raise it",
   ]);
   assert.deepEqual(problemsOf(web('limits = { memlock = "unlimited" }'), { hostLimits: user }), [
-    "programs.web.limits.memlock: unlimited is above supd's own hard limit (8388608); only root can raise it",
+    "programs.web.limits.memlock: unlimited is above supd's own hard limit (8388608); only root (CAP_SYS_RESOURCE) can raise it",
   ]);
   assert.equal(unitOf(parse(web('limits = { nofile = 8192 }'), { hostLimits: root }), 'web').limits?.nofile?.hard, 8192);
   assert.deepEqual(problemsOf(web('limits = { nofile = 2000000 }'), { hostLimits: root }), ["programs.web.limits.nofile: 2000000 is above the kernel's fs.nr_open (1048576)"]);
@@ -53,14 +53,14 @@ test('limits above supd\'s own hard limit are a located error when not root, all
   assert.equal(unitOf(parse(web('limits = { nofile = [512, 1024] }'), { hostLimits: user }), 'web').limits?.nofile?.soft, 512);
 });
 
-test('nice and oom_score_adj: ranges from the schema; raising priority or lowering oom_score_adj needs root', () => {
+test('nice and oom_score_adj: ranges from the schema; raising priority needs CAP_SYS_NICE, lowering oom_score_adj CAP_SYS_RESOURCE', () => {
   assert.equal(problemsOf(web('nice = 20'), { hostLimits: root }).length, 1);
   assert.equal(problemsOf(web('oom_score_adj = -1001'), { hostLimits: root }).length, 1);
   const unit = unitOf(parse(web('nice = 5\noom_score_adj = 500'), { hostLimits: user }), 'web');
   assert.deepEqual([unit.nice, unit.oomScoreAdj], [5, 500]);
   assert.deepEqual(problemsOf(web('nice = -5\noom_score_adj = -100'), { hostLimits: user }), [
-    "programs.web.nice: -5 is a higher priority than supd may give (its own is 0); only root can",
-    "programs.web.oom_score_adj: -100 is below supd's own (0); only root can lower it",
+    "programs.web.nice: -5 is a higher priority than supd may give (its own is 0); only root (CAP_SYS_NICE) can",
+    "programs.web.oom_score_adj: -100 is below supd's own (0); only root (CAP_SYS_RESOURCE) can lower it",
   ]);
   assert.equal(unitOf(parse(web('nice = -5\noom_score_adj = -100'), { hostLimits: root }), 'web').nice, -5);
 });
