@@ -53,3 +53,29 @@ export function joinPrefixed(prefix: Buffer, lines: readonly Buffer[]): Buffer {
   }
   return out;
 }
+
+/** Whether a line is printable ASCII with no `"` or `\`: then it is its own JSON string body. */
+function isPlainAscii(line: Buffer): boolean {
+  for (let i = 0; i < line.length; i++) {
+    const byte = line[i]!;
+    if (byte < 0x20 || byte > 0x7e || byte === 0x22 || byte === 0x5c) return false;
+  }
+  return true;
+}
+
+/** `head + "line" + tail` for each line, in one buffer: plain lines copied as bytes, the rest through JSON.stringify. */
+export function joinJson(head: Buffer, tail: Buffer, lines: readonly Buffer[]): Buffer {
+  const bodies = lines.map((line) => (isPlainAscii(line) ? line : Buffer.from(JSON.stringify(line.toString('utf8')).slice(1, -1))));
+  let size = 0;
+  for (const body of bodies) size += head.length + body.length + 2 + tail.length;
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const body of bodies) {
+    at += head.copy(out, at);
+    out[at++] = 0x22;
+    at += body.copy(out, at);
+    out[at++] = 0x22;
+    at += tail.copy(out, at);
+  }
+  return out;
+}

@@ -3,7 +3,7 @@
 // with NO_COLOR), or as one JSON object a line with log_format = "json". Whole lines only
 // (console-lines.ts), written in order by one writer (stdout-writer.ts).
 import { isatty } from 'node:tty';
-import { cutLines, joinPrefixed } from './console-lines.js';
+import { cutLines, joinJson, joinPrefixed } from './console-lines.js';
 import { formatJsonLine, type LogFormat } from './log-format.js';
 import type { ChunkHandler } from './pipe-reader.js';
 import { StdoutWriter } from './stdout-writer.js';
@@ -59,10 +59,12 @@ export class ConsoleOutput {
       }
       return prefix!;
     };
+    // JSON: the keys of formatJsonLine, its text around each message (no object, no parse a line).
+    const jsonTail = Buffer.from(formatJsonLine(new Date(0), { level: 'info', msg: '', name, pid, stream }).slice(`{"ts":"${new Date(0).toISOString()}","level":"info","msg":""`.length));
     const render = (lines: readonly Buffer[]): Buffer => {
       if (this.format === 'text') return joinPrefixed(prefixNow(), lines);
-      const time = this.options.now?.() ?? new Date();
-      return Buffer.from(lines.map((line) => formatJsonLine(time, { level: 'info', msg: line.toString('utf8'), name, pid, stream })).join(''));
+      const head = Buffer.from(`{"ts":"${(this.options.now?.() ?? new Date()).toISOString()}","level":"info","msg":`);
+      return joinJson(head, jsonTail, lines);
     };
     return {
       handler: (data, release) => {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { ConsoleOutput, wantsColour } from '../../../src/logs/console.js';
-import { cutLines, joinPrefixed } from '../../../src/logs/console-lines.js';
+import { cutLines, joinJson, joinPrefixed } from '../../../src/logs/console-lines.js';
 import { formatJsonLine } from '../../../src/logs/log-format.js';
 import { StdoutWriter } from '../../../src/logs/stdout-writer.js';
 import { makeTempDir } from '../../helpers/temp.js';
@@ -91,4 +91,15 @@ test('wantsColour: never with NO_COLOR set, nor when stdout is no terminal', () 
     closeSync(fd);
     temp.remove();
   }
+});
+
+test('joinJson: any line (quotes, backslashes, control bytes, UTF-8, JSON) gives a line that parses back to it', () => {
+  fc.assert(
+    fc.property(fc.array(fc.string({ unit: 'binary' }).map((s) => s.replaceAll('\n', '')), { maxLength: 8 }), (lines) => {
+      const out = joinJson(Buffer.from('{"ts":"x","msg":'), Buffer.from(',"name":"a:0"}\n'), lines.map((l) => Buffer.from(l)));
+      const parsed = out.toString().split('\n').slice(0, -1).map((l) => JSON.parse(l) as { msg: string; name: string });
+      assert.deepEqual(parsed.map((p) => p.msg), lines.map((l) => Buffer.from(l).toString('utf8')));
+      assert.ok(parsed.every((p) => p.name === 'a:0'));
+    }),
+  );
 });
