@@ -3,6 +3,7 @@
 // and a cleanup that ends the namespace (SIGKILL to its PID 1 takes every process in it).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, readlinkSync } from 'node:fs';
+import path from 'node:path';
 import { SUPD_BIN } from './paths.js';
 import { listProcs, type ProcEntry } from './procfs.js';
 import { runCli, type CliResult } from './run-cli.js';
@@ -38,9 +39,11 @@ export interface NamespacedSupd {
   cleanup(): Promise<void>;
 }
 
-export function startInPidNamespace(configText: string, env: NodeJS.ProcessEnv = {}): NamespacedSupd {
+/** Runs `supd run` on `configText` (or, when null, on the daemons.toml that `setup` puts in the dir). */
+export function startInPidNamespace(configText: string | null, env: NodeJS.ProcessEnv = {}, setup: (dir: string) => void = () => undefined): NamespacedSupd {
   const temp = makeTempDir('supd-pid1-');
-  const config = temp.write('daemons.toml', configText);
+  setup(temp.dir);
+  const config = configText === null ? path.join(temp.dir, 'daemons.toml') : temp.write('daemons.toml', configText);
   const fullEnv = { ...process.env, NO_COLOR: '1', ...env };
   const unshare = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', process.execPath, SUPD_BIN, 'run', '-c', config], { cwd: temp.dir, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
