@@ -2,6 +2,7 @@
 // stdout, every line once, whole, prefixed with its process's name padded to one width; with
 // log_format = "json" every line supd writes (stdout and stderr) is one JSON object.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { FIXTURES } from '../helpers/paths.js';
@@ -102,3 +103,38 @@ test('console with log_format = "json": every line supd writes parses, with ts, 
   }
   assert.ok(own.some((l) => JSON.parse(l).name === 'c1:0'), 'lines about a process carry its name');
 });
+
+test('reload: a running program\'s stdout moves from its file to the console without a restart, and supd logs says where it goes', async () => {
+  const program = (stdout: string): string => `
+[programs.ticker]
+command = ["/bin/sh", "-c", "i=0; while :; do i=$((i+1)); echo tick $i; sleep 0.05; done"]
+start_secs = "0"
+stdout = ${stdout}
+`;
+  const supd = await startSupd(program('{ file = "ticker.log" }'));
+  const streams = captureStreams(supd);
+  try {
+    const before = await supd.waitForState('ticker:0', 'running');
+    await waitFor(() => readTicker(supd.dir).includes('tick 3'), { what: 'ticks in the file' });
+    assert.equal(streams.stdout(), '', 'nothing on the console yet');
+    supd.temp.write('daemons.toml', program('"console"'));
+    const reload = await supd.cli('reload');
+    assert.equal(reload.code, 0, reload.stderr);
+    assert.match(reload.stdout, /changed ticker \(applied without restart\)/);
+    await waitFor(() => /^ticker:0 \| tick \d+$/m.test(streams.stdout()), { what: 'ticks on the console' });
+    assert.equal((await supd.proc('ticker:0')).pid, before.pid, 'not restarted');
+    for (const line of streams.stdout().split('\n').slice(0, -1)) assert.match(line, /^ticker:0 \| tick \d+$/);
+    const logs = await supd.cli('logs', 'ticker');
+    assert.match(logs.stdout + logs.stderr, /stdout goes to supd's stdout \(stdout = "console"\)/);
+  } finally {
+    await supd.cleanup();
+  }
+});
+
+function readTicker(dir: string): string {
+  try {
+    return readFileSync(path.join(dir, 'ticker.log'), 'utf8');
+  } catch {
+    return '';
+  }
+}

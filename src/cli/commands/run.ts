@@ -42,7 +42,8 @@ export const command: Command = {
 Be the supervisor for the config: start every autostart program, keep them running, and
 answer the CLI on the control socket. In the foreground by default (for systemd, Docker or a
 terminal: Ctrl-C stops everything); with -d it goes to the background and returns once the
-socket answers. SIGTERM/SIGINT stop everything and exit 0; SIGHUP reloads; SIGUSR2 reopens
+socket answers. SIGTERM/SIGINT stop everything and exit 0 (an essential program that ended
+exits with its code); SIGHUP reloads; SIGUSR2 reopens
 log files.`,
   options: { boolean: ['detach'], alias: { d: 'detach' } },
   async run(context) {
@@ -61,11 +62,7 @@ log files.`,
 async function runSupervisor(config: SupdConfig, context: CommandContext): Promise<number> {
   const detached = context.env[DETACHED_ENV] === '1';
   const { supervisor: settings } = config;
-  // Console lines and, when stderr is the same file (2>&1, a terminal), supd's own lines: one writer, whole lines.
-  let log: SupdLog | null = null;
-  const consoleOut = new ConsoleOutput(new StdoutWriter(1, (m) => log?.error(m)), { format: settings.logFormat, colour: wantsColour(context.env) });
-  const stderr = isSameFile(1, 2) ? { write: (text: string) => (consoleOut.writeOwn(text), true) } : context.stderr;
-  log = openSupdLog(path.join(settings.logDir, 'supd.log'), settings.log, settings.logLevel, stderr, settings.logFormat);
+  const { log, consoleOut } = openLogAndConsole(settings, context);
   if (detached && config.units.some((u) => u.console.stdout || u.console.stderr)) log.warn('console output goes to supd\'s stdout, which -d detaches from the terminal: it is lost; give those programs log files');
   secureStateDir(settings.stateDir, (message) => log.warn(message));
   const lock = acquirePidfile(settings.pidfile, (pid) => log.warn(`removing the stale pidfile of a supd that is gone (pid ${pid ?? '?'})`));
@@ -124,6 +121,17 @@ function refuseToStart(config: SupdConfig): void {
   if (problems.length === 0) return;
   const issues = problems.map((p) => ({ file: config.file, path: p.path, message: p.message }));
   throw new SupdError('SUPD_E_START_FAILED', `cannot start: ${problems.length} problems`, { issues });
+}
+
+// supd.log, and the console for programs' lines (stdout = "console"). When stderr is the same
+// file as stdout (2>&1, a terminal), supd's own lines queue with the programs': whole lines.
+function openLogAndConsole(settings: SupdConfig['supervisor'], context: CommandContext): { log: SupdLog; consoleOut: ConsoleOutput } {
+  const sink = { error: (_message: string): void => undefined };
+  const consoleOut = new ConsoleOutput(new StdoutWriter(1, (m) => sink.error(m)), { format: settings.logFormat, colour: wantsColour(context.env) });
+  const stderr = isSameFile(1, 2) ? { write: (text: string) => (consoleOut.writeOwn(text), true) } : context.stderr;
+  const log = openSupdLog(path.join(settings.logDir, 'supd.log'), settings.log, settings.logLevel, stderr, settings.logFormat);
+  sink.error = (m) => log.error(m);
+  return { log, consoleOut };
 }
 
 // Reload: supd.log's level, place (log_dir) and rotation apply at once.
