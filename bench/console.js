@@ -9,15 +9,14 @@
 //
 //   npm run bench -- console [--runs N]   or   node bench/console.js   (after npm run build)
 import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cpuSeconds, LINES, prepareInput, waitUntil, WIDTH } from './logs.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SUPD = path.join(ROOT, 'bin', 'supd.js');
-const LINES = 1_000_000;
-const WIDTH = 101;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const MODES = {
@@ -55,18 +54,6 @@ export async function run({ runs = Number(process.env.BENCH_RUNS ?? 3) } = {}) {
   }
 }
 
-function prepareInput(file) {
-  const fd = openSync(file, 'w');
-  const filler = 'x'.repeat(WIDTH - 10);
-  for (let i = 0; i < LINES; i += 10_000) {
-    let chunk = '';
-    for (let k = i; k < i + 10_000; k++) chunk += `${String(k).padStart(8, '0')} ${filler}\n`;
-    writeFileSync(fd, chunk);
-  }
-  closeSync(fd);
-  return file;
-}
-
 async function runSupd(dir, input, mode) {
   const config = path.join(dir, 'daemons.toml');
   const script = `date +%s%N > ${dir}/t0; exec cat ${input}`;
@@ -81,10 +68,10 @@ async function runSupd(dir, input, mode) {
     await waitUntil(() => cli(['status', '-c', config]), 10_000, 'supd to answer');
     const cpuBefore = cpuSeconds(supd.pid);
     cli(['start', 'flood', '--no-wait', '-c', config]);
-    const done = await waitForLines(target, mode.stdout === '"console"' ? (mode.format === 'json' ? null : 'flood:0 | ') : '', dir);
+    const done = await waitForLastLine(target);
     const seconds = (done - startedAt(dir)) / 1000;
     const cpu = cpuSeconds(supd.pid) - cpuBefore;
-    return { seconds, lines_per_s: LINES / seconds, cpu_s: cpu, ...verify(dir, target, mode) };
+    return { seconds, lines_per_s: LINES / seconds, cpu_s: cpu, ...verify(target, mode) };
   } finally {
     supd.kill('SIGTERM');
     await exited;
@@ -94,7 +81,7 @@ async function runSupd(dir, input, mode) {
 const startedAt = (dir) => Number(BigInt(readFileSync(path.join(dir, 't0'), 'utf8').trim()) / 1000n) / 1000;
 
 /** Polls until the output holds the last line's number; returns Date.now(). */
-async function waitForLines(file, _prefix, dir) {
+async function waitForLastLine(file) {
   const last = String(LINES - 1).padStart(8, '0');
   const deadline = Date.now() + 180_000;
   let checked = 0;
@@ -109,20 +96,18 @@ async function waitForLines(file, _prefix, dir) {
       // Only the tail can hold the last line.
       const fd = openSync(file, 'r');
       const tail = Buffer.alloc(Math.min(size, 4096));
-      const { readSync } = await import('node:fs');
       readSync(fd, tail, 0, tail.length, size - tail.length);
       closeSync(fd);
       if (tail.toString('latin1').includes(`${last} x`)) return Date.now();
       checked = size;
     }
     await sleep(2);
-    void dir;
   }
   throw new Error(`${file} never got line ${last}`);
 }
 
 /** Every numbered line once and whole (after its prefix, or inside its JSON msg). */
-function verify(dir, file, mode) {
+function verify(file, mode) {
   const seen = new Uint8Array(LINES);
   let cut = 0;
   for (const line of readFileSync(file, 'latin1').split('\n').slice(0, -1)) {
@@ -139,14 +124,8 @@ function verify(dir, file, mode) {
     if (body.length === WIDTH - 1 && Number.isInteger(n) && n < LINES) seen[n]++;
     else cut++;
   }
-  void dir;
   const once = seen.reduce((count, times) => count + (times === 1 ? 1 : 0), 0);
   return { lines_lost: LINES - once, lines_cut: cut };
-}
-
-function cpuSeconds(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function cli(args) {
@@ -155,14 +134,6 @@ function cli(args) {
     return true;
   } catch {
     return false;
-  }
-}
-
-async function waitUntil(check, ms, what) {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
   }
 }
 
