@@ -2,11 +2,13 @@
 // stdout, every line once, whole, prefixed with its process's name padded to one width; with
 // log_format = "json" every line supd writes (stdout and stderr) is one JSON object.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { FIXTURES } from '../helpers/paths.js';
+import { FIXTURES, SUPD_BIN } from '../helpers/paths.js';
 import { startSupd, type SupdUnderTest } from '../helpers/supd.js';
+import { makeTempDir } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const CHATTY = path.join(FIXTURES, 'bin', 'chatty.js');
@@ -138,3 +140,50 @@ function readTicker(dir: string): string {
     return '';
   }
 }
+
+// supd on a terminal (util-linux `script` gives it a pty for stdout and stderr, as `docker run -t` does).
+function runOnTerminal(dir: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; out: string }> {
+  const command = `${process.execPath} ${SUPD_BIN} run -c ${path.join(dir, 'daemons.toml')}`;
+  return new Promise((resolve) => {
+    const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.once('close', (code) => resolve({ code, out: out.replaceAll('\r\n', '\n') }));
+  });
+}
+
+const hasScript = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0;
+
+test('on a terminal: a colour per program, none with NO_COLOR; supd\'s own lines (stderr is the same terminal) never split a program\'s line', { skip: hasScript ? false : 'SKIP: util-linux script is not installed (it gives supd a terminal)', timeout: 60_000 }, async () => {
+  const temp = makeTempDir();
+  try {
+    temp.write('daemons.toml', `
+[defaults]
+stdout = "console"
+restart = "never"
+# hello ends supd (essential) once other has written all its lines.
+[programs.hello]
+command = ["/bin/sh", "-c", "${process.execPath} ${CHATTY} 300 hello 300; while [ ! -e other-done ]; do sleep 0.05; done"]
+essential = true
+[programs.other]
+command = ["/bin/sh", "-c", "${process.execPath} ${CHATTY} 300 other 300; touch other-done"]
+`);
+    const { NO_COLOR: _drop, ...env } = process.env;
+    const coloured = await runOnTerminal(temp.dir, { ...env, TERM: 'xterm' });
+    assert.equal(coloured.code, 0, coloured.out);
+    const programLines = (out: string): string[] => out.split('\n').filter((l) => l.includes('hello:0 |') || l.includes('other:0 |'));
+    const lines = programLines(coloured.out);
+    assert.equal(lines.length, 600, coloured.out.slice(-2000));
+    for (const line of lines) assert.match(line, /^\x1b\[(36|33)m(hello|other):0 \|\x1b\[0m (hello|other) \d+ x*$/);
+    assert.ok(lines.some((l) => l.startsWith('\x1b[36mhello:0')) && lines.some((l) => l.startsWith('\x1b[33mother:0')), 'one colour per program');
+    for (const line of coloured.out.split('\n').filter((l) => / (INFO|WARN) /.test(l))) assert.match(line, /^\d{4}-\d\d-\d\dT[\d:.]+Z (INFO|WARN) /, 'supd\'s own lines whole');
+    rmSync(path.join(temp.dir, 'other-done'));
+    const plain = await runOnTerminal(temp.dir, { ...env, TERM: 'xterm', NO_COLOR: '1' });
+    assert.equal(plain.code, 0);
+    const plainLines = programLines(plain.out);
+    assert.equal(plainLines.length, 600);
+    for (const line of plainLines) assert.match(line, /^(hello|other):0 \| (hello|other) \d+ x*$/);
+  } finally {
+    temp.remove();
+  }
+});
