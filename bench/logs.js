@@ -22,8 +22,8 @@ import { gunzipSync } from 'node:zlib';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SUPD = path.join(ROOT, 'bin', 'supd.js');
 const PEERS = path.join(ROOT, 'bench', 'peers', 'node_modules');
-const LINES = 1_000_000;
-const WIDTH = 101;
+export const LINES = 1_000_000;
+export const WIDTH = 101;
 const BYTES = LINES * WIDTH;
 /** `2025-01-31T12:00:00.000Z ` before each line when timestamps are on. */
 const STAMP = 25;
@@ -74,7 +74,8 @@ export async function run({ runs = Number(process.env.BENCH_RUNS ?? 5) } = {}) {
   }
 }
 
-function prepareInput(file) {
+/** LINES numbered lines of WIDTH bytes ("00000042 xxx..."), the flood every log bench replays. */
+export function prepareInput(file) {
   const fd = openSync(file, 'w');
   const filler = 'x'.repeat(WIDTH - 10);
   for (let i = 0; i < LINES; i += 10_000) {
@@ -278,7 +279,7 @@ function verify(logs, base, stamp = 0) {
   return { lines_lost: LINES - once, lines_cut: cut, files };
 }
 
-function cpuSeconds(pid) {
+export function cpuSeconds(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
@@ -299,7 +300,7 @@ function exec(file, args, env = process.env) {
   }
 }
 
-async function waitUntil(check, ms, what) {
+export async function waitUntil(check, ms, what) {
   const deadline = Date.now() + ms;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -3,6 +3,7 @@
 // Its own options pass through: `npm run bench -- supervisor --quick`.
 const BENCHES = {
   config: () => import('./config.js'),
+  console: () => import('./console.js'),
   logs: () => import('./logs.js'),
   supervisor: () => import('./supervisor.js'),
   watch: () => import('./watch.js'),

@@ -82,7 +82,7 @@ function checkCronFields(config: SupdConfig): KeyProblem[] {
   return problems;
 }
 
-function unitPath(unit: Pick<UnitSpec, 'program' | 'method'>): string {
+export function unitPath(unit: Pick<UnitSpec, 'program' | 'method'>): string {
   return unit.method === null ? `programs.${unit.program}` : `programs.${unit.program}.methods.${unit.method}`;
 }
 
@@ -182,6 +182,9 @@ function checkSchedules(config: SupdConfig): KeyProblem[] {
     }
     if (unit.schedule === null && unit.timeoutMs !== null) {
       problems.push({ path: `${at}.timeout`, message: 'applies to scheduled runs only: set schedule too, or remove timeout' });
+    }
+    if (unit.schedule !== null && unit.essential) {
+      problems.push({ path: `${at}.essential`, message: 'a scheduled program never ends for good (it waits for its next run): remove essential or schedule' });
     }
     if (unit.schedule === null && unit.timezone !== null) {
       problems.push({ path: `${at}.timezone`, message: 'applies to scheduled runs only: set schedule too, or remove timezone' });

@@ -6,15 +6,16 @@ import type { SupdConfig, SupervisorSpec, UnitSpec } from './types.js';
 /** Keys whose change means the processes must be restarted to take it. */
 export const DEFINITION_KEYS = [
   'argv', 'cwd', 'env', 'clearEnv', 'user', 'group', 'umask', 'schedule', 'timezone', 'timeoutMs',
+  'limits', 'nice', 'oomScoreAdj',
 ] as const satisfies ReadonlyArray<keyof UnitSpec>;
 /** Keys applied to the running processes as they are: read at the next decision (a stop reads
  * stop_signal, stop_timeout and kill_mode when it happens), so they never restart anything. */
 export const LIVE_KEYS = [
   'stopSignal', 'stopTimeoutMs', 'killGroup', 'autostart', 'restart', 'successExitCodes', 'startSecsMs', 'backoff', 'maxRestarts', 'restartWindowMs', 'ready', 'health', 'maxMemory',
-  'dependsOn', 'hooks', 'watch', 'restartStrategy', 'envFiles',
+  'dependsOn', 'hooks', 'watch', 'restartStrategy', 'envFiles', 'essential',
 ] as const satisfies ReadonlyArray<keyof UnitSpec>;
 /** Keys that only need the log files reopened. */
-export const LOG_KEYS = ['stdout', 'stderr'] as const satisfies ReadonlyArray<keyof UnitSpec>;
+export const LOG_KEYS = ['stdout', 'stderr', 'console'] as const satisfies ReadonlyArray<keyof UnitSpec>;
 /** [supervisor] keys that cannot change under a running supd. */
 const FIXED_SUPERVISOR_KEYS = ['stateDir', 'socket', 'pidfile', 'socketGroup', 'socketMode'] as const satisfies ReadonlyArray<keyof SupervisorSpec>;
 

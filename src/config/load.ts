@@ -3,8 +3,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SupdError, type ConfigIssue } from '../errors.js';
-import { checkRawDependencies, crossCheck } from './checks.js';
+import { checkRawDependencies, crossCheck, unitPath } from './checks.js';
 import { expandVariables } from './expand.js';
+import { checkLimitsAllowed, readHostLimits, type HostLimits } from './host-limits.js';
 import { normalizeConfig, type KeyProblem } from './normalize.js';
 import { parseToml, type KeyIndex } from './toml.js';
 import type { SupdConfig } from './types.js';
@@ -16,6 +17,8 @@ export interface LoadOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** How errors name the file; default: the path as given. */
   readonly displayName?: string;
+  /** What the host allows (limits, nice, oom_score_adj); default: read from /proc for supd itself. */
+  readonly hostLimits?: HostLimits;
 }
 
 export function loadConfig(file: string, options: LoadOptions = {}): SupdConfig {
@@ -46,6 +49,8 @@ export function parseConfigText(text: string, absoluteFile: string, options: Loa
     readTextFile: (f) => readFileSync(f, 'utf8'),
   });
   problems.push(...normalizeProblems, ...crossCheck(config), ...findUnbuiltKeys(raw));
+  const limited = config.units.filter((u) => u.limits !== null || u.nice !== null || u.oomScoreAdj !== null);
+  if (limited.length > 0) problems.push(...checkLimitsAllowed(limited, options.hostLimits ?? readHostLimits(), unitPath));
   if (problems.length > 0) throw invalid(locate(problems, display, parsed.index));
   return config;
 }

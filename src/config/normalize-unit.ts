@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { resolveProcessCount } from './process-count.js';
 import { defDefault, processKeyDefault } from './schema.js';
+import { normalizeLimits } from './limits.js';
 import { splitCommand } from './split-command.js';
 import type { BackoffSpec, HealthSpec, HooksSpec, OutputSpec, ReadySpec, UnitSpec, WatchSpec } from './types.js';
 import { normalizeSignal, parseDuration, parseSize, parseUmask } from './units.js';
@@ -65,6 +66,7 @@ export function buildUnit(
     clearEnv: get<boolean>('clear_env'),
     stdout: normalizeOutput(keys.stdout, ctx, defaultLogFile(ctx.logDir, ids.name, 'out')),
     stderr: keys.stderr === 'merge' ? 'merge' : normalizeOutput(keys.stderr, ctx, defaultLogFile(ctx.logDir, ids.name, 'err')),
+    console: { stdout: isConsole(keys.stdout), stderr: isConsole(keys.stderr) },
     watch: keys.watch === undefined ? null : normalizeWatch(keys.watch, ctx.dir),
     ready: keys.ready === undefined ? null : normalizeReady(keys.ready, at('ready'), ctx),
     health: keys.health === undefined ? null : normalizeHealth(keys.health, at('health'), ctx),
@@ -75,6 +77,10 @@ export function buildUnit(
     timezone: keys.timezone ?? null,
     timeoutMs: keys.timeout === undefined ? null : parseDuration(keys.timeout),
     restartStrategy: get('restart_strategy'),
+    essential: get<boolean>('essential'),
+    limits: keys.limits === undefined ? null : normalizeLimits(keys.limits, at('limits'), ctx.problem),
+    nice: keys.nice ?? null,
+    oomScoreAdj: keys.oom_score_adj ?? null,
   };
 }
 
@@ -123,8 +129,13 @@ function buildEnv(env: RawTable, files: string[], keyPath: string, ctx: UnitCont
   return Object.fromEntries(entries);
 }
 
-function normalizeOutput(raw: false | RawTable | undefined, ctx: UnitContext, defaultFile: string): OutputSpec | null {
-  if (raw === false) return null;
+// "console", or a table with console = true (its file is written too).
+function isConsole(raw: unknown): boolean {
+  return raw === 'console' || (typeof raw === 'object' && raw !== null && (raw as RawTable).console === true);
+}
+
+function normalizeOutput(raw: false | 'console' | RawTable | undefined, ctx: UnitContext, defaultFile: string): OutputSpec | null {
+  if (raw === false || raw === 'console') return null;
   const table = raw ?? {};
   const get = <T>(key: string): T => (table[key] !== undefined ? table[key] : defDefault<T>('output/anyOf/1', key)) as T;
   return {

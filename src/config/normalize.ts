@@ -101,6 +101,7 @@ function normalizeSupervisor(raw: RawTable, dir: string): SupervisorSpec {
     logDir: path.resolve(dir, get<string>('log_dir')),
     logLevel: get('log_level'),
     shutdownTimeoutMs: parseDuration(get('shutdown_timeout')),
+    logFormat: get('log_format'),
     log: {
       maxSize: parseSize(logGet('max_size')),
       intervalMs: log.interval === undefined ? null : parseDuration(log.interval),

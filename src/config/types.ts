@@ -93,7 +93,26 @@ export interface UnitSpec {
   readonly timezone: string | null;
   readonly timeoutMs: number | null;
   readonly restartStrategy: 'all' | 'rolling';
+  /** Lines of each stream also go to supd's stdout, prefixed `<name> | ` (`"console"`, or `console = true` beside a file). */
+  readonly console: { readonly stdout: boolean; readonly stderr: boolean };
+  /** When its processes end for good, supd stops everything and exits with that code. */
+  readonly essential: boolean;
+  /** rlimits set before the program runs; null: supd's own. */
+  readonly limits: ResourceLimits | null;
+  /** Scheduling priority -20..19; null: supd's own. */
+  readonly nice: number | null;
+  /** -1000..1000; null: supd's own. */
+  readonly oomScoreAdj: number | null;
 }
+
+export const LIMIT_NAMES = ['nofile', 'nproc', 'core', 'memlock', 'stack', 'cpu', 'fsize', 'as'] as const;
+export type LimitName = (typeof LIMIT_NAMES)[number];
+/** One rlimit in the kernel's unit (bytes, seconds, a count); null is unlimited. */
+export interface LimitValue {
+  readonly soft: number | null;
+  readonly hard: number | null;
+}
+export type ResourceLimits = Readonly<Partial<Record<LimitName, LimitValue>>>;
 
 export interface LogRotationSpec {
   readonly maxSize: number;
@@ -113,6 +132,8 @@ export interface SupervisorSpec {
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   readonly shutdownTimeoutMs: number;
   readonly log: LogRotationSpec;
+  /** How supd writes its own lines and the console lines of programs. */
+  readonly logFormat: 'text' | 'json';
 }
 
 export type TransportSpec =

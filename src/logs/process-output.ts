@@ -3,6 +3,7 @@
 import type { Readable } from 'node:stream';
 import type { OutputSpec, UnitSpec } from '../config/types.js';
 import type { ChildHandle } from '../process/spawner.js';
+import type { ConsoleFeed, ConsoleOutput } from './console.js';
 import { feedInto } from './output-feed.js';
 import { readPipe, type ChunkHandler, type PipeReader } from './pipe-reader.js';
 import { RotatingFile } from './rotating-file.js';
@@ -13,7 +14,9 @@ export type OutputStream = 'stdout' | 'stderr';
 interface AttachedPipe {
   readonly stream: OutputStream;
   readonly reader: PipeReader;
-  sink: RotatingFile;
+  sink: RotatingFile | null;
+  /** Its lines on supd's stdout (stdout/stderr = "console"), or null. */
+  console: ConsoleFeed | null;
   handler: ChunkHandler;
 }
 
@@ -40,7 +43,7 @@ export function logFileFor(template: string, index: number): string {
   return template.replaceAll('{index}', String(index));
 }
 
-export function createProcessOutput(unit: UnitSpec, index: number, onError: (message: string) => void): ProcessOutput {
+export function createProcessOutput(unit: UnitSpec, index: number, onError: (message: string) => void, consoleOut: ConsoleOutput | null = null): ProcessOutput {
   const open = (spec: OutputSpec | null): RotatingFile | null => (spec === null ? null : new RotatingFile(logFileFor(spec.file, index), spec, onError));
   const out = open(unit.stdout);
   const merged = unit.stderr === 'merge';
@@ -48,32 +51,41 @@ export function createProcessOutput(unit: UnitSpec, index: number, onError: (mes
   const sinks = [...new Set([out, err])].filter((s): s is RotatingFile => s !== null);
   const sinkOf = (stream: OutputStream): RotatingFile | null => (stream === 'stdout' ? out : err);
   const specOf = (stream: OutputStream): OutputSpec | null => (stream === 'stdout' || merged ? unit.stdout : (unit.stderr as OutputSpec | null));
-  // Where a stream's reads go: its file, or nowhere (false). Merged, the child's stderr is its stdout pipe.
-  const handlerOf = (stream: OutputStream): { sink: RotatingFile; handler: ChunkHandler } | null => {
+  const name = `${unit.name}:${index}`;
+  const wantsConsole = (stream: OutputStream): boolean => consoleOut !== null && unit.console[stream];
+  if (wantsConsole('stdout') || wantsConsole('stderr')) consoleOut!.register(name, unit.program);
+  // Where a stream's reads go: its file, the console, both, or nowhere. Merged, the child's stderr is its stdout pipe.
+  const routeOf = (stream: OutputStream, pid: number, feed: ConsoleFeed | null): Pick<AttachedPipe, 'sink' | 'console' | 'handler'> | null => {
     const sink = sinkOf(stream);
     const spec = specOf(stream);
-    return sink === null || spec === null ? null : { sink, handler: feedInto(sink, spec.timestamps) };
+    const file = sink === null || spec === null ? null : feedInto(sink, spec.timestamps);
+    const lines = wantsConsole(stream) ? (feed ?? consoleOut!.feed(name, unit.program, pid, stream)) : null;
+    if (file === null && lines === null) return null;
+    return { sink, console: lines, handler: teeHandlers(file, lines?.handler ?? null) };
   };
   let attached: AttachedChild | null = null;
-  const connect = (stream: OutputStream, pipe: Readable): AttachedPipe | null => {
-    const target = handlerOf(stream);
+  const connect = (stream: OutputStream, pipe: Readable, pid: number): AttachedPipe | null => {
+    const target = routeOf(stream, pid, null);
     if (target === null) {
       pipe.resume();
       return null;
     }
-    const route = { sink: target.sink, handler: target.handler };
+    const route: Omit<AttachedPipe, 'reader'> = { stream, ...target };
+    // The last line of a stream that ends without a newline still reaches the console.
+    pipe.once('end', () => route.console?.end());
     const reader = readPipe(pipe, (data, release) => route.handler(data, release));
-    return Object.assign(route, { stream, reader });
+    return Object.assign(route, { reader });
   };
   return {
     attach(child) {
-      const pipes = [connect('stdout', child.stdout), connect('stderr', child.stderr)].filter((p) => p !== null);
+      const pipes = [connect('stdout', child.stdout, child.pid), connect('stderr', child.stderr, child.pid)].filter((p) => p !== null);
       const current: AttachedChild = { child, pipes };
       attached = current;
       child.holdExit(async () => {
         for (const pipe of current.pipes) {
           while (pipe.reader.paused && !pipe.reader.ended) await pipe.reader.unpaused();
-          await pipe.sink.flushed();
+          await pipe.sink?.flushed();
+          await pipe.console?.flushed();
         }
       });
     },
@@ -87,25 +99,29 @@ export function createProcessOutput(unit: UnitSpec, index: number, onError: (mes
       // A stream that was discarded and now has a file: read it from here on.
       for (const stream of ['stdout', 'stderr'] as const) {
         if (previous.pipes.some((p) => p.stream === stream)) continue;
-        const pipe = connect(stream, previous.child[stream]);
+        const pipe = connect(stream, previous.child[stream], previous.child.pid);
         if (pipe !== null) previous.pipes.push(pipe);
       }
       for (const pipe of previous.pipes) {
-        const target = handlerOf(pipe.stream);
+        // A console kept across the reload keeps its unfinished line.
+        const keptFeed = wantsConsole(pipe.stream) ? pipe.console : null;
+        if (!wantsConsole(pipe.stream)) pipe.console?.end();
+        const target = routeOf(pipe.stream, previous.child.pid, keptFeed);
         const before = pipe.sink;
         if (target === null) {
+          pipe.console = null;
           pipe.handler = (_data, release) => release();
           continue;
         }
         // The old file's last bytes go first, when both name one file.
-        target.sink.after(before.flushed());
-        pipe.sink = target.sink;
-        pipe.handler = target.handler;
+        if (before !== null) target.sink?.after(before.flushed());
+        Object.assign(pipe, target);
       }
     },
     logOf(stream) {
       const sink = sinkOf(stream);
       if (sink !== null) return sink;
+      if (unit.console[stream]) return `${stream} goes to supd's stdout (${stream} = "console"), not to a file`;
       return `${stream} is not kept (${stream} = false)`;
     },
     reopen() {
@@ -114,5 +130,19 @@ export function createProcessOutput(unit: UnitSpec, index: number, onError: (mes
     async close() {
       await Promise.all(sinks.map((sink) => sink.close()));
     },
+  };
+}
+
+// Both a file and the console: each gets the read; it goes back to the reader once both are done with it.
+function teeHandlers(a: ChunkHandler | null, b: ChunkHandler | null): ChunkHandler {
+  if (a === null) return b!;
+  if (b === null) return a;
+  return (data, release) => {
+    let left = 2;
+    const done = (): void => {
+      if (--left === 0) release();
+    };
+    a(data, done);
+    b(data, done);
   };
 }

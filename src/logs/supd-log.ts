@@ -2,6 +2,7 @@
 // like the processes' logs, by [supervisor] log) and, in the foreground, to stderr.
 import { isDeepStrictEqual } from 'node:util';
 import type { LogRotationSpec } from '../config/types.js';
+import { formatJsonLine, type LogFormat } from './log-format.js';
 import { SyncLogFile } from './sync-log-file.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -16,6 +17,8 @@ export interface Logger {
 
 export interface SupdLog extends Logger {
   setLevel(level: LogLevel): void;
+  /** log_format: text lines, or one JSON object a line. */
+  setFormat(format: LogFormat): void;
   /** Reload: write to this file with this rotation from now on (nothing happens if neither changed). */
   setFile(file: string, rotation: LogRotationSpec): void;
   /** Stop copying lines to stderr (a detached supd, once it answers on its socket). */
@@ -28,16 +31,18 @@ export function formatLogLine(time: Date, level: LogLevel, message: string, name
   return `${time.toISOString()} ${level.toUpperCase().padEnd(5)} ${name === undefined ? '' : `[${name}] `}${message}\n`;
 }
 
-export function openSupdLog(file: string | null, rotation: LogRotationSpec, level: LogLevel, stderr: NodeJS.WritableStream | null): SupdLog {
+export function openSupdLog(file: string | null, rotation: LogRotationSpec, level: LogLevel, stderr: Pick<NodeJS.WritableStream, 'write'> | null, format: LogFormat = 'text'): SupdLog {
   let threshold = LEVELS[level];
   let toStderr = stderr;
+  let shape = format;
   const open = (at: string | null, spec: LogRotationSpec): SyncLogFile | null =>
-    at === null ? null : new SyncLogFile(at, spec, (message) => toStderr?.write(`supd: ${message}\n`));
+    at === null ? null : new SyncLogFile(at, spec, (message) => toStderr?.write(shape === 'json' ? formatJsonLine(new Date(), { level: 'error', msg: message }) : `supd: ${message}\n`));
   let out = open(file, rotation);
   let current = { file, rotation };
   const write = (lvl: LogLevel, message: string, name?: string): void => {
     if (LEVELS[lvl] < threshold) return;
-    const line = formatLogLine(new Date(), lvl, message, name);
+    const time = new Date();
+    const line = shape === 'json' ? formatJsonLine(time, { level: lvl, msg: message, ...(name === undefined ? {} : { name }) }) : formatLogLine(time, lvl, message, name);
     out?.write(line);
     toStderr?.write(line);
   };
@@ -48,6 +53,9 @@ export function openSupdLog(file: string | null, rotation: LogRotationSpec, leve
     error: (m, n) => write('error', m, n),
     setLevel(next) {
       threshold = LEVELS[next];
+    },
+    setFormat(next) {
+      shape = next;
     },
     setFile(nextFile, nextRotation) {
       if (isDeepStrictEqual(current, { file: nextFile, rotation: nextRotation })) return;

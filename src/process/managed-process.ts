@@ -1,6 +1,7 @@
 // One supervised process: owns its child and is the only writer of its state. Commands
 // change what is wanted; exits and timers are turned into moves by the pure decideAfterExit.
 import type { UnitSpec } from '../config/types.js';
+import { limitsPrefix } from './limits.js';
 import { decideAfterExit, isSuccessfulExit, recordRespawn, stayedUp, type ExitDecision, type ExitFacts } from './decide.js';
 import type { ChildHandle, SpawnRequest, SpawnResult } from './spawner.js';
 import { isLegalTransition, type ProcessState } from './states.js';
@@ -207,6 +208,8 @@ export class ManagedProcess {
     const identity = this.host.resolveIdentity(this.unit);
     if (!identity.ok) return this.failStart(identity.reason);
     const notifyFd = this.unit.ready?.kind === 'fd' ? Number(this.unit.ready.target) : null;
+    const prefix = limitsPrefix(this.unit);
+    if (!prefix.ok) return this.failStart(prefix.reason);
     const env = this.host.buildEnv(this.unit, this.index, identity.user);
     if (notifyFd !== null) env.SUPD_NOTIFY_FD = String(notifyFd);
     const result = this.host.spawn({
@@ -218,6 +221,7 @@ export class ManagedProcess {
       uid: identity.user === null || identity.user.uid === process.getuid?.() ? null : identity.user.uid,
       gid: identity.gid === null || identity.gid === process.getgid?.() ? null : identity.gid,
       extraFds: notifyFd === null ? [] : [notifyFd],
+      prefix: prefix.argv,
     });
     if (!result.ok) return this.failStart(result.reason);
     const child = result.child;

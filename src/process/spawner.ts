@@ -25,6 +25,8 @@ export interface SpawnRequest {
   readonly extraFds?: readonly number[];
   /** stderr = "merge": the child's fd 2 is its fd 1 (as `2>&1`), so their lines keep their order. */
   readonly mergeStderr?: boolean;
+  /** Run first, as root still: a chain of programs that each exec the rest (limits.ts). */
+  readonly prefix?: readonly string[];
 }
 
 export interface ChildHandle {
@@ -98,7 +100,8 @@ export function spawnChild(request: SpawnRequest): SpawnResult {
   const setpriv = findSetpriv();
   // `sh -c 'exec "$@" 2>&1'` execs the program itself: its pid stays the one supd reports.
   const program = request.mergeStderr === true ? ['/bin/sh', '-c', 'exec "$@" 2>&1', 'sh', resolved.file, ...args] : [resolved.file, ...args];
-  const [file, fileArgs] = setpriv === null ? [program[0]!, program.slice(1)] : [setpriv, [...setprivArgs(request), '--', ...program]];
+  const [first, firstArgs] = setpriv === null ? [program[0]!, program.slice(1)] : [setpriv, [...setprivArgs(request), '--', ...program]];
+  const [file, ...fileArgs] = [...(request.prefix ?? []), first, ...firstArgs];
   const extraFds = request.extraFds ?? [];
   const stdio: Array<'ignore' | 'pipe'> = ['ignore', 'pipe', 'pipe'];
   for (const fd of extraFds) {
@@ -108,7 +111,7 @@ export function spawnChild(request: SpawnRequest): SpawnResult {
   const previousUmask = request.umask === null ? null : process.umask(request.umask);
   let child: ChildProcess;
   try {
-    child = spawn(file, fileArgs, {
+    child = spawn(file!, fileArgs, {
       cwd: request.cwd,
       env: request.env,
       stdio,

@@ -3,6 +3,7 @@
 import { diffConfigs } from '../config/diff.js';
 import type { SupdConfig, SupervisorSpec, UnitSpec } from '../config/types.js';
 import { SupdError } from '../errors.js';
+import type { ConsoleOutput } from '../logs/console.js';
 import { createProcessOutput, type ProcessOutput } from '../logs/process-output.js';
 import type { Logger } from '../logs/supd-log.js';
 import type { Guardian } from '../process/guardian.js';
@@ -33,6 +34,8 @@ export interface SupervisorDeps {
   readonly random?: () => number;
   /** Applies [supervisor] settings that can change live (log level...) after a reload. */
   readonly applySettings?: (settings: SupervisorSpec) => void;
+  /** Where the lines of stdout/stderr = "console" go (supd's stdout); none: they are dropped. */
+  readonly console?: ConsoleOutput | null;
 }
 
 export interface ReloadResult {
@@ -294,7 +297,7 @@ export class Supervisor {
   // Log settings changed: new files for the process, the running child's pipes moved over.
   private replaceOutput(proc: ManagedProcess): void {
     const old = this.outputs.get(proc.name);
-    const next = createProcessOutput(proc.unit, proc.index, (m) => this.onLogError(proc, m));
+    const next = createProcessOutput(proc.unit, proc.index, (m) => this.onLogError(proc, m), this.deps.console);
     const attached = old?.detach() ?? null;
     if (attached !== null) next.adopt(attached);
     this.outputs.set(proc.name, next);
@@ -364,7 +367,7 @@ export class Supervisor {
   private addProcess(unit: UnitSpec, index: number): ManagedProcess {
     const proc = new ManagedProcess(unit, index, this.host);
     this.processes.set(proc.name, proc);
-    this.outputs.set(proc.name, createProcessOutput(unit, index, (m) => this.onLogError(proc, m)));
+    this.outputs.set(proc.name, createProcessOutput(unit, index, (m) => this.onLogError(proc, m), this.deps.console));
     return proc;
   }
 

@@ -8,11 +8,15 @@ import { createHandler } from '../../control/handlers.js';
 import { startControlServer } from '../../control/server.js';
 import { recordRunningSocket } from '../../control/running-socket.js';
 import { checkSocketPath } from '../../control/socket-path.js';
+import { ConsoleOutput, wantsColour } from '../../logs/console.js';
+import { StdoutWriter, isSameFile } from '../../logs/stdout-writer.js';
 import { openSupdLog, type SupdLog } from '../../logs/supd-log.js';
 import { startGuardian } from '../../process/guardian.js';
 import { Reports } from '../../reports/reporter.js';
+import { noReaperWarning, reaperToUse, runUnderReaper } from '../../process/reaper.js';
 import { findSetpriv, signalProcess } from '../../process/spawner.js';
 import { ChildRegistry, findSurvivors } from '../../supervisor/child-registry.js';
+import { watchEssential } from '../../supervisor/essential.js';
 import { acquirePidfile } from '../../supervisor/pidfile.js';
 import { refuseReload } from '../../supervisor/reload-guard.js';
 import { findUnwritableLogs } from '../../logs/log-locations.js';
@@ -38,10 +42,14 @@ export const command: Command = {
 Be the supervisor for the config: start every autostart program, keep them running, and
 answer the CLI on the control socket. In the foreground by default (for systemd, Docker or a
 terminal: Ctrl-C stops everything); with -d it goes to the background and returns once the
-socket answers. SIGTERM/SIGINT stop everything and exit 0; SIGHUP reloads; SIGUSR2 reopens
+socket answers. SIGTERM/SIGINT stop everything and exit 0 (an essential program that ended
+exits with its code); SIGHUP reloads; SIGUSR2 reopens
 log files.`,
   options: { boolean: ['detach'], alias: { d: 'detach' } },
   async run(context) {
+    // PID 1 of a container: let tini reap, under this thin supd (reaper.ts).
+    const reaper = context.flags.detach === true ? null : reaperToUse(context.env);
+    if (reaper !== null) return runUnderReaper(reaper, context.env);
     const file = findConfigFile(flagString(context, 'config'), context.env);
     const config = loadConfig(file, { env: context.env });
     checkSocketPath(config.supervisor.socket);
@@ -54,23 +62,31 @@ log files.`,
 async function runSupervisor(config: SupdConfig, context: CommandContext): Promise<number> {
   const detached = context.env[DETACHED_ENV] === '1';
   const { supervisor: settings } = config;
-  const log = openSupdLog(path.join(settings.logDir, 'supd.log'), settings.log, settings.logLevel, context.stderr);
+  const { log, consoleOut } = openLogAndConsole(settings, context);
+  if (detached && config.units.some((u) => u.console.stdout || u.console.stderr)) log.warn('console output goes to supd\'s stdout, which -d detaches from the terminal: it is lost; give those programs log files');
   secureStateDir(settings.stateDir, (message) => log.warn(message));
   const lock = acquirePidfile(settings.pidfile, (pid) => log.warn(`removing the stale pidfile of a supd that is gone (pid ${pid ?? '?'})`));
   const registry = new ChildRegistry(settings.stateDir);
   killLeftovers(registry, log);
   if (findSetpriv() === null) log.warn('setpriv (util-linux) not found: children will not get a parent-death signal; the guardian still kills their groups if supd dies');
+  const orphans = noReaperWarning(context.env);
+  if (orphans !== null) log.warn(orphans);
   const guardian = startGuardian();
   const startEnv = { ...context.env };
-  const supervisor = new Supervisor(config, { log, guardian, registry, baseEnv: startEnv, applySettings: (s) => applyLogSettings(log, s) });
+  const supervisor = new Supervisor(config, { log, guardian, registry, baseEnv: startEnv, console: consoleOut, applySettings: (s) => applyLogSettings(log, consoleOut, s) });
   const version = readVersion();
   let finished: (code: number) => void = () => undefined;
   const done = new Promise<number>((resolve) => (finished = resolve));
+  let exitCode = EXIT_OK;
   const shutdown = async (why: string): Promise<void> => {
     if (!supervisor.isShuttingDown) log.info(`${why}: stopping everything`);
     await supervisor.shutdown();
-    finished(EXIT_OK);
+    finished(exitCode);
   };
+  watchEssential(supervisor, (code, why) => {
+    exitCode = code;
+    void shutdown(why);
+  });
   const reload = (options: { dryRun?: boolean } = {}): Promise<ReloadResult> => reloadFromFile(supervisor, config.file, startEnv, log, options.dryRun === true);
   const history = new ProcessHistory(supervisor.events, () => supervisor.now());
   const reports = new Reports(supervisor, { log, version });
@@ -92,8 +108,9 @@ async function runSupervisor(config: SupdConfig, context: CommandContext): Promi
   registry.clear();
   forgetSocket();
   lock.release();
-  log.info('supd exits');
+  log.info(`supd exits${code === EXIT_OK ? '' : ` with code ${code}`}`);
   await log.close();
+  await consoleOut.flushed();
   return code;
 }
 
@@ -106,9 +123,22 @@ function refuseToStart(config: SupdConfig): void {
   throw new SupdError('SUPD_E_START_FAILED', `cannot start: ${problems.length} problems`, { issues });
 }
 
+// supd.log, and the console for programs' lines (stdout = "console"). When stderr is the same
+// file as stdout (2>&1, a terminal), supd's own lines queue with the programs': whole lines.
+function openLogAndConsole(settings: SupdConfig['supervisor'], context: CommandContext): { log: SupdLog; consoleOut: ConsoleOutput } {
+  const sink = { error: (_message: string): void => undefined };
+  const consoleOut = new ConsoleOutput(new StdoutWriter(1, (m) => sink.error(m)), { format: settings.logFormat, colour: wantsColour(context.env) });
+  const stderr = isSameFile(1, 2) ? { write: (text: string) => (consoleOut.writeOwn(text), true) } : context.stderr;
+  const log = openSupdLog(path.join(settings.logDir, 'supd.log'), settings.log, settings.logLevel, stderr, settings.logFormat);
+  sink.error = (m) => log.error(m);
+  return { log, consoleOut };
+}
+
 // Reload: supd.log's level, place (log_dir) and rotation apply at once.
-function applyLogSettings(log: SupdLog, settings: SupdConfig['supervisor']): void {
+function applyLogSettings(log: SupdLog, consoleOut: ConsoleOutput, settings: SupdConfig['supervisor']): void {
   log.setLevel(settings.logLevel);
+  log.setFormat(settings.logFormat);
+  consoleOut.setFormat(settings.logFormat);
   log.setFile(path.join(settings.logDir, 'supd.log'), settings.log);
 }
 

@@ -54,6 +54,11 @@ test('every default from SPEC section 3 is applied to a bare program', () => {
     timezone: null,
     timeoutMs: null,
     restartStrategy: 'all',
+    console: { stdout: false, stderr: false },
+    essential: false,
+    limits: null,
+    nice: null,
+    oomScoreAdj: null,
   });
 });
 
@@ -67,6 +72,7 @@ test('[supervisor] defaults: state and logs beside the config file', () => {
     logDir: '/abs/dir/logs',
     logLevel: 'info',
     shutdownTimeoutMs: 30_000,
+    logFormat: 'text',
     log: { maxSize: 10 * 1024 ** 2, intervalMs: null, keep: 10, compress: true },
   });
 });
