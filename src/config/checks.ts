@@ -1,5 +1,6 @@
 // Checks a schema cannot express, on the normalized config: dependencies, cycles, log files
 // shared by two processes, schedule combined with a pool.
+import { joinKey } from './key-path.js';
 import { nodeCron } from '../schedule/cron.js';
 import type { KeyProblem } from './normalize.js';
 import { MAX_PROCESSES } from './process-count.js';
@@ -83,7 +84,8 @@ function checkCronFields(config: SupdConfig): KeyProblem[] {
 }
 
 export function unitPath(unit: Pick<UnitSpec, 'program' | 'method'>): string {
-  return unit.method === null ? `programs.${unit.program}` : `programs.${unit.program}.methods.${unit.method}`;
+  const program = joinKey('programs', unit.program);
+  return unit.method === null ? program : joinKey(joinKey(program, 'methods'), unit.method);
 }
 
 /** What the depends_on checks need: the program names and each unit's dependencies. */
@@ -124,7 +126,7 @@ function checkDependencies(config: DependencyView): KeyProblem[] {
   }
   const cycle = findCycle(edges);
   if (cycle !== null) {
-    problems.push({ path: `programs.${cycle[0]}.depends_on`, message: `dependency cycle: ${cycle.join(' -> ')}` });
+    problems.push({ path: joinKey(joinKey('programs', cycle[0]!), 'depends_on'), message: `dependency cycle: ${cycle.join(' -> ')}` });
   }
   return problems;
 }
