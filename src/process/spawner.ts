@@ -12,6 +12,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { prepareStdio, type ChildStreams } from './child-stdio.js';
 
 export interface SpawnRequest {
   readonly argv: readonly string[];
@@ -23,7 +24,7 @@ export interface SpawnRequest {
   readonly gid: number | null;
   /** Extra pipes beyond stdio (readiness notification fd), by fd number. */
   readonly extraFds?: readonly number[];
-  /** stderr = "merge": the child's fd 2 is its fd 1 (as `2>&1`), so their lines keep their order. */
+  /** stderr = "merge": the child's fd 2 is its fd 1's pipe (as `2>&1`), so their lines keep their order. */
   readonly mergeStderr?: boolean;
   /** Run first, as root still: a chain of programs that each exec the rest (limits.ts). */
   readonly prefix?: readonly string[];
@@ -98,38 +99,35 @@ export function spawnChild(request: SpawnRequest): SpawnResult {
     return { ok: false, reason: `working directory does not exist: ${request.cwd}` };
   }
   const setpriv = findSetpriv();
+  const stdio = prepareStdio({ extraFds: request.extraFds ?? [], mergeStderr: request.mergeStderr === true, uid: request.uid, gid: request.gid });
   // `sh -c 'exec "$@" 2>&1'` execs the program itself: its pid stays the one supd reports.
-  const program = request.mergeStderr === true ? ['/bin/sh', '-c', 'exec "$@" 2>&1', 'sh', resolved.file, ...args] : [resolved.file, ...args];
+  const program = stdio.mergeByShell ? ['/bin/sh', '-c', 'exec "$@" 2>&1', 'sh', resolved.file, ...args] : [resolved.file, ...args];
   const [first, firstArgs] = setpriv === null ? [program[0]!, program.slice(1)] : [setpriv, [...setprivArgs(request), '--', ...program]];
   const [file, ...fileArgs] = [...(request.prefix ?? []), first, ...firstArgs];
-  const extraFds = request.extraFds ?? [];
-  const stdio: Array<'ignore' | 'pipe'> = ['ignore', 'pipe', 'pipe'];
-  for (const fd of extraFds) {
-    while (stdio.length < fd) stdio.push('ignore');
-    stdio[fd] = 'pipe';
-  }
   const previousUmask = request.umask === null ? null : process.umask(request.umask);
   let child: ChildProcess;
   try {
     child = spawn(file!, fileArgs, {
       cwd: request.cwd,
       env: request.env,
-      stdio,
+      stdio: [...stdio.slots],
       detached: true,
       // Without setpriv, Node switches the ids itself (dropping supplementary groups).
       ...(setpriv === null && request.uid !== null ? { uid: request.uid } : {}),
       ...(setpriv === null && request.gid !== null ? { gid: request.gid } : {}),
     });
   } catch (error) {
+    stdio.abandon();
     return { ok: false, reason: `spawn failed: ${(error as Error).message}` };
   } finally {
     if (previousUmask !== null) process.umask(previousUmask);
   }
   if (child.pid === undefined) {
+    stdio.abandon();
     child.on('error', () => undefined);
     return { ok: false, reason: `spawn failed: ${resolved.file}` };
   }
-  return { ok: true, child: wrapChild(child, extraFds, realExe(resolved.file)) };
+  return { ok: true, child: wrapChild(child, stdio.connect(child), realExe(resolved.file)) };
 }
 
 function setprivArgs(request: SpawnRequest): string[] {
@@ -148,9 +146,7 @@ function realExe(file: string): string {
   }
 }
 
-function wrapChild(child: ChildProcess, extraFds: readonly number[], exe: string): ChildHandle {
-  const extra = new Map<number, Readable>();
-  for (const fd of extraFds) extra.set(fd, child.stdio[fd] as Readable);
+function wrapChild(child: ChildProcess, streams: ChildStreams, exe: string): ChildHandle {
   let exitListener: ((code: number | null, signal: NodeJS.Signals | null) => void) | null = null;
   let reported = false;
   let exitStatus: [number | null, NodeJS.Signals | null] | null = null;
@@ -169,8 +165,10 @@ function wrapChild(child: ChildProcess, extraFds: readonly number[], exe: string
     // A grandchild that keeps the pipes open would hold 'close' back forever.
     setTimeout(report, 250).unref();
   });
-  child.on('close', (code, signal) => {
-    exitStatus ??= [code, signal];
+  // 'close' waits for the pipes Node made (a fallback socketpair); `drained` for supd's FIFOs.
+  const closed = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (code, signal) => resolve([code, signal])));
+  void Promise.all([closed, streams.drained]).then(([status]) => {
+    exitStatus ??= status;
     report();
   });
   return {
@@ -179,9 +177,9 @@ function wrapChild(child: ChildProcess, extraFds: readonly number[], exe: string
     get exited() {
       return exitStatus !== null;
     },
-    stdout: child.stdout!,
-    stderr: child.stderr!,
-    extra,
+    stdout: streams.stdout,
+    stderr: streams.stderr,
+    extra: streams.extra,
     onExit(listener) {
       exitListener = listener;
       report();

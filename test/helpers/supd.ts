@@ -35,6 +35,8 @@ export interface StartOptions {
   readonly reuse?: TempDir;
   /** Runs supd through this command (`['setpriv', '--groups=4', '--']`): it must exec supd, so the pid stays supd's. */
   readonly wrapper?: readonly string[];
+  /** More fds for supd beyond 0-2 (fd 3 on), as spawn's `stdio` entries: what a careless parent leaves open. */
+  readonly extraStdio?: ReadonlyArray<'ignore' | 'pipe' | number>;
 }
 
 export async function startSupd(configText: string, options: StartOptions = {}): Promise<SupdUnderTest> {
@@ -44,7 +46,7 @@ export async function startSupd(configText: string, options: StartOptions = {}):
   // Marks everything this supd starts (unless clear_env), so cleanup kills only those.
   const env = { ...process.env, NO_COLOR: '1', SUPD_TEST_DIR: temp.dir, ...options.env };
   const [file, ...args] = [...(options.wrapper ?? []), process.execPath, SUPD_BIN, 'run', '-c', config];
-  const child = spawn(file!, args, { cwd: temp.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(file!, args, { cwd: temp.dir, env, stdio: ['ignore', 'pipe', 'pipe', ...(options.extraStdio ?? [])] });
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));

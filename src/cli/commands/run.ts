@@ -11,7 +11,9 @@ import { checkSocketPath } from '../../control/socket-path.js';
 import { ConsoleOutput, wantsColour } from '../../logs/console.js';
 import { StdoutWriter, isSameFile } from '../../logs/stdout-writer.js';
 import { openSupdLog, type SupdLog } from '../../logs/supd-log.js';
+import { closeFifoDir, useFifoDir } from '../../process/child-stdio.js';
 import { startGuardian } from '../../process/guardian.js';
+import { closeInheritedFds, type ClosedFd } from '../../process/inherited-fds.js';
 import { Reports } from '../../reports/reporter.js';
 import { noReaperWarning, reaperToUse, runUnderReaper } from '../../process/reaper.js';
 import { findSetpriv, signalProcess } from '../../process/spawner.js';
@@ -47,6 +49,8 @@ exits with its code); SIGHUP reloads; SIGUSR2 reopens
 log files.`,
   options: { boolean: ['detach'], alias: { d: 'detach' } },
   async run(context) {
+    // First of all: nothing supd opens, and no child it starts, may share these.
+    const inherited = closeInheritedFds();
     // PID 1 of a container: let tini reap, under this thin supd (reaper.ts).
     const reaper = context.flags.detach === true ? null : reaperToUse(context.env);
     if (reaper !== null) return runUnderReaper(reaper, context.env);
@@ -55,14 +59,15 @@ log files.`,
     checkSocketPath(config.supervisor.socket);
     refuseToStart(config);
     if (context.flags.detach === true) return detachSupervisor(config, context, DETACHED_ENV);
-    return runSupervisor(config, context);
+    return runSupervisor(config, context, inherited);
   },
 };
 
-async function runSupervisor(config: SupdConfig, context: CommandContext): Promise<number> {
+async function runSupervisor(config: SupdConfig, context: CommandContext, inherited: readonly ClosedFd[]): Promise<number> {
   const detached = context.env[DETACHED_ENV] === '1';
   const { supervisor: settings } = config;
   const { log, consoleOut } = openLogAndConsole(settings, context);
+  if (inherited.length > 0) log.info(`closed ${inherited.length} file descriptor(s) inherited from the parent: ${inherited.map((f) => `${f.fd} (${f.target})`).join(', ')}`);
   if (detached && config.units.some((u) => u.console.stdout || u.console.stderr)) log.warn('console output goes to supd\'s stdout, which -d detaches from the terminal: it is lost; give those programs log files');
   secureStateDir(settings.stateDir, (message) => log.warn(message));
   const lock = acquirePidfile(settings.pidfile, (pid) => log.warn(`removing the stale pidfile of a supd that is gone (pid ${pid ?? '?'})`));
@@ -72,6 +77,7 @@ async function runSupervisor(config: SupdConfig, context: CommandContext): Promi
   const orphans = noReaperWarning(context.env);
   if (orphans !== null) log.warn(orphans);
   const guardian = startGuardian();
+  useFifoDir(path.join(settings.stateDir, 'stdio'), (message) => log.warn(message));
   const startEnv = { ...context.env };
   const supervisor = new Supervisor(config, { log, guardian, registry, baseEnv: startEnv, console: consoleOut, applySettings: (s) => applyLogSettings(log, consoleOut, s) });
   const version = readVersion();
@@ -105,6 +111,7 @@ async function runSupervisor(config: SupdConfig, context: CommandContext): Promi
   watching.close();
   await server.close();
   guardian.close();
+  closeFifoDir();
   registry.clear();
   forgetSocket();
   lock.release();
