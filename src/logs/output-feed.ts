@@ -1,6 +1,6 @@
 // One stream of one child into its log file: passed on as read (the fast path: no per-line
 // work), or with an ISO time before each line. ("merge" needs nothing here: the child's stderr
-// is its stdout pipe, see spawner.ts.)
+// is its stdout pipe, see process/child-stdio.ts.)
 import { countLineStarts, stampInto, timeStamp } from './lines.js';
 import type { ChunkHandler } from './pipe-reader.js';
 import type { RotatingFile } from './rotating-file.js';

@@ -2,10 +2,10 @@
 //
 // libuv gives a child socketpairs for stdio 'pipe', and open("/dev/stdout") of a socket fails
 // with ENXIO (nginx's `access_log /dev/stdout`, php-fpm's `error_log = /proc/self/fd/2`). Node
-// has no pipe(2), so each stream is a FIFO from the pool (fifo-pool.ts): supd opens its read end
-// (O_RDONLY|O_NONBLOCK, a net.Socket like before, so the log path reads it the same way), opens
-// the write end for the child, gives that end to the child's user (a pipe made by root is
-// mode 0600 root, and a child switched to www-data could not reopen /dev/stdout), unlinks the
+// has no pipe(2), so each stream is a FIFO from the pool (fifo-pool.ts), whose read end supd
+// holds open already (O_RDONLY|O_NONBLOCK; a net.Socket like before, so the log path reads it
+// the same way). supd opens the write end, gives it to the child's user (a pipe made by root
+// is mode 0600 root: a child switched to www-data could not reopen /dev/stdout), unlinks the
 // FIFO and passes the write end as an fd in spawn's stdio; supd closes its copy right after the
 // spawn, so the read end sees EOF once the child and every grandchild holding it are gone.
 // Where no FIFO can be made, a stream falls back to the socketpair (supd.log says so once).
@@ -109,9 +109,9 @@ function openChannel(request: StdioRequest): Channel | null {
   if (pool === null) return null;
   const taken = pool.take();
   if (!taken.ok) return fallBack(taken.reason);
-  let [read, write] = [-1, -1];
+  const { read } = taken;
+  let write = -1;
   try {
-    read = openSync(taken.path, constants.O_RDONLY | constants.O_NONBLOCK);
     // Blocking, as a program expects its stdout; the open cannot wait, a reader is there.
     write = openSync(taken.path, constants.O_WRONLY);
     if (request.uid !== null || request.gid !== null) fchownSync(write, request.uid ?? -1, request.gid ?? -1);

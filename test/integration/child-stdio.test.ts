@@ -2,6 +2,7 @@
 // /dev/stdout opens; a child gets exactly 0, 1, 2 and what the config asks for; nothing supd's
 // parent left open reaches supd, the guardian or a child.
 import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import path from 'node:path';
@@ -11,6 +12,13 @@ import { startSupd } from '../helpers/supd.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const isRoot = process.getuid?.() === 0;
+const hasPerl = spawnSync('perl', ['-e', '1']).status === 0;
+const PIPE_BYTES = 256 * 1024;
+
+/** F_GETPIPE_SZ of a pipe, by perl (Node has no fcntl). */
+function pipeSize(file: string): number {
+  return Number(execFileSync('perl', ['-MFcntl', '-e', 'sysopen(my $f, $ARGV[0], O_WRONLY|O_NONBLOCK) or die "$!"; print fcntl($f, 1032, 0) + 0', file]).toString());
+}
 
 const fdsOf = (pid: number): string[] => readdirSync(`/proc/${pid}/fd`).sort((a, b) => Number(a) - Number(b));
 const logOf = (dir: string, file: string): string => {
@@ -36,6 +44,7 @@ command = ["sh", "-c", "echo hi > /dev/stdout; echo err > /proc/self/fd/2; exec 
       }
       assert.notEqual(statSync(`/proc/${pid}/fd/1`).ino, statSync(`/proc/${pid}/fd/2`).ino, 'stdout and stderr are two pipes');
       assert.deepEqual(fdsOf(pid!), ['0', '1', '2']);
+      if (isRoot && hasPerl) assert.equal(pipeSize(`/proc/${pid}/fd/1`), PIPE_BYTES, 'grown to 256 KiB (a 64 KiB pipe costs supd more CPU per byte)');
       assert.deepEqual(readdirSync(path.join(supd.dir, '.supd', 'stdio')).filter((f) => !/^\d+-\d+$/.test(f)), [], 'only spare FIFOs in the state dir');
     } finally {
       await supd.cleanup();

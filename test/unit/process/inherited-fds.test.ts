@@ -1,0 +1,35 @@
+// closeInheritedFds in a real Node process: what its parent left open goes (a low fd, which Node
+// itself marks close-on-exec, and one after a gap, which it does not); Node's own stay usable.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import type { Socket } from 'node:net';
+import path from 'node:path';
+import { test } from 'node:test';
+import { ROOT } from '../../helpers/paths.js';
+
+const MODULE = path.join(ROOT, 'dist', 'src', 'process', 'inherited-fds.js');
+const SCRIPT = `
+import { closeInheritedFds } from ${JSON.stringify(MODULE)};
+import { execFileSync } from 'node:child_process';
+const closed = closeInheritedFds().map((f) => f.fd);
+// Node still works: timers, a child process, the event loop.
+await new Promise((resolve) => setTimeout(resolve, 10));
+const echoed = execFileSync('sh', ['-c', 'echo ok']).toString().trim();
+console.log(JSON.stringify({ closed, echoed }));
+`;
+
+test('closes a low inherited fd (close-on-exec by Node) and a gapped one (not); Node keeps running', async () => {
+  const stdio: Array<'ignore' | 'pipe'> = ['ignore', 'pipe', 'pipe', ...Array.from({ length: 28 }, (_, i): 'ignore' | 'pipe' => (i + 3 === 5 || i + 3 === 30 ? 'pipe' : 'ignore'))];
+  const child = spawn(process.execPath, ['--input-type=module', '-e', SCRIPT], { stdio });
+  let out = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  let err = '';
+  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  for (const fd of [5, 30]) (child.stdio[fd] as Socket).resume();
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  assert.equal(code, 0, err);
+  const result = JSON.parse(out) as { closed: number[]; echoed: string };
+  assert.ok(result.closed.includes(5), `fd 5 closed (closed: ${result.closed})`);
+  assert.ok(result.closed.includes(30), `fd 30 closed (closed: ${result.closed})`);
+  assert.equal(result.echoed, 'ok');
+});
