@@ -7,16 +7,17 @@
 // from one `perl` per batch (perl-base is in every Debian), only as root: the kernel exempts
 // root from the per-user pipe budget, and an ordinary user's larger pipes would shrink the
 // other pipes of that user once it ran out. Without perl, pipes stay at 64 KiB.
-// The pool refills in the background before it runs dry, so a respawn never waits for an exec,
-// and synchronously only when it is empty (the first starts). A taken FIFO is unlinked as soon
+// The pool fills in the background from the start and before it runs dry, so a respawn never
+// waits for an exec; synchronously only when it is empty (a burst of starts). A taken FIFO is unlinked as soon
 // as both its ends are open (child-stdio.ts): nothing of a running child stays on disk, and
 // what a kill -9 of supd leaves is only spare FIFOs, which the next start sweeps.
 import { execFile, execFileSync } from 'node:child_process';
 import { closeSync, constants, mkdirSync, openSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
-/** FIFOs made per `mkfifo` call. */
+/** FIFOs made per `mkfifo` call at first; each time the pool runs dry (a burst of starts) twice as many, up to MAX_BATCH. */
 const BATCH = 64;
+const MAX_BATCH = 1024;
 /** Refill in the background when fewer than this many are left. */
 const LOW_WATER = 24;
 export const PIPE_BYTES = 256 * 1024;
@@ -44,9 +45,10 @@ export function createFifoPool(dir: string): FifoPool {
   const grow = process.geteuid?.() === 0;
   const spare: SpareFifo[] = [];
   let serial = 0;
+  let batchSize = BATCH;
   let refilling = false;
   let closed = false;
-  const names = (): string[] => Array.from({ length: BATCH }, () => path.join(dir, `${process.pid}-${++serial}`));
+  const names = (): string[] => Array.from({ length: batchSize }, () => path.join(dir, `${process.pid}-${++serial}`));
   const finish = (opened: readonly SpareFifo[]): void => {
     refilling = false;
     if (closed) opened.forEach((f) => closeSync(f.read));
@@ -75,10 +77,12 @@ export function createFifoPool(dir: string): FifoPool {
     spare.push(...opened);
     return opened.length > 0 ? null : `cannot open the FIFOs made in ${dir}`;
   };
+  refillInBackground();
   return {
     dir,
     take() {
       if (spare.length === 0) {
+        if (serial > 0) batchSize = Math.min(MAX_BATCH, batchSize * 2);
         const failure = refillNow();
         if (failure !== null) return { ok: false, reason: failure };
       }
