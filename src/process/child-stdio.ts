@@ -13,6 +13,7 @@ import type { ChildProcess } from 'node:child_process';
 import { closeSync, constants, fchownSync, openSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { Readable } from 'node:stream';
+import { markFifoDir, pickFifoDir } from './fifo-dir.js';
 import { createFifoPool, type FifoPool } from './fifo-pool.js';
 
 export type StdioSlot = 'ignore' | 'pipe' | number;
@@ -53,12 +54,19 @@ let pool: FifoPool | null = null;
 let warn: (message: string) => void = () => undefined;
 let warned = false;
 
-/** Children get FIFOs from `dir` from now on (supd run); without this call, socketpairs. */
-export function useFifoDir(dir: string, onWarning: (message: string) => void): void {
+/** Children get FIFOs from now on (supd run), made where fifo-dir.ts says; without this call, socketpairs. */
+export function useFifoDir(stateDir: string, expected: number, onWarning: (message: string) => void): void {
   pool?.close();
-  pool = createFifoPool(dir);
+  pool = null;
   warn = onWarning;
   warned = false;
+  const dir = pickFifoDir(stateDir);
+  try {
+    pool = createFifoPool(dir, expected);
+    markFifoDir(dir, stateDir);
+  } catch (error) {
+    fallBack(`cannot make a FIFO dir ${dir}: ${(error as Error).message}`);
+  }
 }
 
 /** Removes the spare FIFOs (supd exits). */

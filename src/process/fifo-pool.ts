@@ -7,8 +7,9 @@
 // from one `perl` per batch (perl-base is in every Debian), only as root: the kernel exempts
 // root from the per-user pipe budget, and an ordinary user's larger pipes would shrink the
 // other pipes of that user once it ran out. Without perl, pipes stay at 64 KiB.
-// The pool fills in the background from the start and before it runs dry, so a respawn never
-// waits for an exec; synchronously only when it is empty (a burst of starts). A taken FIFO is unlinked as soon
+// The pool is filled at once with as many as the first starts take, and then in the background
+// before it runs dry, so a respawn never waits for an exec; synchronously only when it is
+// empty (a burst of starts beyond the config's count). A taken FIFO is unlinked as soon
 // as both its ends are open (child-stdio.ts): nothing of a running child stays on disk, and
 // what a kill -9 of supd leaves is only spare FIFOs, which the next start sweeps.
 import { execFile, execFileSync } from 'node:child_process';
@@ -38,7 +39,8 @@ export interface FifoPool {
   close(): void;
 }
 
-export function createFifoPool(dir: string): FifoPool {
+/** `expected`: how many FIFOs the first starts will take (made at once: two execs, not one pair per batch). */
+export function createFifoPool(dir: string, expected = 0): FifoPool {
   // Whatever is here was left by an earlier supd of this state dir (the state dir is ours alone).
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -77,7 +79,9 @@ export function createFifoPool(dir: string): FifoPool {
     spare.push(...opened);
     return opened.length > 0 ? null : `cannot open the FIFOs made in ${dir}`;
   };
-  refillInBackground();
+  batchSize = Math.min(MAX_BATCH * 4, Math.max(BATCH, expected + LOW_WATER));
+  refillNow();
+  batchSize = BATCH;
   return {
     dir,
     take() {

@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'n
 import type { Socket } from 'node:net';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import { pickFifoDir } from '../../src/process/fifo-dir.js';
 import { listProcs } from '../helpers/procfs.js';
 import { startSupd } from '../helpers/supd.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -45,7 +46,9 @@ command = ["sh", "-c", "echo hi > /dev/stdout; echo err > /proc/self/fd/2; exec 
       assert.notEqual(statSync(`/proc/${pid}/fd/1`).ino, statSync(`/proc/${pid}/fd/2`).ino, 'stdout and stderr are two pipes');
       assert.deepEqual(fdsOf(pid!), ['0', '1', '2']);
       if (isRoot && hasPerl) assert.equal(pipeSize(`/proc/${pid}/fd/1`), PIPE_BYTES, 'grown to 256 KiB (a 64 KiB pipe costs supd more CPU per byte)');
-      assert.deepEqual(readdirSync(path.join(supd.dir, '.supd', 'stdio')).filter((f) => !/^\d+-\d+$/.test(f)), [], 'only spare FIFOs in the state dir');
+      const fifoDir = pickFifoDir(path.join(supd.dir, '.supd'));
+      const strays = readdirSync(fifoDir).filter((f) => f !== '.state-dir' && !(/^\d+-\d+$/.test(f) && statSync(path.join(fifoDir, f)).isFIFO()));
+      assert.deepEqual(strays, [], 'only spare FIFOs in the FIFO dir');
     } finally {
       await supd.cleanup();
     }
@@ -132,8 +135,8 @@ max_restarts = 100
       await waitFor(() => (logOf(first.dir, 'again-0.out.log').split('\n').length > 4 ? true : null), { what: 'three runs logged' });
       first.child.kill('SIGKILL');
       await new Promise((resolve) => first.child.once('exit', resolve));
-      const stdioDir = path.join(first.dir, '.supd', 'stdio');
-      const leftBehind = readdirSync(stdioDir);
+      const stdioDir = pickFifoDir(path.join(first.dir, '.supd'));
+      const leftBehind = readdirSync(stdioDir).filter((f) => f !== '.state-dir');
       assert.ok(leftBehind.length > 0, 'a killed supd leaves its spare FIFOs');
       const second = await startSupd(config, { reuse: first.temp });
       try {

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { findConfigFile } from '../../config/locate.js';
 import { loadConfig } from '../../config/load.js';
-import type { SupdConfig } from '../../config/types.js';
+import { countProcesses, type SupdConfig } from '../../config/types.js';
 import { createHandler } from '../../control/handlers.js';
 import { startControlServer } from '../../control/server.js';
 import { recordRunningSocket } from '../../control/running-socket.js';
@@ -77,7 +77,8 @@ async function runSupervisor(config: SupdConfig, context: CommandContext, inheri
   const orphans = noReaperWarning(context.env);
   if (orphans !== null) log.warn(orphans);
   const guardian = startGuardian();
-  useFifoDir(path.join(settings.stateDir, 'stdio'), (message) => log.warn(message));
+  // Two pipes for each process of the config: its first starts take no exec of their own.
+  useFifoDir(settings.stateDir, 2 * countProcesses(config), (message) => log.warn(message));
   const startEnv = { ...context.env };
   const supervisor = new Supervisor(config, { log, guardian, registry, baseEnv: startEnv, console: consoleOut, applySettings: (s) => applyLogSettings(log, consoleOut, s) });
   const version = readVersion();
