@@ -1,26 +1,31 @@
 // Spare FIFOs for children's output. Node has no pipe(2), no mkfifo(3) and no fcntl(2), so
-// FIFOs are made by coreutils' `mkfifo`, many in one call (one exec costs ~2 ms; each further
-// FIFO ~0.1 ms), and each spare is held open for reading at once, so its pipe exists and can be
-// grown. A pipe holds 64 KiB by default against ~200 KiB for the socketpair it replaces, and
+// FIFOs are made by coreutils' `mkfifo`, many in one call (an exec costs a few ms, a FIFO ~0.02
+// ms more on tmpfs, ~1 ms on ext4: fifo-dir.ts), and each spare is held open for reading at
+// once, so its pipe exists and can be grown. A pipe holds 64 KiB by default against ~200 KiB for the socketpair it replaces, and
 // under a flood that doubled supd's CPU per byte (measured: bench/logs.js, 0.12 s instead of
 // 0.07 s for 1,000,000 lines); at 256 KiB it is back to 0.07 s. fcntl(F_SETPIPE_SZ) comes
 // from one `perl` per batch (perl-base is in every Debian), only as root: the kernel exempts
 // root from the per-user pipe budget, and an ordinary user's larger pipes would shrink the
 // other pipes of that user once it ran out. Without perl, pipes stay at 64 KiB.
-// The pool is filled at once with as many as the first starts take, and then in the background
-// before it runs dry, so a respawn never waits for an exec; synchronously only when it is
-// empty (a burst of starts beyond the config's count). A taken FIFO is unlinked as soon
-// as both its ends are open (child-stdio.ts): nothing of a running child stays on disk, and
-// what a kill -9 of supd leaves is only spare FIFOs, which the next start sweeps.
+// The pool is filled at once with as many as the first starts take plus TARGET spares, then in
+// the background before it runs dry, so a respawn never waits for an exec (synchronously only
+// when it is empty: a burst of starts beyond the config's count), and back to TARGET once
+// starts pause, so supd's fd count at rest does not depend on what happened before. A taken
+// FIFO is unlinked as soon as both its ends are open (child-stdio.ts): nothing of a running
+// child stays on disk, and what a kill -9 of supd leaves is only spare FIFOs, which the next
+// start sweeps.
 import { execFile, execFileSync } from 'node:child_process';
 import { closeSync, constants, mkdirSync, openSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
-/** FIFOs made per `mkfifo` call at first; each time the pool runs dry (a burst of starts) twice as many, up to MAX_BATCH. */
-const BATCH = 64;
-const MAX_BATCH = 1024;
-/** Refill in the background when fewer than this many are left. */
-const LOW_WATER = 24;
+/** Spare FIFOs kept at rest: each holds an open fd, so the count is steady once starts stop. */
+const TARGET = 32;
+/** Refilled in the background (back to TARGET) when fewer are left. */
+const LOW_WATER = 16;
+/** After this long without a start, a pool below TARGET is topped up to it. */
+const QUIET_MS = 1000;
+/** Made at once when the pool is empty (a burst of starts beyond the config's count). */
+const EMPTY_BATCH = 64;
 export const PIPE_BYTES = 256 * 1024;
 /** F_SETPIPE_SZ (linux/fcntl.h: F_LINUX_SPECIFIC_BASE + 7). */
 const GROW = `for (@ARGV) { open(my $f, "+<", $_) or next; fcntl($f, 1031, ${PIPE_BYTES}) }`;
@@ -47,27 +52,28 @@ export function createFifoPool(dir: string, expected = 0): FifoPool {
   const grow = process.geteuid?.() === 0;
   const spare: SpareFifo[] = [];
   let serial = 0;
-  let batchSize = BATCH;
   let refilling = false;
   let closed = false;
-  const names = (): string[] => Array.from({ length: batchSize }, () => path.join(dir, `${process.pid}-${++serial}`));
+  let quiet: NodeJS.Timeout | null = null;
+  const names = (count: number): string[] => Array.from({ length: count }, () => path.join(dir, `${process.pid}-${++serial}`));
   const finish = (opened: readonly SpareFifo[]): void => {
     refilling = false;
-    if (closed) opened.forEach((f) => closeSync(f.read));
-    else spare.push(...opened);
+    if (closed) return opened.forEach((f) => closeSync(f.read));
+    spare.push(...opened);
+    if (spare.length < TARGET) armQuiet(); // starts took some meanwhile
   };
   const refillInBackground = (): void => {
-    if (refilling) return;
+    if (refilling || closed || spare.length >= TARGET) return;
     refilling = true;
-    const batch = names();
+    const batch = names(TARGET - spare.length);
     execFile('mkfifo', ['-m', '0600', '--', ...batch], { timeout: 10_000 }, (error) => {
       const opened = error === null && !closed ? openAll(batch) : [];
       if (!grow || opened.length === 0) return finish(opened);
       execFile('perl', ['-e', GROW, ...batch], { timeout: 10_000 }, () => finish(opened));
     });
   };
-  const refillNow = (): string | null => {
-    const batch = names();
+  const refillNow = (count: number): string | null => {
+    const batch = names(count);
     try {
       execFileSync('mkfifo', ['-m', '0600', '--', ...batch], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 10_000 });
     } catch (error) {
@@ -79,22 +85,31 @@ export function createFifoPool(dir: string, expected = 0): FifoPool {
     spare.push(...opened);
     return opened.length > 0 ? null : `cannot open the FIFOs made in ${dir}`;
   };
-  batchSize = Math.min(MAX_BATCH * 4, Math.max(BATCH, expected + LOW_WATER));
-  refillNow();
-  batchSize = BATCH;
+  // Back to exactly TARGET once starts pause (a steady fd count); below LOW_WATER at once.
+  function armQuiet(): void {
+    if (quiet !== null) clearTimeout(quiet);
+    quiet = setTimeout(refillInBackground, QUIET_MS);
+    quiet.unref();
+  }
+  const keepUp = (): void => {
+    if (spare.length < LOW_WATER) refillInBackground();
+    armQuiet();
+  };
+  refillNow(Math.min(4096, expected + TARGET));
   return {
     dir,
     take() {
       if (spare.length === 0) {
-        if (serial > 0) batchSize = Math.min(MAX_BATCH, batchSize * 2);
-        const failure = refillNow();
+        const failure = refillNow(EMPTY_BATCH);
         if (failure !== null) return { ok: false, reason: failure };
       }
-      if (spare.length < LOW_WATER) refillInBackground();
-      return { ok: true, ...spare.pop()! };
+      const fifo = spare.pop()!;
+      keepUp();
+      return { ok: true, ...fifo };
     },
     close() {
       closed = true;
+      if (quiet !== null) clearTimeout(quiet);
       for (const fifo of spare.splice(0)) closeSync(fifo.read);
       rmSync(dir, { recursive: true, force: true });
     },
