@@ -24,8 +24,6 @@ const TARGET = 32;
 const LOW_WATER = 16;
 /** After this long without a start, a pool below TARGET is topped up to it. */
 const QUIET_MS = 1000;
-/** Made at once when the pool is empty (a burst of starts beyond the config's count). */
-const EMPTY_BATCH = 64;
 export const PIPE_BYTES = 256 * 1024;
 /** F_SETPIPE_SZ (linux/fcntl.h: F_LINUX_SPECIFIC_BASE + 7). */
 const GROW = `for (@ARGV) { open(my $f, "+<", $_) or next; fcntl($f, 1031, ${PIPE_BYTES}) }`;
@@ -58,8 +56,10 @@ export function createFifoPool(dir: string, expected = 0): FifoPool {
   const names = (count: number): string[] => Array.from({ length: count }, () => path.join(dir, `${process.pid}-${++serial}`));
   const finish = (opened: readonly SpareFifo[]): void => {
     refilling = false;
-    if (closed) return opened.forEach((f) => closeSync(f.read));
+    if (closed) return opened.forEach(discard);
     spare.push(...opened);
+    // Never above TARGET (past the first starts): a refill made while the pool was empty.
+    spare.splice(initialLeft + TARGET).forEach(discard);
     if (spare.length < TARGET) armQuiet(); // starts took some meanwhile
   };
   const refillInBackground = (): void => {
@@ -95,25 +95,33 @@ export function createFifoPool(dir: string, expected = 0): FifoPool {
     if (spare.length < LOW_WATER) refillInBackground();
     armQuiet();
   };
-  refillNow(Math.min(4096, expected + TARGET));
+  // The config's first starts take these (a program with autostart off may leave some).
+  let initialLeft = Math.min(4096, expected);
+  refillNow(initialLeft + TARGET);
   return {
     dir,
     take() {
       if (spare.length === 0) {
-        const failure = refillNow(EMPTY_BATCH);
+        const failure = refillNow(TARGET);
         if (failure !== null) return { ok: false, reason: failure };
       }
       const fifo = spare.pop()!;
+      initialLeft = Math.max(0, initialLeft - 1);
       keepUp();
       return { ok: true, ...fifo };
     },
     close() {
       closed = true;
       if (quiet !== null) clearTimeout(quiet);
-      for (const fifo of spare.splice(0)) closeSync(fifo.read);
+      spare.splice(0).forEach(discard);
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+function discard(fifo: SpareFifo): void {
+  closeSync(fifo.read);
+  rmSync(fifo.path, { force: true });
 }
 
 // Opening the read end first never blocks (O_NONBLOCK) and keeps the pipe alive between uses.
