@@ -2,12 +2,12 @@
 //
 // libuv gives a child socketpairs for stdio 'pipe', and open("/dev/stdout") of a socket fails
 // with ENXIO (nginx's `access_log /dev/stdout`, php-fpm's `error_log = /proc/self/fd/2`). Node
-// has no pipe(2), so each stream is a FIFO from the pool (fifo-pool.ts), whose read end supd
-// holds open already (O_RDONLY|O_NONBLOCK; a net.Socket like before, so the log path reads it
-// the same way). supd opens the write end, gives it to the child's user (a pipe made by root
-// is mode 0600 root: a child switched to www-data could not reopen /dev/stdout), unlinks the
-// FIFO and passes the write end as an fd in spawn's stdio; supd closes its copy right after the
-// spawn, so the read end sees EOF once the child and every grandchild holding it are gone.
+// has no pipe(2), so each stream is a FIFO from the pool (fifo-pool.ts): supd opens its read end
+// (O_RDONLY|O_NONBLOCK; a net.Socket like before, so the log path reads it the same way, grown
+// to 256 KiB by pipe-sizer.ts) and its write end, gives that to the child's user (a pipe made by
+// root is mode 0600 root: a child switched to www-data could not reopen /dev/stdout), unlinks
+// the FIFO and passes the write end as an fd in spawn's stdio; supd closes its copy right after
+// the spawn, so the read end sees EOF once the child and every grandchild holding it are gone.
 // Where no FIFO can be made, a stream falls back to the socketpair (supd.log says so once).
 import type { ChildProcess } from 'node:child_process';
 import { closeSync, constants, fchownSync, openSync, rmSync } from 'node:fs';
@@ -15,6 +15,7 @@ import net from 'node:net';
 import { Readable } from 'node:stream';
 import { markFifoDir, pickFifoDir } from './fifo-dir.js';
 import { createFifoPool, type FifoPool } from './fifo-pool.js';
+import { startPipeSizer, type PipeSizer } from './pipe-sizer.js';
 
 export type StdioSlot = 'ignore' | 'pipe' | number;
 
@@ -51,19 +52,20 @@ interface Channel {
 }
 
 let pool: FifoPool | null = null;
+let sizer: PipeSizer | null = null;
 let warn: (message: string) => void = () => undefined;
 let warned = false;
 
 /** Children get FIFOs from now on (supd run), made where fifo-dir.ts says; without this call, socketpairs. */
 export function useFifoDir(stateDir: string, expected: number, onWarning: (message: string) => void): void {
-  pool?.close();
-  pool = null;
+  closeFifoDir();
   warn = onWarning;
   warned = false;
   const dir = pickFifoDir(stateDir);
   try {
     pool = createFifoPool(dir, expected);
     markFifoDir(dir, stateDir);
+    sizer = startPipeSizer();
   } catch (error) {
     fallBack(`cannot make a FIFO dir ${dir}: ${(error as Error).message}`);
   }
@@ -73,6 +75,8 @@ export function useFifoDir(stateDir: string, expected: number, onWarning: (messa
 export function closeFifoDir(): void {
   pool?.close();
   pool = null;
+  sizer?.close();
+  sizer = null;
 }
 
 export function prepareStdio(request: StdioRequest): PreparedStdio {
@@ -117,12 +121,14 @@ function openChannel(request: StdioRequest): Channel | null {
   if (pool === null) return null;
   const taken = pool.take();
   if (!taken.ok) return fallBack(taken.reason);
-  const { read } = taken;
-  let write = -1;
+  let [read, write] = [-1, -1];
   try {
-    // Blocking, as a program expects its stdout; the open cannot wait, a reader is there.
+    // The read end first: it never waits (O_NONBLOCK), and then the write end need not either.
+    read = openSync(taken.path, constants.O_RDONLY | constants.O_NONBLOCK);
+    // Blocking, as a program expects its stdout.
     write = openSync(taken.path, constants.O_WRONLY);
     if (request.uid !== null || request.gid !== null) fchownSync(write, request.uid ?? -1, request.gid ?? -1);
+    sizer?.grow(read);
     return { read, write };
   } catch (error) {
     for (const fd of [read, write]) if (fd !== -1) closeSync(fd);
