@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { act, dashboardOf, request, type Dashboard } from '../helpers/http.js';
@@ -7,6 +10,7 @@ import { FIXTURES } from '../helpers/paths.js';
 import { startSupd, type SupdUnderTest } from '../helpers/supd.js';
 import { runCli } from '../helpers/run-cli.js';
 import { makeTempDir } from '../helpers/temp.js';
+import { findTool, needTools } from '../helpers/tools.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const node = JSON.stringify(process.execPath);
@@ -128,6 +132,44 @@ describe('[supervisor.http] in the config', () => {
       assert.match(result.stderr, /the dashboard is off: set \[supervisor\.http\] listen/);
     } finally {
       await plain.cleanup();
+    }
+  });
+
+  test('with cert and key it speaks HTTPS only, and the cookie is Secure', { skip: needTools('openssl') }, async () => {
+    const temp = makeTempDir();
+    const made = spawnSync(findTool('openssl')!, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(temp.dir, 'key.pem'), '-out', path.join(temp.dir, 'cert.pem'), '-days', '1', '-subj', '/CN=localhost'], { encoding: 'utf8' });
+    assert.equal(made.status, 0, made.stderr);
+    const supd = await startSupd(`[supervisor.http]\nlisten = "127.0.0.1:0"\ncert = "cert.pem"\nkey = "key.pem"\n\n[programs.web]\ncommand = [${node}, ${forever}]\n`, { reuse: temp });
+    try {
+      const d = await dashboardOf(supd);
+      assert.match(d.url, /^https:\/\/127\.0\.0\.1:[0-9]+\/\?token=[0-9a-f]{64}$/);
+      const login = await new Promise<http.IncomingMessage>((resolve, reject) => https.get(d.url, { rejectUnauthorized: false }, resolve).on('error', reject));
+      login.resume();
+      assert.equal(login.statusCode, 303);
+      assert.match(String(login.headers['set-cookie']), /HttpOnly; SameSite=Strict; Secure$/);
+      await assert.rejects(request(`${d.base.replace('https:', 'http:')}/metrics`), 'plain HTTP is not answered');
+    } finally {
+      await supd.cleanup();
+    }
+  });
+
+  test('listen = "unix:PATH": the dashboard over a unix socket (0600)', async () => {
+    const supd = await startSupd(`[supervisor.http]\nlisten = "unix:.supd/http.sock"\n\n[programs.web]\ncommand = [${node}, ${forever}]\n`);
+    try {
+      const d = await dashboardOf(supd);
+      const socketPath = path.join(supd.dir, '.supd', 'http.sock');
+      assert.equal(statSync(socketPath).mode & 0o777, 0o600);
+      const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        http.get({ socketPath, path: '/api/status', headers: { Cookie: d.cookie, Host: 'localhost' } }, (r) => {
+          let body = '';
+          r.on('data', (c: Buffer) => (body += c.toString()));
+          r.on('end', () => resolve({ status: r.statusCode!, body }));
+        }).on('error', reject);
+      });
+      assert.equal(res.status, 200);
+      assert.match(res.body, /"name":"web:0"/);
+    } finally {
+      await supd.cleanup();
     }
   });
 });
