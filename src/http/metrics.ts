@@ -26,67 +26,86 @@ export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 export function renderMetrics(s: MetricsSnapshot): string {
   const out: string[] = [];
-  const family = (name: string, type: 'gauge' | 'counter', help: string): void => void out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-  const sample = (name: string, labels: string, value: number): void => void out.push(`${name}{${labels}} ${formatValue(value)}`);
-  const { counters } = s;
-  const labelsOf = new Map(s.processes.map((p) => [p.status.name, processLabels(p.status)]));
-  family('supd_build_info', 'gauge', 'supd version and Node.js version; always 1.');
-  sample('supd_build_info', `version="${escape(s.version)}",node="${escape(process.version)}"`, 1);
-  family('supd_config_last_reload_successful', 'gauge', 'Whether the last reload of the config applied (1) or was refused (0); 1 before any.');
-  out.push(`supd_config_last_reload_successful ${counters.lastReloadOk ? 1 : 0}`);
-  family('supd_config_reloads_total', 'counter', 'Reloads of the config, by result (success, failure).');
-  for (const result of ['success', 'failure']) sample('supd_config_reloads_total', `result="${result}"`, counters.reloads.get(result) ?? 0);
-  family('supd_program_desired_processes', 'gauge', 'Processes wanted of each program and method (processes, or scale at run time).');
-  for (const d of s.desired) sample('supd_program_desired_processes', `program="${escape(d.program)}",method="${escape(d.method ?? '')}"`, d.count);
-  family('supd_process_state', 'gauge', 'The state of each process: 1 for its current state, 0 for the others.');
-  for (const p of s.processes) {
-    const labels = labelsOf.get(p.status.name)!;
-    for (const state of PROCESS_STATES) sample('supd_process_state', `${labels},state="${state}"`, p.status.state === state ? 1 : 0);
-  }
-  gauges(s.processes, labelsOf, family, sample);
-  family('supd_process_restarts_total', 'counter', 'Starts after the first, by reason (crash, exit, command, watch, health, memory, schedule).');
-  perProcess(counters.restarts, labelsOf, 'reason', (labels, v) => sample('supd_process_restarts_total', labels, v));
-  family('supd_process_exits_total', 'counter', 'Ends of a process, by outcome (success, failure, signal, stopped).');
-  perProcess(counters.exits, labelsOf, 'outcome', (labels, v) => sample('supd_process_exits_total', labels, v));
-  family('supd_process_cpu_seconds_total', 'counter', 'CPU time (user + system) of the process and the children it waited for, across its restarts.');
-  for (const p of s.processes) if (p.cpuSeconds !== null) sample('supd_process_cpu_seconds_total', labelsOf.get(p.status.name)!, p.cpuSeconds);
-  family('supd_scheduled_runs_total', 'counter', 'Runs of scheduled programs, by result (success, failure).');
-  for (const [k, v] of counters.scheduledRuns) {
-    const [program, result] = k.split('\0');
-    sample('supd_scheduled_runs_total', `program="${escape(program!)}",result="${result}"`, v);
-  }
-  family('supd_scheduled_next_run_timestamp_seconds', 'gauge', 'When a waiting scheduled process runs next (seconds since the epoch).');
-  for (const p of s.processes) {
-    if (p.status.next_run !== null) sample('supd_scheduled_next_run_timestamp_seconds', labelsOf.get(p.status.name)!, Date.parse(p.status.next_run) / 1000);
-  }
-  family('supd_reports_sent_total', 'counter', 'Tries to send a report (by its name; alerts as "alerts"), by result (success, failure).');
-  for (const [k, v] of counters.reportsSent) {
-    const [name, result] = k.split('\0');
-    sample('supd_reports_sent_total', `name="${escape(name!)}",result="${result}"`, v);
-  }
+  const w: Writer = {
+    family: (name, type, help) => void out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`),
+    sample: (name, labels, value) => void out.push(labels === '' ? `${name} ${formatValue(value)}` : `${name}{${labels}} ${formatValue(value)}`),
+    labelsOf: new Map(s.processes.map((p) => [p.status.name, processLabels(p.status)])),
+  };
+  writeSupervisor(w, s);
+  writeStates(w, s.processes);
+  writeGauges(w, s.processes);
+  writeProcessCounters(w, s);
+  writeSchedulesAndReports(w, s);
   return `${out.join('\n')}\n`;
 }
 
-type Family = (name: string, type: 'gauge' | 'counter', help: string) => void;
-type Sample = (name: string, labels: string, value: number) => void;
+interface Writer {
+  family(name: string, type: 'gauge' | 'counter', help: string): void;
+  /** One sample; labels already escaped and joined (`a="x",b="y"`), or '' for none. */
+  sample(name: string, labels: string, value: number): void;
+  /** process name -> its process, program and method labels. */
+  readonly labelsOf: ReadonlyMap<string, string>;
+}
+
+function writeSupervisor(w: Writer, s: MetricsSnapshot): void {
+  w.family('supd_build_info', 'gauge', 'supd version and Node.js version; always 1.');
+  w.sample('supd_build_info', `version="${escape(s.version)}",node="${escape(process.version)}"`, 1);
+  w.family('supd_config_last_reload_successful', 'gauge', 'Whether the last reload of the config applied (1) or was refused (0); 1 before any.');
+  w.sample('supd_config_last_reload_successful', '', s.counters.lastReloadOk ? 1 : 0);
+  w.family('supd_config_reloads_total', 'counter', 'Reloads of the config, by result (success, failure).');
+  for (const result of ['success', 'failure']) w.sample('supd_config_reloads_total', `result="${result}"`, s.counters.reloads.get(result) ?? 0);
+  w.family('supd_program_desired_processes', 'gauge', 'Processes wanted of each program and method (processes, or scale at run time).');
+  for (const d of s.desired) w.sample('supd_program_desired_processes', `program="${escape(d.program)}",method="${escape(d.method ?? '')}"`, d.count);
+}
+
+function writeStates(w: Writer, processes: readonly ProcessSample[]): void {
+  w.family('supd_process_state', 'gauge', 'The state of each process: 1 for its current state, 0 for the others.');
+  for (const p of processes) {
+    const labels = w.labelsOf.get(p.status.name)!;
+    for (const state of PROCESS_STATES) w.sample('supd_process_state', `${labels},state="${state}"`, p.status.state === state ? 1 : 0);
+  }
+}
 
 // The per-process gauges that exist only while there is something to say.
-function gauges(processes: readonly ProcessSample[], labelsOf: Map<string, string>, family: Family, sample: Sample): void {
+function writeGauges(w: Writer, processes: readonly ProcessSample[]): void {
   const each = (name: string, help: string, value: (p: ProcessSample) => number | null): void => {
-    family(name, 'gauge', help);
+    w.family(name, 'gauge', help);
     for (const p of processes) {
       const v = value(p);
-      if (v !== null) sample(name, labelsOf.get(p.status.name)!, v);
+      if (v !== null) w.sample(name, w.labelsOf.get(p.status.name)!, v);
     }
   };
   each('supd_process_start_time_seconds', 'When the current child started (seconds since the epoch).', (p) => (p.startedAt === null || p.status.pid === null ? null : p.startedAt / 1000));
   each('supd_process_last_exit_code', 'The exit code of the last exit (128 + the signal number for a signal).', (p) => exitCode(p.status));
   each('supd_process_resident_memory_bytes', "Resident memory of the process's tree (RSS).", (p) => p.status.rss_bytes);
   each('supd_process_healthy', 'The last health check: 1 healthy, 0 unhealthy (processes with a health check, once known).', (p) => (p.status.healthy === null ? null : p.status.healthy ? 1 : 0));
+  each('supd_scheduled_next_run_timestamp_seconds', 'When a waiting scheduled process runs next (seconds since the epoch).', (p) => (p.status.next_run === null ? null : Date.parse(p.status.next_run) / 1000));
+}
+
+function writeProcessCounters(w: Writer, s: MetricsSnapshot): void {
+  w.family('supd_process_restarts_total', 'counter', 'Starts after the first, by reason (crash, exit, command, watch, health, memory, schedule).');
+  perProcess(s.counters.restarts, w.labelsOf, 'reason', (labels, v) => w.sample('supd_process_restarts_total', labels, v));
+  w.family('supd_process_exits_total', 'counter', 'Ends of a process, by outcome (success, failure, signal, stopped).');
+  perProcess(s.counters.exits, w.labelsOf, 'outcome', (labels, v) => w.sample('supd_process_exits_total', labels, v));
+  w.family('supd_process_cpu_seconds_total', 'counter', 'CPU time (user + system) of the process and the children it waited for, across its restarts.');
+  for (const p of s.processes) if (p.cpuSeconds !== null) w.sample('supd_process_cpu_seconds_total', w.labelsOf.get(p.status.name)!, p.cpuSeconds);
+}
+
+function writeSchedulesAndReports(w: Writer, s: MetricsSnapshot): void {
+  w.family('supd_scheduled_runs_total', 'counter', 'Runs of scheduled programs, by result (success, failure).');
+  for (const [k, v] of s.counters.scheduledRuns) {
+    const [program, result] = k.split('\0');
+    w.sample('supd_scheduled_runs_total', `program="${escape(program!)}",result="${result}"`, v);
+  }
+  w.family('supd_reports_sent_total', 'counter', 'Tries to send a report (by its name; alerts as "alerts"), by result (success, failure).');
+  for (const [k, v] of s.counters.reportsSent) {
+    const [name, result] = k.split('\0');
+    w.sample('supd_reports_sent_total', `name="${escape(name!)}",result="${result}"`, v);
+  }
 }
 
 // Counters keyed process NUL label: written only for processes that still exist (no per-pid labels).
-function perProcess(map: CounterMap, labelsOf: Map<string, string>, label: string, write: (labels: string, value: number) => void): void {
+function perProcess(map: CounterMap, labelsOf: ReadonlyMap<string, string>, label: string, write: (labels: string, value: number) => void): void {
   for (const [k, v] of map) {
     const [name, value] = k.split('\0');
     const labels = labelsOf.get(name!);
