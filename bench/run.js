@@ -7,6 +7,7 @@ const BENCHES = {
   logs: () => import('./logs.js'),
   supervisor: () => import('./supervisor.js'),
   watch: () => import('./watch.js'),
+  http: () => import('./http.js'),
 };
 
 const args = process.argv.slice(2);

@@ -22,6 +22,7 @@ export const VERBS: Readonly<Record<string, Verb>> = {
   describe: { summary: "one process's whole record: config after defaults, recent states, exits, log paths", load: () => import('./commands/describe.js') },
   pid: { summary: "print the targets' pids, one per line (no target: supd's own)", load: () => import('./commands/pid.js') },
   report: { summary: 'print a status report now, or --send it through its transport', load: () => import('./commands/report.js') },
+  dashboard: { summary: "print the web dashboard's URL with a login token ([supervisor.http])", load: () => import('./commands/dashboard.js') },
   shutdown: { summary: 'stop everything and make supd exit', load: () => import('./commands/shutdown.js') },
   export: { summary: 'write the programs for systemd, k8s, compose, initd or logrotate', load: () => import('./commands/export.js') },
   version: { summary: "print supd's version (the same as --version)", load: () => import('./commands/version.js') },

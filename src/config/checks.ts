@@ -2,12 +2,31 @@
 // shared by two processes, schedule combined with a pool.
 import { joinKey } from './key-path.js';
 import { nodeCron } from '../schedule/cron.js';
+import { isLoopback } from './listen-address.js';
 import type { KeyProblem } from './normalize.js';
 import { MAX_PROCESSES } from './process-count.js';
 import { countProcesses, type SupdConfig, type UnitSpec } from './types.js';
 
 export function crossCheck(config: SupdConfig): KeyProblem[] {
-  return [...checkDependencies(config), ...checkLogFiles(config), ...checkSchedules(config), ...checkCronFields(config), ...checkProcessTotal(config)];
+  return [...checkDependencies(config), ...checkLogFiles(config), ...checkSchedules(config), ...checkCronFields(config), ...checkProcessTotal(config), ...checkHttp(config)];
+}
+
+// SPEC section 9: the listener is loopback (or a unix socket) unless allow_remote is set, and a
+// remote one speaks TLS only; cert and key come together.
+function checkHttp(config: SupdConfig): KeyProblem[] {
+  const http = config.supervisor.http;
+  if (http === null) return [];
+  const at = 'supervisor.http';
+  if (http.listen.kind === 'tcp' && http.listen.port < 0) return [{ path: `${at}.listen`, message: `${http.listenText}: the port must be 0 to 65535` }];
+  const problems: KeyProblem[] = [];
+  if ((http.cert === null) !== (http.key === null)) problems.push({ path: `${at}.${http.cert === null ? 'cert' : 'key'}`, message: 'is required with cert and key: give both for TLS' });
+  if (isLoopback(http.listen)) return problems;
+  if (!http.allowRemote) {
+    problems.push({ path: `${at}.listen`, message: `${http.listenText} is not a loopback address: set allow_remote = true (with cert and key for TLS), or listen on 127.0.0.1 or unix:PATH` });
+  } else if (http.cert === null && http.key === null) {
+    problems.push({ path: `${at}.cert`, message: `is required: a non-loopback listen (${http.listenText}) speaks TLS only (set cert and key)` });
+  }
+  return problems;
 }
 
 // One supd keeps at most MAX_PROCESSES processes in all, as each unit at most that many: past

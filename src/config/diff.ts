@@ -17,7 +17,7 @@ export const LIVE_KEYS = [
 /** Keys that only need the log files reopened. */
 export const LOG_KEYS = ['stdout', 'stderr', 'console'] as const satisfies ReadonlyArray<keyof UnitSpec>;
 /** [supervisor] keys that cannot change under a running supd. */
-const FIXED_SUPERVISOR_KEYS = ['stateDir', 'socket', 'pidfile', 'socketGroup', 'socketMode'] as const satisfies ReadonlyArray<keyof SupervisorSpec>;
+const FIXED_SUPERVISOR_KEYS = ['stateDir', 'socket', 'pidfile', 'socketGroup', 'socketMode', 'http'] as const satisfies ReadonlyArray<keyof SupervisorSpec>;
 
 export interface UnitDiff {
   readonly name: string;
@@ -39,7 +39,7 @@ export interface ConfigDiff {
   readonly supervisorChanged: boolean;
 }
 
-const SNAKE: Record<string, string> = { stateDir: 'state_dir', socket: 'socket', pidfile: 'pidfile', socketGroup: 'socket_group', socketMode: 'socket_mode' };
+const SNAKE: Record<string, string> = { stateDir: 'state_dir', socket: 'socket', pidfile: 'pidfile', socketGroup: 'socket_group', socketMode: 'socket_mode', http: 'http' };
 
 export function diffConfigs(oldUnits: readonly UnitSpec[], oldSupervisor: SupervisorSpec, next: SupdConfig): ConfigDiff {
   const before = new Map(oldUnits.map((u) => [u.name, u]));
@@ -51,7 +51,7 @@ export function diffConfigs(oldUnits: readonly UnitSpec[], oldSupervisor: Superv
   for (const old of oldUnits) {
     if (!after.has(old.name)) units.push({ name: old.name, kind: 'removed', unit: old, restart: false, logs: false, live: false, scale: null });
   }
-  const refused = FIXED_SUPERVISOR_KEYS.filter((k) => oldSupervisor[k] !== next.supervisor[k]).map((k) => `supervisor.${SNAKE[k]}`);
+  const refused = FIXED_SUPERVISOR_KEYS.filter((k) => !isDeepStrictEqual(oldSupervisor[k], next.supervisor[k])).map((k) => `supervisor.${SNAKE[k]}`);
   const supervisorChanged = !isDeepStrictEqual({ ...oldSupervisor }, { ...next.supervisor });
   return { units, refused, supervisorChanged };
 }

@@ -3,7 +3,8 @@
 import path from 'node:path';
 import { buildUnit, inheritKeys, toArgv, type RawTable, type UnitContext } from './normalize-unit.js';
 import { defDefault, schemaDefault } from './schema.js';
-import type { AlertsSpec, ReportSpec, SupdConfig, SupervisorSpec, TransportSpec, UnitSpec } from './types.js';
+import { parseListen } from './listen-address.js';
+import type { AlertsSpec, HttpSpec, ReportSpec, SupdConfig, SupervisorSpec, TransportSpec, UnitSpec } from './types.js';
 import { parseDuration, parseSize } from './units.js';
 
 export interface NormalizeContext {
@@ -108,6 +109,21 @@ function normalizeSupervisor(raw: RawTable, dir: string): SupervisorSpec {
       keep: logGet<number>('keep'),
       compress: logGet<boolean>('compress'),
     },
+    http: normalizeHttp(raw.http, dir),
+  };
+}
+
+// The schema checked listen's shape; a port past 65535 is kept as port -1 for checkHttp to name.
+function normalizeHttp(raw: RawTable | undefined, dir: string): HttpSpec | null {
+  if (raw === undefined) return null;
+  const text = String(raw.listen);
+  return {
+    listen: parseListen(text, dir) ?? { kind: 'tcp', host: text, port: -1 },
+    listenText: text,
+    allowRemote: raw.allow_remote === true,
+    cert: raw.cert === undefined ? null : path.resolve(dir, raw.cert),
+    key: raw.key === undefined ? null : path.resolve(dir, raw.key),
+    metricsToken: raw.metrics_token ?? null,
   };
 }
 

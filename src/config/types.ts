@@ -1,5 +1,6 @@
 // The normalized, frozen config: every default applied, every duration in ms, every size in
 // bytes, every path absolute. Plain data only, so two configs compare structurally (diff.ts).
+import type { ListenAddress } from './listen-address.js';
 
 export type RestartPolicy = 'always' | 'on-failure' | 'never';
 
@@ -134,6 +135,21 @@ export interface SupervisorSpec {
   readonly log: LogRotationSpec;
   /** How supd writes its own lines and the console lines of programs. */
   readonly logFormat: 'text' | 'json';
+  /** `[supervisor.http]`: the metrics and dashboard listener, or null (off). */
+  readonly http: HttpSpec | null;
+}
+
+/** `[supervisor.http]` (SPEC section 9). */
+export interface HttpSpec {
+  readonly listen: ListenAddress;
+  /** The listen string as written, for messages. */
+  readonly listenText: string;
+  readonly allowRemote: boolean;
+  /** TLS files (absolute), both or neither. */
+  readonly cert: string | null;
+  readonly key: string | null;
+  /** When set, /metrics needs `Authorization: Bearer <token>`. */
+  readonly metricsToken: string | null;
 }
 
 export type TransportSpec =

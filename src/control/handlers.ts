@@ -8,7 +8,7 @@ import { describeRecord } from '../supervisor/describe.js';
 import type { ProcessHistory } from '../supervisor/history.js';
 import { buildStatusReport } from '../supervisor/status.js';
 import { serveLogs } from '../logs/serve-logs.js';
-import type { CommandResult, DescribeResult, ReportResult, Request, StatusReport } from './protocol.js';
+import type { CommandResult, DashboardResult, DescribeResult, ReportResult, Request, StatusReport } from './protocol.js';
 import type { ResponseStream } from './server.js';
 
 export interface HandlerContext {
@@ -22,6 +22,8 @@ export interface HandlerContext {
   readonly report?: (name: string | undefined, send: boolean) => Promise<ReportResult>;
   /** Each process's recent states and exits, for `supd describe`. */
   readonly history?: ProcessHistory;
+  /** The dashboard's login URL, or null when [supervisor.http] is off. */
+  readonly dashboardUrl?: () => string | null;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -80,6 +82,11 @@ export function createHandler(ctx: HandlerContext): (request: Request, stream: R
         if (ctx.history === undefined) throw new SupdError('SUPD_E_INTERNAL', 'no process history is kept in this supd');
         const history = ctx.history;
         return { records: names(request.targets, false).map((name) => describeRecord(supervisor.get(name)!, history, supervisor)) } satisfies DescribeResult;
+      }
+      case 'dashboard': {
+        const url = ctx.dashboardUrl?.() ?? null;
+        if (url === null) throw new SupdError('SUPD_E_USAGE', 'the dashboard is off: set [supervisor.http] listen = "127.0.0.1:9190" in the config and restart supd');
+        return { url } satisfies DashboardResult;
       }
       case 'shutdown':
         await ctx.shutdown();

@@ -22,7 +22,8 @@ export type Request =
   | { readonly id: number; readonly cmd: 'reload'; readonly dryRun?: boolean }
   | { readonly id: number; readonly cmd: 'report'; readonly name?: string; readonly send?: boolean }
   | { readonly id: number; readonly cmd: 'describe'; readonly targets: readonly string[] }
-  | { readonly id: number; readonly cmd: 'shutdown' };
+  | { readonly id: number; readonly cmd: 'shutdown' }
+  | { readonly id: number; readonly cmd: 'dashboard' };
 
 export type Command = Request['cmd'];
 
@@ -101,6 +102,11 @@ export interface DescribeRecord {
   readonly exits: readonly { readonly at: string; readonly pid: number; readonly code: number | null; readonly signal: string | null; readonly uptime_s: number }[];
   /** The live log files ("merge": stderr goes to stdout's; null: not kept). */
   readonly logs: { readonly stdout: string | null; readonly stderr: string | null };
+}
+
+/** `supd dashboard`: the login URL of the HTTP listener (SPEC section 9). */
+export interface DashboardResult {
+  readonly url: string;
 }
 
 export interface DescribeResult {

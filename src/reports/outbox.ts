@@ -37,6 +37,8 @@ export class Outbox {
     private readonly log: Logger,
     private readonly policy: RetryPolicy = MAIL_RETRY,
     private readonly schedule: Schedule = scheduleTimeout,
+    /** Told of every try's outcome (metrics: supd_reports_sent_total). */
+    private readonly onTry: (label: string, ok: boolean) => void = () => undefined,
   ) {}
 
   /** Sends in the background; `label` names the mail in supd.log (`report daily`, `alert`). */
@@ -65,9 +67,11 @@ export class Outbox {
     try {
       const delivery = await this.deliver(entry.transport, entry.message);
       this.waiting.delete(entry);
+      this.onTry(entry.label, delivery.rejected.length === 0);
       const rejected = delivery.rejected.length === 0 ? '' : `; rejected: ${delivery.rejected.join(', ')}`;
       this.log[rejected === '' ? 'info' : 'warn'](`${entry.label}: sent "${entry.message.subject}" (${delivery.response})${rejected}`);
     } catch (error) {
+      this.onTry(entry.label, false);
       this.retryLater(entry, error);
     }
   }

@@ -24,6 +24,8 @@ export interface ReportsDeps {
   readonly host?: string;
   readonly deliver?: Deliver;
   readonly retry?: RetryPolicy;
+  /** Told of every try to send a report (`report daily`) or alert (`alert`): metrics. */
+  readonly onSendTry?: (label: string, ok: boolean) => void;
 }
 
 /** Where a report's "since the last report" starts. */
@@ -53,7 +55,7 @@ export class Reports {
   ) {
     this.host = deps.host ?? hostname();
     this.deliver = deps.deliver ?? deliverMail;
-    this.outbox = new Outbox(this.deliver, deps.log, deps.retry);
+    this.outbox = new Outbox(this.deliver, deps.log, deps.retry, undefined, deps.onSendTry);
     this.cron = new CronTasks(deps.log, (name) => this.sendScheduled(name));
     this.unsubscribe = subscribeFeed(
       { events: supervisor.events, now: () => supervisor.now(), successExitCodes: (name) => supervisor.get(name)?.unit.successExitCodes },
@@ -102,11 +104,13 @@ export class Reports {
     try {
       const delivery = await this.deliver(spec.transport, message);
       const ok = delivery.rejected.length === 0;
+      this.deps.onSendTry?.(`report ${spec.name}`, ok);
       const detail = ok ? delivery.response : `rejected: ${delivery.rejected.join(', ')} (${delivery.response})`;
       this.deps.log[ok ? 'info' : 'warn'](`report ${spec.name}: sent on request "${message.subject}" (${detail})`);
       return { name: spec.name, text: message.text, sent: { ok, message: detail } };
     } catch (error) {
       const reason = describeError(error);
+      this.deps.onSendTry?.(`report ${spec.name}`, false);
       this.deps.log.warn(`report ${spec.name}: cannot send on request: ${reason}`);
       return { name: spec.name, text: message.text, sent: { ok: false, message: reason } };
     }

@@ -13,7 +13,13 @@ export interface SupervisorEvents {
   /** A log file of the process cannot be opened, written or rotated: its output is being lost. */
   'process:log-error': [{ name: string; message: string }];
   'config:reloaded': [{ lines: readonly string[] }];
+  /** A restart asked of running processes, with why (a crash's respawn is seen from its exit). */
+  'process:restart': [{ name: string; reason: RestartReason }];
 }
+
+/** Why supd restarts a process that runs: a command (CLI or dashboard), a watched file, a failed health check, max_memory. */
+export type RestartReason = 'command' | 'watch' | 'health' | 'memory';
+
 
 export class SupervisorEmitter extends EventEmitter<SupervisorEvents> {
   constructor() {

@@ -30,6 +30,7 @@ export class ProcessHealth {
           const proc = this.find(name);
           if (proc === undefined || proc.state !== 'running') return;
           this.log.warn(`restarting: ${proc.unit.health!.retries} health checks failed in a row (${reason})`, name);
+          this.events.emit('process:restart', { name, reason: 'health' });
           proc.restart();
         },
       },
@@ -42,6 +43,7 @@ export class ProcessHealth {
     this.stopMemoryWatch = watchMemory(list, (proc, bytes) => {
       this.log.warn(`memory ${formatSize(bytes)} passed max_memory ${formatSize(proc.unit.maxMemory!)}: restarting`, proc.name);
       this.events.emit('process:memory', { name: proc.name, bytes, limitBytes: proc.unit.maxMemory! });
+      this.events.emit('process:restart', { name: proc.name, reason: 'memory' });
       proc.restart();
     });
   }

@@ -185,6 +185,7 @@ export class Supervisor {
     const idle = names.map((n) => this.processes.get(n)).filter((p): p is ManagedProcess => p?.isBetweenRuns === true);
     for (const proc of idle) this.gate.bringUp(proc, 'arm');
     const rest = names.filter((n) => !idle.some((p) => p.name === n));
+    for (const name of rest) this.events.emit('process:restart', { name, reason: 'command' });
     const outcomes = await this.apply(rest, (p) => p.restart(), wait, START_DONE, START_FAILED, false);
     return [...idle.map((p) => ({ name: p.name, ok: true, state: p.state })), ...outcomes];
   }
@@ -291,6 +292,7 @@ export class Supervisor {
       return Promise.resolve([]);
     }
     for (const proc of up) proc.watchRestarts++;
+    for (const proc of up) this.events.emit('process:restart', { name: proc.name, reason: 'watch' });
     return restartPool(this.events, up, unit.restartStrategy, poolRestartTimeout(unit));
   }
 

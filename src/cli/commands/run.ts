@@ -94,11 +94,22 @@ async function runSupervisor(config: SupdConfig, context: CommandContext, inheri
     exitCode = code;
     void shutdown(why);
   });
-  const reload = (options: { dryRun?: boolean } = {}): Promise<ReloadResult> => reloadFromFile(supervisor, config.file, startEnv, log, options.dryRun === true);
+  // [supervisor.http] only: its code is loaded then, and its counters see every event from here.
+  const httpSide = settings.http === null ? null : new (await import('../../http/start.js')).HttpSide(supervisor, version);
+  const reload = (options: { dryRun?: boolean } = {}): Promise<ReloadResult> => {
+    const applying = reloadFromFile(supervisor, config.file, startEnv, log, options.dryRun === true);
+    if (options.dryRun !== true) applying.then(() => httpSide?.counters.noteReload(true), () => httpSide?.counters.noteReload(false));
+    return applying;
+  };
   const history = new ProcessHistory(supervisor.events, () => supervisor.now());
-  const reports = new Reports(supervisor, { log, version });
+  const reports = new Reports(supervisor, { log, version, onSendTry: (label, ok) => httpSide?.counters.noteSendTry(label, ok) });
   const report = (name: string | undefined, send: boolean) => reports.answer(name, send);
-  const server = await startControlServer(settings.socket, createHandler({ supervisor, version, reload, report, history, shutdown: () => shutdown('shutdown requested') }));
+  const handler = createHandler({ supervisor, version, reload, report, history, shutdown: () => shutdown('shutdown requested'), dashboardUrl: () => httpSide?.url ?? null });
+  const server = await startControlServer(settings.socket, handler);
+  if (httpSide !== null) {
+    await httpSide.listen(settings.http!, settings.stateDir, handler, log);
+    log.info(`http: listening on ${settings.http!.listenText} (supd dashboard prints the login URL)`);
+  }
   const access = resolveSocketAccess(settings.socketGroup, settings.socketMode);
   if (!('problem' in access)) applySocketAccess(settings.socket, settings.stateDir, access);
   installSignals(supervisor, log, shutdown, reload);
@@ -110,6 +121,7 @@ async function runSupervisor(config: SupdConfig, context: CommandContext, inheri
   const code = await done;
   reports.close();
   watching.close();
+  await httpSide?.close();
   await server.close();
   guardian.close();
   closeFifoDir();

@@ -74,6 +74,7 @@ test('[supervisor] defaults: state and logs beside the config file', () => {
     shutdownTimeoutMs: 30_000,
     logFormat: 'text',
     log: { maxSize: 10 * 1024 ** 2, intervalMs: null, keep: 10, compress: true },
+    http: null,
   });
 });
 
