@@ -182,3 +182,31 @@ export function readExe(pid: number): string | null {
     return null;
   }
 }
+
+/**
+ * Live processes (zombies left out) whose process group or session is `id`: a copy's
+ * processes where it has no cgroup. Its main process leads both, and a pid is not reused
+ * while a group or session of that id has members, so this never names a stranger.
+ */
+export function findGroupOrSessionMembers(id: number): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  const members: number[] = [];
+  for (const entry of entries) {
+    const code = entry.charCodeAt(0);
+    if (code < 48 || code > 57) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
+    } catch {
+      continue;
+    }
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ', 4);
+    if (fields[0] !== 'Z' && (Number(fields[2]) === id || Number(fields[3]) === id)) members.push(Number(entry));
+  }
+  return members;
+}

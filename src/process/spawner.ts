@@ -43,6 +43,11 @@ export interface ChildHandle {
   onExit(listener: (code: number | null, signal: NodeJS.Signals | null) => void): void;
   /** Delays the exit report until `wait()` settles (at most EXIT_HOLD_MAX_MS): output read is written first. */
   holdExit(wait: () => Promise<void>): void;
+  /**
+   * Runs `task` as soon as the kernel reports the exit (before the pipes close), and delays the
+   * exit report until it settles: the kill of what the child left behind (copy-tracker.ts).
+   */
+  afterExit(task: () => Promise<void> | void): void;
 }
 
 /** The longest an exit report waits for the output to reach its files (a stuck disk must not stall restarts). */
@@ -151,17 +156,20 @@ function wrapChild(child: ChildProcess, streams: ChildStreams, exe: string): Chi
   let reported = false;
   let exitStatus: [number | null, NodeJS.Signals | null] | null = null;
   const holds: Array<() => Promise<void>> = [];
+  const tasks: Array<() => Promise<void> | void> = [];
+  let cleanup: Promise<void> | void;
   const report = (): void => {
     if (reported || exitStatus === null || exitListener === null) return;
     reported = true;
     const [code, signal] = exitStatus;
     const listener = exitListener;
-    if (holds.length === 0) return listener(code, signal);
-    void settleWithin(Promise.all(holds.map((hold) => hold())), EXIT_HOLD_MAX_MS).then(() => listener(code, signal));
+    if (holds.length === 0 && cleanup === undefined) return listener(code, signal);
+    void settleWithin(Promise.all([cleanup, ...holds.map((hold) => hold())]), EXIT_HOLD_MAX_MS).then(() => listener(code, signal));
   };
   child.on('error', () => undefined);
   child.on('exit', (code, signal) => {
     exitStatus = [code, signal];
+    cleanup = runTasks(tasks);
     // A grandchild that keeps the pipes open would hold 'close' back forever.
     setTimeout(report, 250).unref();
   });
@@ -187,7 +195,24 @@ function wrapChild(child: ChildProcess, streams: ChildStreams, exe: string): Chi
     holdExit(wait) {
       holds.push(wait);
     },
+    afterExit(task) {
+      tasks.push(task);
+    },
   };
+}
+
+// The tasks of afterExit; undefined when none had anything to wait for (the usual exit).
+function runTasks(tasks: ReadonlyArray<() => Promise<void> | void>): Promise<void> | void {
+  const pending: Array<Promise<void>> = [];
+  for (const task of tasks) {
+    try {
+      const result = task();
+      if (result !== undefined) pending.push(result);
+    } catch {
+      // a failed cleanup must not lose the exit
+    }
+  }
+  if (pending.length > 0) return Promise.all(pending).then(() => undefined);
 }
 
 function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
