@@ -41,6 +41,11 @@ function pidsIn(supd: SupdUnderTest, file: string): number[] {
   return existsSync(full) ? readFileSync(full, 'utf8').split(/\s+/).filter(Boolean).map(Number) : [];
 }
 
+/** The pids of the workers master-workers.sh wrote, once there are `n`. */
+function workersOf(supd: SupdUnderTest, n: number): Promise<number[]> {
+  return waitFor(() => (pidsIn(supd, 'workers.pid').length === n ? pidsIn(supd, 'workers.pid') : null), { what: `${n} workers` });
+}
+
 function stateOf(pid: number): string | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -80,7 +85,7 @@ start_secs = "200ms"
 `);
       try {
         const first = await supd.waitForState('web:0', 'running');
-        const workers = await waitFor(() => (pidsIn(supd, 'workers.pid').length === 3 ? pidsIn(supd, 'workers.pid') : null), { what: 'three workers' });
+        const workers = await workersOf(supd, 3);
         assert.equal(baseOf(supd) === null, tracking === 'session', supd.supdLog());
         process.kill(first.pid!, 'SIGKILL');
         const second = await supd.waitForState('web:0', (p) => p.state === 'running' && p.pid !== first.pid);
@@ -139,7 +144,7 @@ start_secs = "0"
 `);
       try {
         const master = (await supd.waitForState('web:0', 'running')).pid!;
-        const workers = await waitFor(() => (pidsIn(supd, 'workers.pid').length === 2 ? pidsIn(supd, 'workers.pid') : null), { what: 'two workers' });
+        const workers = await workersOf(supd, 2);
         assert.equal((await supd.cli('signal', 'STOP', 'web')).code, 0);
         await waitFor(() => stateOf(master) === 'T', { what: 'master stopped' });
         assert.deepEqual(workers.map(stateOf), ['S', 'S'], 'the workers did not get it');
@@ -196,7 +201,7 @@ start_secs = "200ms"
 `);
       try {
         const first = await supd.waitForState('web:0', 'running');
-        const workers = await waitFor(() => (pidsIn(supd, 'workers.pid').length === 2 ? pidsIn(supd, 'workers.pid') : null), { what: 'two workers' });
+        const workers = await workersOf(supd, 2);
         process.kill(first.pid!, 'SIGKILL');
         const second = await supd.waitForState('web:0', (p) => p.state === 'running' && p.pid !== first.pid);
         assert.equal(readFileSync(path.join(supd.dir, 'starts.log'), 'utf8').trim().split('\n').at(-1), `${second.pid} 2`);
