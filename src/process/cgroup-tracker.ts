@@ -4,10 +4,12 @@
 // restarted on the same state dir find what a killed one left (killPrevious); the pid keeps a
 // dying supd's guardian from touching the cgroups of the supd that replaced it.
 //
-// A child enters its cgroup before it runs: supd moves itself into the copy's cgroup, spawns
-// (a child is born in its parent's cgroup, and Node's spawn returns after the exec), and
-// moves itself back. That costs two writes to cgroup.procs (0.1-0.3 ms here) and no wrapper
-// process; writing the child's pid after the spawn would race with a program that forks at once.
+// A child enters its cgroup before it runs the program: `sh -c 'echo 0 > tasks; exec "$@"'`
+// (spawner.ts; cgroup.procs on v2), as root before setpriv switches user, and the program's
+// pid is that same process's. supd never moves itself: a move through cgroup.procs can wait
+// for an RCU grace period (10-15 ms here, measured; see cgroup-roots.ts), which would stall
+// supd's event loop at every spawn. Writing the child's pid from supd after the spawn would
+// race with a program that forks at once.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -56,7 +58,8 @@ export class CgroupTracker implements CopyTracker {
   readonly kind: 'cgroup2' | 'cgroup1';
   readonly where: string;
   readonly guardianCommand: string;
-  private readonly ownProcs: string;
+  /** The copies whose cgroup exists (made since its last release). */
+  private readonly made = new Set<string>();
   /** cgroup v2 since Linux 5.14: one write kills every process of a cgroup, forks in flight included. */
   private readonly hasKill: boolean;
 
@@ -66,28 +69,22 @@ export class CgroupTracker implements CopyTracker {
   ) {
     this.kind = root.version === 2 ? 'cgroup2' : 'cgroup1';
     this.where = base;
-    this.ownProcs = path.join(root.own, 'cgroup.procs');
     this.hasKill = root.version === 2 && existsSync(path.join(base, 'cgroup.kill'));
     this.guardianCommand = killTreeCommand(base, this.hasKill);
   }
 
-  spawnInto<T>(name: string, spawn: () => T): T {
-    const procs = path.join(this.base, name, 'cgroup.procs');
-    try {
-      writeFileSync(procs, SELF);
-    } catch {
+  entryOf(name: string): string | null {
+    const dir = path.join(this.base, name);
+    if (!this.made.has(name)) {
       try {
-        mkdirSync(path.dirname(procs), { recursive: true });
-        writeFileSync(procs, SELF);
+        mkdirSync(dir, { recursive: true });
       } catch {
-        return spawn(); // tracked by its process group only; members() finds nothing
+        return null; // tracked by its process group only: signals go to that
       }
+      this.made.add(name);
     }
-    try {
-      return spawn();
-    } finally {
-      this.leave();
-    }
+    // v1: `tasks` moves only the writing thread (sh has one), without the grace period.
+    return path.join(dir, this.root.version === 1 ? 'tasks' : 'cgroup.procs');
   }
 
   members(name: string): number[] {
@@ -105,6 +102,7 @@ export class CgroupTracker implements CopyTracker {
   }
 
   release(name: string): void {
+    this.made.delete(name);
     removeDir(path.join(this.base, name));
   }
 
@@ -141,7 +139,7 @@ export class CgroupTracker implements CopyTracker {
     );
   }
 
-  // v2's cgroup.kill, never while supd itself is inside (a failed move back): false if not done.
+  // v2's cgroup.kill, never while supd itself is inside (it never is but for the probe): false if not done.
   private killCgroup(dir: string): boolean {
     if (!this.hasKill || readProcs(dir, false).includes(process.pid)) return false;
     try {
@@ -149,15 +147,6 @@ export class CgroupTracker implements CopyTracker {
       return true;
     } catch {
       return false;
-    }
-  }
-
-  private leave(): void {
-    try {
-      writeFileSync(this.ownProcs, SELF);
-    } catch {
-      // supd stays in the copy's cgroup until the next spawn moves it again; killCgroup and
-      // members() leave supd out meanwhile.
     }
   }
 }

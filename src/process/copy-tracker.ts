@@ -7,8 +7,8 @@ export interface CopyTracker {
   readonly kind: 'cgroup2' | 'cgroup1' | 'session';
   /** Where, for supd.log: the base cgroup directory, or why there is none. */
   readonly where: string;
-  /** Runs `spawn` so that the child starts inside the copy's cgroup (it cannot fork before it is in). */
-  spawnInto<T>(name: string, spawn: () => T): T;
+  /** The cgroup.procs file a new child of the copy writes its pid to before it execs the program; null: none. */
+  entryOf(name: string): string | null;
   /** Every live process of the copy (its main process too while it runs); never supd. */
   members(name: string, mainPid: number): number[];
   /** Sends the signal to every process of the copy; how many got it. */

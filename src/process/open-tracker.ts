@@ -1,5 +1,5 @@
-// Chooses how supd tracks each copy's processes: a cgroup v2 directory, else a v1 `pids`
-// hierarchy, else (not root, no cgroup file system) the process group and session.
+// Chooses how supd tracks each copy's processes: a cgroup (cgroup-roots.ts says which
+// hierarchy first), else (not root, no cgroup file system) the process group and session.
 // SUPD_TEST_TRACKING = cgroup2 | cgroup1 | session forces one; it exists for the tests.
 import { readFileSync } from 'node:fs';
 import { findCgroupRoots } from './cgroup-roots.js';

@@ -12,8 +12,8 @@ export class SessionTracker implements CopyTracker {
 
   constructor(readonly where: string) {}
 
-  spawnInto<T>(_name: string, spawn: () => T): T {
-    return spawn();
+  entryOf(): null {
+    return null;
   }
 
   members(_name: string, mainPid: number): number[] {

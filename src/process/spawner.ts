@@ -28,6 +28,8 @@ export interface SpawnRequest {
   readonly mergeStderr?: boolean;
   /** Run first, as root still: a chain of programs that each exec the rest (limits.ts). */
   readonly prefix?: readonly string[];
+  /** The cgroup.procs file the child enters before it execs anything else (copy-tracker.ts). */
+  readonly cgroupProcs?: string | null;
 }
 
 export interface ChildHandle {
@@ -105,10 +107,9 @@ export function spawnChild(request: SpawnRequest): SpawnResult {
   }
   const setpriv = findSetpriv();
   const stdio = prepareStdio({ extraFds: request.extraFds ?? [], mergeStderr: request.mergeStderr === true, uid: request.uid, gid: request.gid });
-  // `sh -c 'exec "$@" 2>&1'` execs the program itself: its pid stays the one supd reports.
-  const program = stdio.mergeByShell ? ['/bin/sh', '-c', 'exec "$@" 2>&1', 'sh', resolved.file, ...args] : [resolved.file, ...args];
-  const [first, firstArgs] = setpriv === null ? [program[0]!, program.slice(1)] : [setpriv, [...setprivArgs(request), '--', ...program]];
-  const [file, ...fileArgs] = [...(request.prefix ?? []), first, ...firstArgs];
+  const program = [resolved.file, ...args];
+  const privileged = setpriv === null ? program : [setpriv, ...setprivArgs(request), '--', ...program];
+  const [file, ...fileArgs] = wrapInShell([...(request.prefix ?? []), ...privileged], request.cgroupProcs ?? null, stdio.mergeByShell);
   const previousUmask = request.umask === null ? null : process.umask(request.umask);
   let child: ChildProcess;
   try {
@@ -133,6 +134,14 @@ export function spawnChild(request: SpawnRequest): SpawnResult {
     return { ok: false, reason: `spawn failed: ${resolved.file}` };
   }
   return { ok: true, child: wrapChild(child, stdio.connect(child), realExe(resolved.file)) };
+}
+
+// One `sh -c` in front when the child must enter its cgroup (as root, before setpriv switches
+// user) or merge stderr into stdout; it execs the rest, so the pid stays the program's own.
+function wrapInShell(argv: string[], cgroup: string | null, merge: boolean): string[] {
+  if (cgroup === null && !merge) return argv;
+  const script = `${cgroup === null ? '' : 'echo 0 > "$0"; '}exec "$@"${merge ? ' 2>&1' : ''}`;
+  return ['/bin/sh', '-c', script, cgroup ?? 'sh', ...argv];
 }
 
 function setprivArgs(request: SpawnRequest): string[] {

@@ -47,7 +47,7 @@ export function createProcessHost(w: HostWiring): ProcessHost {
     now: () => w.now(),
     random: () => w.random(),
     spawn: (proc, request) => {
-      const result = w.tracker.spawnInto(proc.name, () => spawnChild(request));
+      const result = spawnChild({ ...request, cgroupProcs: w.tracker.entryOf(proc.name) });
       if (result.ok) result.child.afterExit(() => reap(proc, result.child));
       return result;
     },
