@@ -20,7 +20,9 @@ export function startGuardian(final: string | null = null): Guardian {
   let child: ChildProcess | null = null;
   try {
     // awk's -v turns backslash escapes; the command has none but those it means.
-    child = spawn('awk', ['-v', `final=${(final ?? '').replaceAll('\\', '\\\\')}`, PROGRAM], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
+    // Nothing of supd's environment but PATH (for sh, kill and rmdir): it is not a program's.
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
+    child = spawn('awk', ['-v', `final=${(final ?? '').replaceAll('\\', '\\\\')}`, PROGRAM], { stdio: ['pipe', 'ignore', 'ignore'], detached: true, env });
     child.on('error', () => (child = null));
     child.stdin!.on('error', () => undefined);
     child.unref();
