@@ -112,8 +112,9 @@ function reapCopy(w: HostWiring, proc: ManagedProcess, child: ChildHandle, leftB
   if (proc.unit.killMode === 'process') return;
   const left = w.tracker.members(proc.name, child.pid);
   if (left.length === 0) return;
-  // An exit with status 0 before start_secs: did it daemonize itself? Its daemon is the answer.
-  if (proc.state === 'starting' && proc.wanted === 'up') leftBehind.set(child.pid, Math.min(...left));
+  // If this was an exit with status 0 within start_secs (ready or not), it daemonized itself:
+  // ManagedProcess asks findLeftover, and the daemon killed here is the answer.
+  if (proc.state !== 'stopping' && proc.wanted === 'up') leftBehind.set(child.pid, Math.min(...left));
   return w.tracker.killAll(proc.name, child.pid).then((count) => {
     const pids = left.length > 10 ? `${left.slice(0, 10).join(', ')}...` : left.join(', ');
     const level = proc.state === 'stopping' ? 'info' : 'warn';
