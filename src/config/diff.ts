@@ -11,7 +11,7 @@ export const DEFINITION_KEYS = [
 /** Keys applied to the running processes as they are: read at the next decision (a stop reads
  * stop_signal, stop_timeout and kill_mode when it happens), so they never restart anything. */
 export const LIVE_KEYS = [
-  'stopSignal', 'stopTimeoutMs', 'killGroup', 'autostart', 'restart', 'successExitCodes', 'startSecsMs', 'backoff', 'maxRestarts', 'restartWindowMs', 'ready', 'health', 'maxMemory',
+  'stopSignal', 'stopTimeoutMs', 'killMode', 'autostart', 'restart', 'successExitCodes', 'startSecsMs', 'backoff', 'maxRestarts', 'restartWindowMs', 'ready', 'health', 'maxMemory',
   'dependsOn', 'hooks', 'watch', 'restartStrategy', 'envFiles', 'essential',
 ] as const satisfies ReadonlyArray<keyof UnitSpec>;
 /** Keys that only need the log files reopened. */

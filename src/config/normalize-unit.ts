@@ -6,7 +6,7 @@ import { resolveProcessCount } from './process-count.js';
 import { defDefault, processKeyDefault } from './schema.js';
 import { normalizeLimits } from './limits.js';
 import { splitCommand } from './split-command.js';
-import type { BackoffSpec, HealthSpec, HooksSpec, OutputSpec, ReadySpec, UnitSpec, WatchSpec } from './types.js';
+import type { BackoffSpec, HealthSpec, HooksSpec, KillMode, OutputSpec, ReadySpec, UnitSpec, WatchSpec } from './types.js';
 import { normalizeSignal, parseDuration, parseSize, parseUmask } from './units.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -25,6 +25,9 @@ const MERGED_TABLES = ['env', 'backoff', 'hooks'] as const;
 /** A program's keys on top of [defaults], or a method's on top of its program's. */
 export function inheritKeys(parent: RawTable, child: RawTable): RawTable {
   const merged: RawTable = { ...parent, ...child };
+  // kill_group is kill_mode's old name: the nearer table's choice wins, whichever name it uses.
+  if (child.kill_mode !== undefined) delete merged.kill_group;
+  if (child.kill_group !== undefined) delete merged.kill_mode;
   for (const key of MERGED_TABLES) {
     if (parent[key] !== undefined && child[key] !== undefined) merged[key] = { ...parent[key], ...child[key] };
   }
@@ -56,7 +59,7 @@ export function buildUnit(
     restartWindowMs: parseDuration(get('restart_window')),
     stopSignal: normalizeSignal(get('stop_signal')),
     stopTimeoutMs: parseDuration(get('stop_timeout')),
-    killGroup: get<boolean>('kill_group'),
+    killMode: keys.kill_group === undefined ? get<KillMode>('kill_mode') : keys.kill_group === true ? 'group' : 'process',
     user: keys.user ?? null,
     group: keys.group ?? null,
     cwd: path.resolve(ctx.dir, get<string>('cwd')),
@@ -82,6 +85,13 @@ export function buildUnit(
     nice: keys.nice ?? null,
     oomScoreAdj: keys.oom_score_adj ?? null,
   };
+}
+
+/** kill_group is kill_mode's old name: one table may set one of the two, not both. */
+export function checkKillKeys(table: RawTable | undefined, keyPath: string, ctx: UnitContext): void {
+  if (table?.kill_mode !== undefined && table.kill_group !== undefined) {
+    ctx.problem(`${keyPath}.kill_group`, 'set kill_mode or kill_group, not both: keep kill_mode (kill_group is its old name: true = "group", false = "process")');
+  }
 }
 
 /** A command value (string or array) as argv; problems go to `keyPath`. */

@@ -1,7 +1,7 @@
 // Raw, validated TOML data -> the frozen SupdConfig. Pure but for the injected file reader
 // (env_file); every problem is collected with its key path, none stops the others.
 import path from 'node:path';
-import { buildUnit, inheritKeys, toArgv, type RawTable, type UnitContext } from './normalize-unit.js';
+import { buildUnit, checkKillKeys, inheritKeys, toArgv, type RawTable, type UnitContext } from './normalize-unit.js';
 import { defDefault, schemaDefault } from './schema.js';
 import { parseListen } from './listen-address.js';
 import type { AlertsSpec, HttpSpec, ReportSpec, SupdConfig, SupervisorSpec, TransportSpec, UnitSpec } from './types.js';
@@ -29,6 +29,7 @@ export function normalizeConfig(raw: RawTable, context: NormalizeContext): { con
     problem: (keyPath, message) => problems.push({ path: keyPath, message }),
   };
   const programs = Object.keys(raw.programs ?? {});
+  checkKillKeys(raw.defaults, 'defaults', ctx);
   const units = programs.flatMap((name) => buildProgramUnits(name, raw.programs[name], raw.defaults ?? {}, ctx));
   const reports = Object.entries<RawTable>(raw.reports ?? {}).flatMap(([name, table]) => {
     const report = normalizeReport(name, table, dir, ctx);
@@ -41,6 +42,8 @@ export function normalizeConfig(raw: RawTable, context: NormalizeContext): { con
 
 function buildProgramUnits(name: string, program: RawTable, defaults: RawTable, ctx: UnitContext): UnitSpec[] {
   const keyPath = `programs.${name}`;
+  checkKillKeys(program, keyPath, ctx);
+  for (const [method, table] of Object.entries<RawTable>(program.methods ?? {})) checkKillKeys(table, `${keyPath}.methods.${method}`, ctx);
   const keys = inheritKeys(defaults, program);
   const methods = Object.entries<RawTable>(program.methods ?? {});
   if (methods.length === 0) {

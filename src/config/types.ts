@@ -3,6 +3,8 @@
 import type { ListenAddress } from './listen-address.js';
 
 export type RestartPolicy = 'always' | 'on-failure' | 'never';
+/** SPEC section 3, kill_mode: who gets the stop signal, `supd signal` and the final SIGKILL. */
+export type KillMode = 'mixed' | 'group' | 'process';
 
 /** Rotation and placement of one output stream of one process. */
 export interface OutputSpec {
@@ -73,7 +75,8 @@ export interface UnitSpec {
   readonly restartWindowMs: number;
   readonly stopSignal: NodeJS.Signals;
   readonly stopTimeoutMs: number;
-  readonly killGroup: boolean;
+  /** Who gets signals and what is killed when the main process ends (SPEC section 3, kill_mode). */
+  readonly killMode: KillMode;
   readonly user: string | number | null;
   readonly group: string | number | null;
   readonly cwd: string;

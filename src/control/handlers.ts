@@ -56,7 +56,7 @@ export function createHandler(ctx: HandlerContext): (request: Request, stream: R
       case 'restart':
         return { outcomes: await supervisor[request.cmd](names(request.targets, false), waitOf(request)) } satisfies CommandResult;
       case 'signal':
-        return { outcomes: supervisor.signal(names(request.targets, false), parseSignal(request.signal)) } satisfies CommandResult;
+        return { outcomes: supervisor.signal(names(request.targets, false), parseSignal(request.signal), request.group === true) } satisfies CommandResult;
       case 'scale': {
         if (!Number.isInteger(request.count) || request.count < 0 || request.count > MAX_PROCESSES) {
           throw new SupdError('SUPD_E_USAGE', `the count must be a whole number from 0 to ${MAX_PROCESSES}`);

@@ -16,7 +16,7 @@ export type Request =
   | { readonly id: number; readonly cmd: 'ping' }
   | { readonly id: number; readonly cmd: 'status'; readonly targets?: readonly string[] }
   | ({ readonly id: number; readonly cmd: 'start' | 'stop' | 'restart'; readonly targets: readonly string[] } & WaitOptions)
-  | { readonly id: number; readonly cmd: 'signal'; readonly signal: string; readonly targets: readonly string[] }
+  | { readonly id: number; readonly cmd: 'signal'; readonly signal: string; readonly targets: readonly string[]; readonly group?: boolean }
   | ({ readonly id: number; readonly cmd: 'scale'; readonly unit: string; readonly count: number } & WaitOptions)
   | { readonly id: number; readonly cmd: 'logs'; readonly targets?: readonly string[]; readonly lines?: number; readonly follow?: boolean; readonly stderr?: boolean }
   | { readonly id: number; readonly cmd: 'reload'; readonly dryRun?: boolean }

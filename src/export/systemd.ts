@@ -130,6 +130,8 @@ function selfUnit(config: SupdConfig, env: ExportEnv): ExportFile {
     `ExecStop=${supd('shutdown')}`,
     // supd stops every program within shutdown_timeout; then SIGKILL for what is left.
     'KillMode=mixed',
+    // supd keeps each program copy in a cgroup of its own below supd's (docs/processes.md).
+    'Delegate=yes',
     `TimeoutStopSec=${stopSeconds}s`,
     'Restart=on-failure',
     'RestartSec=2s',

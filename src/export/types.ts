@@ -60,8 +60,7 @@ export function ownEnv(unit: UnitSpec, env: ExportEnv): Array<[string, string]> 
 
 /** How signals reach a unit's processes, whichever key the config used. */
 export function killModeOf(unit: UnitSpec): 'mixed' | 'group' | 'process' {
-  const mode = (unit as { killMode?: 'mixed' | 'group' | 'process' }).killMode;
-  return mode ?? (unit.killGroup ? 'group' : 'process');
+  return unit.killMode; // normalize turned kill_group into it
 }
 
 /** A duration as systemd and compose write it: "30s", or "250ms" below whole seconds. */

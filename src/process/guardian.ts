@@ -2,9 +2,11 @@
 // group as it starts ("+ PGID") and ends ("- PGID"); when supd dies, even by SIGKILL, the
 // pipe closes, awk reaches END and kills every group still listed, grandchildren included.
 // awk reads its input buffered and forks nothing per message, so a crash storm costs little.
+// With cgroups (copy-tracker.ts) it also runs `final`, a command that empties every cgroup of
+// this supd: a process that left its group with setsid is still in its cgroup.
 import { spawn, type ChildProcess } from 'node:child_process';
 
-const PROGRAM = '$1=="+"{g[$2]=1;next} $1=="-"{delete g[$2];next} END{s="";for(p in g)s=s" -"p;if(s!="")system("kill -KILL"s" 2>/dev/null")}';
+const PROGRAM = '$1=="+"{g[$2]=1;next} $1=="-"{delete g[$2];next} $1=="x"{final="";next} END{s="";for(p in g)s=s" -"p;if(s!="")system("kill -KILL"s" 2>/dev/null");if(final!="")system(final)}';
 
 export interface Guardian {
   readonly pid: number | null;
@@ -14,10 +16,13 @@ export interface Guardian {
   close(): void;
 }
 
-export function startGuardian(): Guardian {
+export function startGuardian(final: string | null = null): Guardian {
   let child: ChildProcess | null = null;
   try {
-    child = spawn('awk', [PROGRAM], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
+    // awk's -v turns backslash escapes; the command has none but those it means.
+    // Nothing of supd's environment but PATH (for sh, kill and rmdir): it is not a program's.
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
+    child = spawn('awk', ['-v', `final=${(final ?? '').replaceAll('\\', '\\\\')}`, PROGRAM], { stdio: ['pipe', 'ignore', 'ignore'], detached: true, env });
     child.on('error', () => (child = null));
     child.stdin!.on('error', () => undefined);
     child.unref();
@@ -44,6 +49,7 @@ export function startGuardian(): Guardian {
     watch: (pgid) => send(`+ ${pgid}\n`),
     forget: (pgid) => send(`- ${pgid}\n`),
     close() {
+      send('x\n'); // supd emptied its cgroups itself
       flush();
       child?.stdin?.end();
     },

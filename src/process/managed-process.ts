@@ -19,8 +19,10 @@ export interface LastExit {
 export interface ProcessHost {
   now(): number;
   random(): number;
-  spawn(request: SpawnRequest): SpawnResult;
-  signal(pid: number, signal: NodeJS.Signals, group: boolean): boolean;
+  /** Starts the child in the copy's cgroup; kills what it leaves behind when it ends (kill_mode). */
+  spawn(proc: ManagedProcess, request: SpawnRequest): SpawnResult;
+  /** To the main process, or to every process of the copy; false if nothing was there. */
+  signal(proc: ManagedProcess, pid: number, signal: NodeJS.Signals, to: 'main' | 'all'): boolean;
   resolveIdentity(unit: UnitSpec): Identity;
   buildEnv(unit: UnitSpec, index: number, user: UserEntry | null): Record<string, string>;
   /** Why it may not start now (a dependency not running: `waiting for db`), or null; the host releases it later. */
@@ -151,15 +153,15 @@ export class ManagedProcess {
     this.sendStop();
   }
 
-  /** Sends a signal to the child (its group when kill_group); false if there is no child. */
-  sendSignal(signal: NodeJS.Signals): boolean {
+  /** `supd signal`: to the main process (to every process with `group`, or kill_mode = group); false if there is no child. */
+  sendSignal(signal: NodeJS.Signals, group = false): boolean {
     if (this.pid === null) return false;
-    return this.host.signal(this.pid, signal, this.unit.killGroup);
+    return this.host.signal(this, this.pid, signal, group || this.unit.killMode === 'group' ? 'all' : 'main');
   }
 
-  /** Shutdown's last resort: SIGKILL to the whole group, whatever kill_group says. */
+  /** Shutdown's last resort: SIGKILL to every process of the copy, whatever kill_mode says. */
   kill(): void {
-    if (this.pid !== null) this.host.signal(this.pid, 'SIGKILL', true);
+    if (this.pid !== null) this.host.signal(this, this.pid, 'SIGKILL', 'all');
   }
 
   get uptimeMs(): number | null {
@@ -176,13 +178,13 @@ export class ManagedProcess {
   // stop_signal now, SIGKILL after stop_timeout if the child is still there.
   private signalThenKill(pid: number): void {
     this.host.log('info', `stopping: sent ${this.unit.stopSignal} to pid ${pid}, SIGKILL after ${this.unit.stopTimeoutMs} ms`, this.name);
-    this.host.signal(pid, this.unit.stopSignal, this.unit.killGroup);
+    this.host.signal(this, pid, this.unit.stopSignal, this.unit.killMode === 'group' ? 'all' : 'main');
     if (this.killTimer !== null) clearTimeout(this.killTimer);
     this.killTimer = setTimeout(() => {
       this.killTimer = null;
       if (this.pid !== pid) return;
       this.host.log('warn', `did not exit within ${this.unit.stopTimeoutMs} ms of ${this.unit.stopSignal}: sending SIGKILL`, this.name);
-      this.host.signal(pid, 'SIGKILL', this.unit.killGroup);
+      this.host.signal(this, pid, 'SIGKILL', this.unit.killMode === 'process' ? 'main' : 'all');
     }, this.unit.stopTimeoutMs);
   }
 
@@ -212,7 +214,7 @@ export class ManagedProcess {
     if (!prefix.ok) return this.failStart(prefix.reason);
     const env = this.host.buildEnv(this.unit, this.index, identity.user);
     if (notifyFd !== null) env.SUPD_NOTIFY_FD = String(notifyFd);
-    const result = this.host.spawn({
+    const result = this.host.spawn(this, {
       argv: this.unit.argv,
       cwd: this.unit.cwd,
       env,

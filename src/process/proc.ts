@@ -182,3 +182,47 @@ export function readExe(pid: number): string | null {
     return null;
   }
 }
+
+/**
+ * Live processes (zombies left out) whose process group or session is `id`: a copy's
+ * processes where it has no cgroup. Its main process leads both, and a pid is not reused
+ * while a group or session of that id has members, so this never names a stranger. One
+ * read into a shared buffer per process: 0.5 ms for 340 processes, readFileSync took 1.3.
+ */
+export function findGroupOrSessionMembers(id: number): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  const members: number[] = [];
+  for (const entry of entries) {
+    const code = entry.charCodeAt(0);
+    if (code < 48 || code > 57) continue;
+    const stat = readSmall(`/proc/${entry}/stat`);
+    if (stat === null) continue;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ', 4);
+    if (fields[0] !== 'Z' && (Number(fields[2]) === id || Number(fields[3]) === id)) members.push(Number(entry));
+  }
+  return members;
+}
+
+const small = Buffer.allocUnsafe(1024);
+
+// The first KB of a file (all of a /proc/PID/stat but for a pathological command name), or null if gone.
+function readSmall(file: string): string | null {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    return small.toString('latin1', 0, readSync(fd, small, 0, small.length, 0));
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}

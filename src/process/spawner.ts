@@ -28,6 +28,8 @@ export interface SpawnRequest {
   readonly mergeStderr?: boolean;
   /** Run first, as root still: a chain of programs that each exec the rest (limits.ts). */
   readonly prefix?: readonly string[];
+  /** The cgroup.procs file the child enters before it execs anything else (copy-tracker.ts). */
+  readonly cgroupProcs?: string | null;
 }
 
 export interface ChildHandle {
@@ -43,6 +45,11 @@ export interface ChildHandle {
   onExit(listener: (code: number | null, signal: NodeJS.Signals | null) => void): void;
   /** Delays the exit report until `wait()` settles (at most EXIT_HOLD_MAX_MS): output read is written first. */
   holdExit(wait: () => Promise<void>): void;
+  /**
+   * Runs `task` as soon as the kernel reports the exit (before the pipes close), and delays the
+   * exit report until it settles: the kill of what the child left behind (copy-tracker.ts).
+   */
+  afterExit(task: () => Promise<void> | void): void;
 }
 
 /** The longest an exit report waits for the output to reach its files (a stuck disk must not stall restarts). */
@@ -100,10 +107,9 @@ export function spawnChild(request: SpawnRequest): SpawnResult {
   }
   const setpriv = findSetpriv();
   const stdio = prepareStdio({ extraFds: request.extraFds ?? [], mergeStderr: request.mergeStderr === true, uid: request.uid, gid: request.gid });
-  // `sh -c 'exec "$@" 2>&1'` execs the program itself: its pid stays the one supd reports.
-  const program = stdio.mergeByShell ? ['/bin/sh', '-c', 'exec "$@" 2>&1', 'sh', resolved.file, ...args] : [resolved.file, ...args];
-  const [first, firstArgs] = setpriv === null ? [program[0]!, program.slice(1)] : [setpriv, [...setprivArgs(request), '--', ...program]];
-  const [file, ...fileArgs] = [...(request.prefix ?? []), first, ...firstArgs];
+  const program = [resolved.file, ...args];
+  const privileged = setpriv === null ? program : [setpriv, ...setprivArgs(request), '--', ...program];
+  const [file, ...fileArgs] = wrapInShell([...(request.prefix ?? []), ...privileged], request.cgroupProcs ?? null, stdio.mergeByShell);
   const previousUmask = request.umask === null ? null : process.umask(request.umask);
   let child: ChildProcess;
   try {
@@ -130,6 +136,14 @@ export function spawnChild(request: SpawnRequest): SpawnResult {
   return { ok: true, child: wrapChild(child, stdio.connect(child), realExe(resolved.file)) };
 }
 
+// One `sh -c` in front when the child must enter its cgroup (as root, before setpriv switches
+// user) or merge stderr into stdout; it execs the rest, so the pid stays the program's own.
+function wrapInShell(argv: string[], cgroup: string | null, merge: boolean): string[] {
+  if (cgroup === null && !merge) return argv;
+  const script = `${cgroup === null ? '' : 'echo 0 > "$0"; '}exec "$@"${merge ? ' 2>&1' : ''}`;
+  return ['/bin/sh', '-c', script, cgroup ?? 'sh', ...argv];
+}
+
 function setprivArgs(request: SpawnRequest): string[] {
   const ids: string[] = [];
   if (request.uid !== null) ids.push('--reuid', String(request.uid), '--init-groups');
@@ -151,17 +165,20 @@ function wrapChild(child: ChildProcess, streams: ChildStreams, exe: string): Chi
   let reported = false;
   let exitStatus: [number | null, NodeJS.Signals | null] | null = null;
   const holds: Array<() => Promise<void>> = [];
+  const tasks: Array<() => Promise<void> | void> = [];
+  let cleanup: Promise<void> | void;
   const report = (): void => {
     if (reported || exitStatus === null || exitListener === null) return;
     reported = true;
     const [code, signal] = exitStatus;
     const listener = exitListener;
-    if (holds.length === 0) return listener(code, signal);
-    void settleWithin(Promise.all(holds.map((hold) => hold())), EXIT_HOLD_MAX_MS).then(() => listener(code, signal));
+    if (holds.length === 0 && cleanup === undefined) return listener(code, signal);
+    void settleWithin(Promise.all([cleanup, ...holds.map((hold) => hold())]), EXIT_HOLD_MAX_MS).then(() => listener(code, signal));
   };
   child.on('error', () => undefined);
   child.on('exit', (code, signal) => {
     exitStatus = [code, signal];
+    cleanup = runTasks(tasks);
     // A grandchild that keeps the pipes open would hold 'close' back forever.
     setTimeout(report, 250).unref();
   });
@@ -187,7 +204,24 @@ function wrapChild(child: ChildProcess, streams: ChildStreams, exe: string): Chi
     holdExit(wait) {
       holds.push(wait);
     },
+    afterExit(task) {
+      tasks.push(task);
+    },
   };
+}
+
+// The tasks of afterExit; undefined when none had anything to wait for (the usual exit).
+function runTasks(tasks: ReadonlyArray<() => Promise<void> | void>): Promise<void> | void {
+  const pending: Array<Promise<void>> = [];
+  for (const task of tasks) {
+    try {
+      const result = task();
+      if (result !== undefined) pending.push(result);
+    } catch {
+      // a failed cleanup must not lose the exit
+    }
+  }
+  if (pending.length > 0) return Promise.all(pending).then(() => undefined);
 }
 
 function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {

@@ -6,6 +6,7 @@ import { SupdError } from '../errors.js';
 import type { ConsoleOutput } from '../logs/console.js';
 import { createProcessOutput, type ProcessOutput } from '../logs/process-output.js';
 import type { Logger } from '../logs/supd-log.js';
+import type { CopyTracker } from '../process/copy-tracker.js';
 import type { Guardian } from '../process/guardian.js';
 import { ManagedProcess, type ProcessHost } from '../process/managed-process.js';
 import { hasChild, type ProcessState } from '../process/states.js';
@@ -28,6 +29,8 @@ export interface SupervisorDeps {
   readonly log: Logger;
   readonly guardian: Guardian;
   readonly registry: ChildRegistry;
+  /** Every process of each copy: its cgroup, or its process group and session. */
+  readonly tracker: CopyTracker;
   /** supd's environment as it was at start: the base of every child's. */
   readonly baseEnv: Readonly<Record<string, string | undefined>>;
   readonly now?: () => number;
@@ -190,11 +193,11 @@ export class Supervisor {
     return [...idle.map((p) => ({ name: p.name, ok: true, state: p.state })), ...outcomes];
   }
 
-  signal(names: readonly string[], signal: NodeJS.Signals): WaitOutcome[] {
+  signal(names: readonly string[], signal: NodeJS.Signals, group = false): WaitOutcome[] {
     return names.map((name) => {
       const proc = this.processes.get(name)!;
-      const ok = proc.sendSignal(signal);
-      if (ok) this.deps.log.info(`sent ${signal}`, name);
+      const ok = proc.sendSignal(signal, group);
+      if (ok) this.deps.log.info(`sent ${signal}${group ? ' to every process' : ''}`, name);
       return { name, ok, state: proc.state, ...(ok ? {} : { message: 'no process to signal' }) };
     });
   }

@@ -91,3 +91,12 @@ export function samplePeakRss(pid: number, everyMs = 50): { stop(): number } {
 }
 
 export const MB = 1024 * 1024;
+
+/** The direct children of a process (from /proc/PID/task/PID/children). */
+export function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}

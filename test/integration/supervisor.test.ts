@@ -253,7 +253,7 @@ start_secs = "0"
       first.child.kill('SIGKILL');
       await waitFor(() => !isAlive(first.child.pid!), { what: 'supd gone' });
       assert.ok(isAlive(grandchild), 'with the guardian gone too, the grandchild survived (the case under test)');
-      await first.cleanup(true);
+      // (first.cleanup() would kill the survivor itself: it waits for the finally)
       second = await startSupd(config, { reuse: first.temp });
       await waitFor(() => !isAlive(grandchild), { timeoutMs: 2000, what: 'the survivor killed by the restarted supd' });
       assert.match(second.supdLog(), /killing family:0 \(pid \d+\) left running by a previous supd/);

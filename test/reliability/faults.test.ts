@@ -145,9 +145,10 @@ ${isRoot ? `\n[programs.ghost]\ncommand = ["sleep", "2147483644"]\nuser = "${gho
     const leftover = Number(/leaving pid (\d+) running/.exec(fatal.reason ?? '')?.[1]);
     assert.match(fatal.reason ?? '', /daemonized itself: exited at once with status 0/);
     assert.equal(fatal.restarts, 0);
-    assert.match(cmdlineOf(leftover), /sleep 2147483643$/);
+    // kill_mode = "mixed" (the default): the worker is killed with its shell, never left untracked.
+    assert.match(supd.supdLog(), new RegExp(`\\[backgrounds:0\\] killed 1 leftover process of backgrounds:0 \\(pid ${leftover}\\)`));
     const workers = processesWithEnv('SUPD_TEST_DIR', supd.dir).filter((p) => /sleep 2147483643$/.test(cmdlineOf(p.pid)));
-    assert.deepEqual(workers.map((p) => p.pid), [leftover], 'one worker, not one per respawn');
+    assert.deepEqual(workers.map((p) => p.pid), [], 'no worker left, not one per respawn');
   });
 
   test('a config that cannot be read on reload: exit 2 with the reason, nothing changes', async (t) => {

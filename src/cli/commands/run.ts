@@ -1,5 +1,5 @@
 // `supd run [-d]`: be the supervisor. The single composition root: config -> pidfile ->
-// supd.log -> leftover children -> guardian -> supervisor -> reports -> control socket -> signals -> watch.
+// supd.log -> copy tracker (cgroups) -> leftover children -> guardian -> supervisor -> reports -> control socket -> signals -> watch.
 import path from 'node:path';
 import { findConfigFile } from '../../config/locate.js';
 import { loadConfig } from '../../config/load.js';
@@ -12,8 +12,10 @@ import { ConsoleOutput, wantsColour } from '../../logs/console.js';
 import { StdoutWriter, isSameFile } from '../../logs/stdout-writer.js';
 import { openSupdLog, type SupdLog } from '../../logs/supd-log.js';
 import { closeFifoDir, useFifoDir } from '../../process/child-stdio.js';
+import type { CopyTracker } from '../../process/copy-tracker.js';
 import { startGuardian } from '../../process/guardian.js';
 import { closeInheritedFds, type ClosedFd } from '../../process/inherited-fds.js';
+import { openTracker } from '../../process/open-tracker.js';
 import { Reports } from '../../reports/reporter.js';
 import { noReaperWarning, reaperToUse, runUnderReaper } from '../../process/reaper.js';
 import { findSetpriv, signalProcess } from '../../process/spawner.js';
@@ -72,15 +74,18 @@ async function runSupervisor(config: SupdConfig, context: CommandContext, inheri
   secureStateDir(settings.stateDir, (message) => log.warn(message));
   const lock = acquirePidfile(settings.pidfile, (pid) => log.warn(`removing the stale pidfile of a supd that is gone (pid ${pid ?? '?'})`));
   const registry = new ChildRegistry(settings.stateDir);
+  const tracker = openTracker(settings.stateDir, context.env);
+  describeTracker(tracker, log);
   killLeftovers(registry, log);
+  await killPreviousCgroups(tracker, log);
   if (findSetpriv() === null) log.warn('setpriv (util-linux) not found: children will not get a parent-death signal; the guardian still kills their groups if supd dies');
   const orphans = noReaperWarning(context.env);
   if (orphans !== null) log.warn(orphans);
-  const guardian = startGuardian();
+  const guardian = startGuardian(tracker.guardianCommand);
   // Two pipes for each process of the config: its first starts take no exec of their own.
   useFifoDir(settings.stateDir, 2 * countProcesses(config), (message) => log.warn(message));
   const startEnv = { ...context.env };
-  const supervisor = new Supervisor(config, { log, guardian, registry, baseEnv: startEnv, console: consoleOut, applySettings: (s) => applyLogSettings(log, consoleOut, s) });
+  const supervisor = new Supervisor(config, { log, guardian, registry, tracker, baseEnv: startEnv, console: consoleOut, applySettings: (s) => applyLogSettings(log, consoleOut, s) });
   const version = readVersion();
   let finished: (code: number) => void = () => undefined;
   const done = new Promise<number>((resolve) => (finished = resolve));
@@ -123,6 +128,8 @@ async function runSupervisor(config: SupdConfig, context: CommandContext, inheri
   watching.close();
   await httpSide?.close();
   await server.close();
+  const killed = await tracker.close();
+  if (killed > 0) log.info(`killed ${killed} process${killed === 1 ? '' : 'es'} left in the cgroups (kill_mode = process leftovers) on the way out`);
   guardian.close();
   closeFifoDir();
   registry.clear();
@@ -171,6 +178,18 @@ function killLeftovers(registry: ChildRegistry, log: SupdLog): void {
     signalProcess(child.pid, 'SIGKILL', true);
   }
   registry.clear();
+}
+
+function describeTracker(tracker: CopyTracker, log: SupdLog): void {
+  if (tracker.kind !== 'session') log.info(`tracking each program's processes in a cgroup (${tracker.kind === 'cgroup2' ? 'v2' : 'v1 pids'}) under ${tracker.where}`);
+  else log.info(`tracking each program's processes by process group and session, not by cgroup (${tracker.where}): a process that calls setsid and forks again escapes`);
+}
+
+// Cgroups of a supd on this state dir that was killed (kill -9) and whose guardian missed them.
+async function killPreviousCgroups(tracker: CopyTracker, log: SupdLog): Promise<void> {
+  for (const { name, count } of await tracker.killPrevious()) {
+    log.warn(`killed ${count} process${count === 1 ? '' : 'es'} of ${name} left in its cgroup by a previous supd`);
+  }
 }
 
 // The file as it is now, through the whole pipeline, against supd's environment at start; an

@@ -79,7 +79,7 @@ test('a changed command, cwd, user, umask or environment restarts', () => {
 
 test('issue 13: stop, health, memory, hook, restart and backoff settings apply without a restart', () => {
   const extras = [
-    'stop_signal = "SIGINT"', 'stop_timeout = "3s"', 'kill_group = false', 'health = { tcp = "127.0.0.1:9" }', 'max_memory = "1G"',
+    'stop_signal = "SIGINT"', 'stop_timeout = "3s"', 'kill_group = false', 'kill_mode = "group"', 'health = { tcp = "127.0.0.1:9" }', 'max_memory = "1G"',
     'hooks = { after_exit = "true" }', 'restart = "never"', 'success_exit_codes = [0, 3]', 'backoff = { max = "5s" }', 'max_restarts = 3',
     'restart_window = "5m"', 'stdout = { max_size = "1M", keep = 2 }',
   ];

@@ -34,7 +34,7 @@ test('every default from SPEC section 3 is applied to a bare program', () => {
     restartWindowMs: 60_000,
     stopSignal: 'SIGTERM',
     stopTimeoutMs: 10_000,
-    killGroup: true,
+    killMode: 'mixed',
     user: null,
     group: null,
     cwd: '/abs/dir',
@@ -103,11 +103,32 @@ processes = 0
 `);
   const pick = (name: string): unknown => {
     const u = unitOf(config, name);
-    return [u.restart, u.stopTimeoutMs, u.killGroup, u.processes];
+    return [u.restart, u.stopTimeoutMs, u.killMode, u.processes];
   };
-  assert.deepEqual(pick('web'), ['on-failure', 5000, false, 4]);
-  assert.deepEqual(pick('app.mailer'), ['never', 9000, false, 2]);
-  assert.deepEqual(pick('app.importer'), ['never', 7000, false, 0]);
+  assert.deepEqual(pick('web'), ['on-failure', 5000, 'process', 4]);
+  assert.deepEqual(pick('app.mailer'), ['never', 9000, 'process', 2]);
+  assert.deepEqual(pick('app.importer'), ['never', 7000, 'process', 0]);
+});
+
+test('kill_mode: mixed by default; kill_group, its old name, still works (true = group, false = process); the nearer table wins whichever name it uses', () => {
+  const config = parse(`
+[defaults]
+kill_group = true
+[programs.old]
+command = "a"
+[programs.plain]
+command = "b"
+kill_mode = "process"
+[programs.app]
+command = "c"
+kill_mode = "mixed"
+[programs.app.methods.a]
+kill_group = false
+[programs.app.methods.b]
+`);
+  const modes = Object.fromEntries(config.units.map((u) => [u.name, u.killMode]));
+  assert.deepEqual(modes, { old: 'group', plain: 'process', 'app.a': 'process', 'app.b': 'mixed' });
+  assert.equal(unitOf(parse('[programs.x]\ncommand = "x"'), 'x').killMode, 'mixed');
 });
 
 test('inheritance: env merges key by key down the chain', () => {

@@ -15,7 +15,7 @@ type Node = Record<string, unknown>;
 const SPEC_KEYS: Readonly<Record<string, readonly string[]>> = {
   program: [
     'command', 'args', 'processes', 'autostart', 'restart', 'success_exit_codes', 'start_secs', 'backoff', 'max_restarts',
-    'restart_window', 'stop_signal', 'stop_timeout', 'kill_group', 'user', 'group', 'cwd', 'umask', 'env', 'env_file',
+    'restart_window', 'stop_signal', 'stop_timeout', 'kill_group', 'kill_mode', 'user', 'group', 'cwd', 'umask', 'env', 'env_file',
     'clear_env', 'stdout', 'stderr', 'watch', 'ready', 'health', 'max_memory', 'depends_on', 'hooks', 'schedule', 'timeout',
     'restart_strategy', 'methods',
   ],

@@ -38,3 +38,11 @@ test('a key made of digits is a key, not an index', () => {
     'programs.web.args[0]: must be a string',
   ]);
 });
+
+test('kill_mode and kill_group (its old name) in one table is an error naming the table; a wrong kill_mode names the values', () => {
+  const both = 'set kill_mode or kill_group, not both: keep kill_mode (kill_group is its old name: true = "group", false = "process")';
+  assert.deepEqual(problemsOf('[programs.web]\ncommand = "a"\nkill_mode = "mixed"\nkill_group = true\n'), [`programs.web.kill_group: ${both}`]);
+  assert.deepEqual(problemsOf('[defaults]\nkill_mode = "group"\nkill_group = false\n[programs.web]\ncommand = "a"\n'), [`defaults.kill_group: ${both}`]);
+  assert.deepEqual(problemsOf('[programs.app.methods.m]\nkill_mode = "group"\nkill_group = false\n[programs.app]\ncommand = "a"\n'), [`programs.app.methods.m.kill_group: ${both}`]);
+  assert.deepEqual(problemsOf('[programs.web]\ncommand = "a"\nkill_mode = "all"\n'), ['programs.web.kill_mode: must be one of: "mixed", "group", "process"']);
+});
