@@ -4,6 +4,7 @@ import { joinKey } from './key-path.js';
 import { nodeCron } from '../schedule/cron.js';
 import { isLoopback } from './listen-address.js';
 import type { KeyProblem } from './normalize.js';
+import { unitForCopy } from './per-copy.js';
 import { MAX_PROCESSES } from './process-count.js';
 import { countProcesses, type SupdConfig, type UnitSpec } from './types.js';
 
@@ -185,10 +186,9 @@ function checkLogFiles(config: SupdConfig): KeyProblem[] {
   for (const unit of config.units) {
     for (let index = 0; index < Math.max(unit.processes, 1); index++) {
       const name = `${unit.name}:${index}`;
-      if (unit.stdout !== null) claim(unit.stdout.file.replaceAll('{index}', String(index)), `${name} stdout`, `${unitPath(unit)}.stdout`);
-      if (unit.stderr !== null && unit.stderr !== 'merge') {
-        claim(unit.stderr.file.replaceAll('{index}', String(index)), `${name} stderr`, `${unitPath(unit)}.stderr`);
-      }
+      const copy = unitForCopy(unit, index);
+      if (copy.stdout !== null) claim(copy.stdout.file, `${name} stdout`, `${unitPath(unit)}.stdout`);
+      if (copy.stderr !== null && copy.stderr !== 'merge') claim(copy.stderr.file, `${name} stderr`, `${unitPath(unit)}.stderr`);
     }
   }
   return dedupe(problems);

@@ -2,6 +2,7 @@
 // [defaults] -> program -> method. Pure: files (env_file) are read through the injected reader.
 import path from 'node:path';
 import { parseEnv } from 'node:util';
+import { describeUnknownWord, unknownCopyWords } from './per-copy.js';
 import { resolveProcessCount } from './process-count.js';
 import { defDefault, processKeyDefault } from './schema.js';
 import { normalizeLimits } from './limits.js';
@@ -41,6 +42,7 @@ export function buildUnit(
   const at = (key: string): string => `${ids.keyPath}.${key}`;
   const get = <T>(key: string): T => (keys[key] !== undefined ? keys[key] : processKeyDefault<T>(key)) as T;
   const envFiles = toArray(keys.env_file).map((f) => path.resolve(ctx.dir, f));
+  checkCopyWords(keys, ids.keyPath, ctx);
   return {
     name: ids.name,
     program: ids.program,
@@ -82,6 +84,18 @@ export function buildUnit(
     nice: keys.nice ?? null,
     oomScoreAdj: keys.oom_score_adj ?? null,
   };
+}
+
+// The keys where per-copy values expand (per-copy.ts): an unknown `{word}` there is an error.
+const COPY_KEYS = ['command', 'args', 'env', 'cwd', 'ready', 'health', 'hooks', 'stdout', 'stderr'] as const;
+
+function checkCopyWords(keys: RawTable, keyPath: string, ctx: UnitContext): void {
+  const walk = (value: unknown, at: string): void => {
+    if (typeof value === 'string') for (const word of unknownCopyWords(value)) ctx.problem(at, describeUnknownWord(word));
+    else if (Array.isArray(value)) value.forEach((item, i) => walk(item, `${at}[${i}]`));
+    else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) walk(item, `${at}.${key}`);
+  };
+  for (const key of COPY_KEYS) if (keys[key] !== undefined) walk(keys[key], `${keyPath}.${key}`);
 }
 
 /** A command value (string or array) as argv; problems go to `keyPath`. */
