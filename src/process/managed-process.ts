@@ -2,6 +2,7 @@
 // change what is wanted; exits and timers are turned into moves by the pure decideAfterExit.
 import type { UnitSpec } from '../config/types.js';
 import { unitForCopy } from '../config/per-copy.js';
+import { execFailureHint } from './exit-reason.js';
 import { limitsPrefix } from './limits.js';
 import { decideAfterExit, isSuccessfulExit, recordRespawn, stayedUp, type ExitDecision, type ExitFacts } from './decide.js';
 import type { ChildHandle, SpawnRequest, SpawnResult } from './spawner.js';
@@ -329,7 +330,7 @@ export class ManagedProcess {
     // unless supd already said why it ended it (not ready in time, a run's timeout).
     // (An on-failure program's success exit is no failure: it just ended.)
     const ended = this.unit.restart === 'on-failure' && isSuccessfulExit({ code, signal }, this.unit.successExitCodes);
-    const failure = held || ended ? null : (this.reason ?? describeExit(code, signal, this.host.lastErrorLine?.(child) ?? null));
+    const failure = held || ended ? null : (this.reason ?? describeExit(code, signal, this.host.lastErrorLine?.(child) ?? execFailureHint(code)));
     this.applyDecision(this.decide({ code, signal, uptimeMs, wasRunning }), failure);
   }
 
