@@ -2,6 +2,7 @@
 // matches it; --since when its time is not before the cutoff: the ISO time at its start
 // (`timestamps = true`), else the time of the file it is in (a rotated file's stamp is when it
 // was closed: a file closed before the cutoff holds only older lines). Pure.
+import { SupdError } from '../errors.js';
 import { parseStamp, type RotatedFile } from './rotated-files.js';
 
 export interface LineFilter {
@@ -36,4 +37,13 @@ export function filterLines(text: Buffer, filter: LineFilter): Buffer {
   if (whole) lines.pop();
   const kept = lines.filter((line) => keepLine(line, filter));
   return Buffer.from(kept.map((line, i) => (i < kept.length - 1 || whole ? `${line}\n` : line)).join(''));
+}
+
+/** A --grep pattern as a RegExp; an invalid one is a usage error that names it. */
+export function parseGrep(source: string): RegExp {
+  try {
+    return new RegExp(source);
+  } catch (error) {
+    throw new SupdError('SUPD_E_USAGE', `--grep ${JSON.stringify(source)} is not a valid regular expression: ${(error as Error).message}`);
+  }
 }

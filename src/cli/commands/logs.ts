@@ -7,7 +7,7 @@ import { findConfigFile } from '../../config/locate.js';
 import { parseDuration } from '../../config/units.js';
 import type { LogsFrame } from '../../control/protocol.js';
 import { SupdError, isSupdError } from '../../errors.js';
-import type { LineFilter } from '../../logs/line-filter.js';
+import { parseGrep, type LineFilter } from '../../logs/line-filter.js';
 import { withClient } from '../client.js';
 import { flagString, write, type Command, type CommandContext } from '../command.js';
 import { EXIT_FAILED, EXIT_OK } from '../exit-codes.js';
@@ -104,13 +104,5 @@ function parseSince(value: string, now: number): number {
     const at = /^\d{4}-\d\d-\d\d/.test(value) ? Date.parse(value) : NaN;
     if (!Number.isNaN(at)) return at;
     throw new SupdError('SUPD_E_USAGE', `--since takes a duration like 10m or 2h, or a time like 2026-01-31T09:00:00Z, not ${JSON.stringify(value)}`);
-  }
-}
-
-function parseGrep(source: string): RegExp {
-  try {
-    return new RegExp(source);
-  } catch (error) {
-    throw new SupdError('SUPD_E_USAGE', `--grep ${JSON.stringify(source)} is not a valid regular expression: ${(error as Error).message}`);
   }
 }
