@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { runCli } from '../helpers/run-cli.js';
 import { startSupd } from '../helpers/supd.js';
 import { makeTempDir } from '../helpers/temp.js';
-import { isRoot } from '../helpers/test-user.js';
+import { isRoot, testUser } from '../helpers/test-user.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const asRoot = isRoot ? false : 'SKIP: user switching needs supd to run as root (CI runs as root)';
@@ -119,6 +119,21 @@ group = "no-such-group-13"
     assert.equal(strict.code, 2);
     assert.equal(strict.stdout, '');
     assert.match(strict.stderr, /^error: programs\.who\.user: no such user/m);
+  } finally {
+    temp.remove();
+  }
+});
+
+test('supd check as an ordinary user warns that another user needs root', { skip: typeof testUser() === 'string' ? (testUser() as string) : false }, async () => {
+  const user = testUser() as Exclude<ReturnType<typeof testUser>, string>;
+  const temp = makeTempDir();
+  try {
+    chmodSync(temp.dir, 0o755);
+    const config = temp.write('daemons.toml', '[programs.web]\ncommand = "sleep 1"\nuser = "nobody"\n');
+    chmodSync(config, 0o644);
+    const check = await runCli(['check', '-c', config], { wrapper: user.wrapper });
+    assert.equal(check.code, 0, check.stderr);
+    assert.match(check.stderr, /^warning: programs\.web\.user: cannot run as nobody: supd runs as uid \d+, not root \(supd will run as you\)$/m);
   } finally {
     temp.remove();
   }
