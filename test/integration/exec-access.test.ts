@@ -3,7 +3,7 @@
 // failure always has a reason in status. Issue 13: `supd check` warns about what will fail at
 // start (users, groups, commands, cwd); --strict makes the warnings errors.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { runCli } from '../helpers/run-cli.js';
@@ -129,6 +129,8 @@ test('supd check as an ordinary user warns that another user needs root', { skip
   const temp = makeTempDir();
   try {
     chmodSync(temp.dir, 0o755);
+    mkdirSync(path.join(temp.dir, 'logs'));
+    chownSync(path.join(temp.dir, 'logs'), user.uid, user.gid);
     const config = temp.write('daemons.toml', '[programs.web]\ncommand = "sleep 1"\nuser = "nobody"\n');
     chmodSync(config, 0o644);
     const check = await runCli(['check', '-c', config], { wrapper: user.wrapper });
