@@ -14,21 +14,38 @@ export function copyValues(unit: Pick<UnitSpec, 'name' | 'program' | 'method'>, 
   return { index: String(index), name: `${unit.name}:${index}`, program: unit.program, method: unit.method ?? '' };
 }
 
+/** A piece of a text: literal text, or a `{word}` reference (known or not). */
+export type CopyPiece = { readonly literal: string } | { readonly word: string };
+
+/** A text as its literal pieces and `{word}` references, in order (`{{` is a literal `{`). */
+export function splitCopyText(text: string): CopyPiece[] {
+  const pieces: CopyPiece[] = [];
+  let last = 0;
+  for (const m of text.matchAll(REFERENCE)) {
+    if (m.index! > last) pieces.push({ literal: text.slice(last, m.index) });
+    pieces.push(m[1] === undefined ? { literal: '{' } : { word: m[1] });
+    last = m.index! + m[0].length;
+  }
+  if (last < text.length) pieces.push({ literal: text.slice(last) });
+  return pieces;
+}
+
+export function isCopyWord(word: string): word is CopyWord {
+  return (COPY_WORDS as readonly string[]).includes(word);
+}
+
 /** The text with every per-copy reference filled in; an unknown `{word}` is left as written. */
 export function expandCopyValues(text: string, values: CopyValues): string {
   if (!text.includes('{')) return text;
-  return text.replace(REFERENCE, (match, word: string | undefined) => {
-    if (word === undefined) return '{';
-    return (COPY_WORDS as readonly string[]).includes(word) ? values[word as CopyWord] : match;
-  });
+  return splitCopyText(text)
+    .map((p) => ('literal' in p ? p.literal : isCopyWord(p.word) ? values[p.word] : `{${p.word}}`))
+    .join('');
 }
 
 /** The `{word}`s in a text that are no per-copy value (for a config error). */
 export function unknownCopyWords(text: string): string[] {
   if (!text.includes('{')) return [];
-  const unknown: string[] = [];
-  for (const m of text.matchAll(REFERENCE)) if (m[1] !== undefined && !(COPY_WORDS as readonly string[]).includes(m[1])) unknown.push(m[1]);
-  return unknown;
+  return splitCopyText(text).flatMap((p) => ('word' in p && !isCopyWord(p.word) ? [p.word] : []));
 }
 
 export function describeUnknownWord(word: string): string {
@@ -64,12 +81,7 @@ function hooksForCopy(hooks: HooksSpec, list: (items: readonly string[]) => stri
 
 /** A log file template as a glob matching every copy's file (`{index}` and the rest as `*`). */
 export function copyTemplateAsGlob(template: string, escape: (text: string) => string): string {
-  const parts = template.split(REFERENCE);
-  // split with one capture group: text, word|undefined, text, ...
-  let out = '';
-  for (let i = 0; i < parts.length; i++) {
-    if (i % 2 === 0) out += escape(parts[i]!);
-    else out += parts[i] === undefined ? escape('{') : '*';
-  }
-  return out;
+  return splitCopyText(template)
+    .map((p) => ('literal' in p ? escape(p.literal) : '*'))
+    .join('');
 }
