@@ -6,13 +6,16 @@
 // MAX_HELD files behind (or where a file could not be opened) it skips, and says so with a
 // gap of the bytes skipped: never silence. It reads only as fast as `send` lets it, so a slow
 // reader holds back its own follow and nothing else.
-import { openSync } from 'node:fs';
+import { fstatSync, openSync } from 'node:fs';
 import type { RotatingFile } from './rotating-file.js';
 import { fdFile, type LogCursor, type LogFile } from './tail.js';
 
 const READ_BYTES = 64 * 1024;
 /** The most files a follower holds open ahead of the one it reads. */
 export const MAX_HELD = 256;
+/** The most all followers of this supd hold together (each is an fd of supd's). */
+const MAX_HELD_TOTAL = 8192;
+let heldTotal = 0;
 
 /** What a follower skipped: bytes (null when not known) and why. */
 export interface Gap {
@@ -25,14 +28,17 @@ export interface FollowSink {
   gap(gap: Gap): Promise<void>;
 }
 
-type Held = { readonly file: LogFile } | { readonly gap: Gap } | { readonly cleared: true };
+type Held = { readonly file: LogFile; readonly fd: number } | { readonly gap: Gap } | { readonly cleared: true };
 
 /** The files a log switches to from now on, each opened as it comes. Start it before opening the current file. */
 export class FileChain {
   private readonly held: Held[] = [];
   private readonly onSwitch = (kind?: 'cleared'): void => (kind === 'cleared' ? void this.held.push({ cleared: true }) : this.take());
 
-  constructor(private readonly log: RotatingFile) {
+  constructor(
+    private readonly log: RotatingFile,
+    private readonly maxHeld = MAX_HELD,
+  ) {
     log.on('switched', this.onSwitch);
   }
 
@@ -50,7 +56,9 @@ export class FileChain {
   }
 
   shift(): Held | undefined {
-    return this.held.shift();
+    const next = this.held.shift();
+    if (next !== undefined && 'file' in next) heldTotal--;
+    return next;
   }
 
   /** The file being read was emptied (`--clear`), and nothing is queued before that: start again at its top. */
@@ -62,27 +70,49 @@ export class FileChain {
 
   async stop(): Promise<void> {
     this.log.off('switched', this.onSwitch);
-    for (const h of this.held.splice(0)) if ('file' in h) await h.file.close();
+    for (const h of this.held.splice(0)) {
+      if (!('file' in h)) continue;
+      heldTotal--;
+      await h.file.close();
+    }
   }
 
   private take(): void {
     try {
-      this.held.push({ file: fdFile(openSync(this.log.file, 'r')) });
+      const fd = openSync(this.log.file, 'r');
+      this.held.push({ file: fdFile(fd), fd });
+      heldTotal++;
     } catch (error) {
       this.held.push({ gap: { bytes: null, reason: `a rotated file could not be opened (${(error as NodeJS.ErrnoException).code ?? String(error)})` } });
     }
-    if (this.held.length > MAX_HELD) void this.dropOldest();
+    if (this.heldFiles() > this.maxHeld || heldTotal > MAX_HELD_TOTAL) this.dropOldest();
   }
 
-  // Too far behind: let the oldest held file go, counting its bytes as a gap.
-  private async dropOldest(): Promise<void> {
+  // Too far behind: let the oldest held file go, counting its bytes as a gap (synchronously:
+  // the follower may shift entries meanwhile).
+  private dropOldest(): void {
     const index = this.held.findIndex((h) => 'file' in h);
     if (index === -1) return;
-    const { file } = this.held[index] as { file: LogFile };
-    this.held[index] = { gap: { bytes: null, reason: `the reader fell more than ${MAX_HELD} files behind` } };
-    const size = await file.stat().then((s) => s.size, () => null);
-    this.held[index] = { gap: { bytes: size, reason: `the reader fell more than ${MAX_HELD} files behind` } };
-    await file.close();
+    const { file, fd } = this.held[index] as { file: LogFile; fd: number };
+    let bytes: number | null = null;
+    try {
+      bytes = fstatSync(fd).size;
+    } catch {
+      // unknown
+    }
+    const why = this.heldFiles() > this.maxHeld ? `the reader fell more than ${this.maxHeld} files behind` : `the followers of this supd hold ${MAX_HELD_TOTAL} files`;
+    // Gaps in a row are one gap: a reader stuck for good costs one entry, not one per rotation.
+    const before = this.held[index - 1];
+    if (before !== undefined && 'gap' in before) {
+      this.held[index - 1] = { gap: { bytes: before.gap.bytes === null || bytes === null ? null : before.gap.bytes + bytes, reason: before.gap.reason } };
+      this.held.splice(index, 1);
+    } else this.held[index] = { gap: { bytes, reason: why } };
+    heldTotal--;
+    void file.close();
+  }
+
+  private heldFiles(): number {
+    return this.held.reduce((n, h) => n + ('file' in h ? 1 : 0), 0);
   }
 }
 
