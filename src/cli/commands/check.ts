@@ -40,7 +40,7 @@ PATH or not executable by its user, a cwd that does not exist.
       const warnings = startWarnings(context, config, file);
       if (warnings === null) return EXIT_USAGE;
       const counts = { programs: config.programs.length, processes: countProcesses(config) };
-      if (context.flags.json === true) write(context.stdout, JSON.stringify({ ok: true, ...counts, warnings }));
+      if (context.flags.json === true) write(context.stdout, JSON.stringify({ ok: true, ...counts, ...(warnings.length > 0 ? { warnings } : {}) }));
       else write(context.stdout, `ok: ${counts.programs} programs, ${counts.processes} processes`);
       if (context.flags.diff === true) return await requestReload(context, true);
       return EXIT_OK;
