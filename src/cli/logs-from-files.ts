@@ -79,7 +79,9 @@ export async function clearFromFiles(configFile: string, env: NodeJS.ProcessEnv,
   for (const p of selectProcesses(config, targets)) {
     const files = [...new Set(stderrOnly ? [p.stderr] : [p.stdout, p.stderr])].filter((f): f is string => f !== null);
     for (const file of files) await truncate(file, 0).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw new SupdError('SUPD_E_START_FAILED', `cannot clear ${file}: ${error.code ?? error.message}`);
+      if (error.code === 'ENOENT') return;
+      const denied = error.code === 'EACCES' || error.code === 'EPERM';
+      throw new SupdError(denied ? 'SUPD_E_PERMISSION_DENIED' : 'SUPD_E_START_FAILED', `cannot clear ${file}: ${error.code ?? error.message}`);
     });
     lines.push(`cleared ${p.name}${files.length === 0 ? ' (it has no log files)' : `: ${files.join(', ')}`}`);
   }

@@ -45,7 +45,9 @@ export function secureStateDir(dir: string, warn: (message: string) => void): vo
 export function cannotWrite(target: string, what: string, error: unknown): SupdError {
   const code = (error as NodeJS.ErrnoException).code ?? String(error);
   const where = describeNearest(target);
-  return new SupdError('SUPD_E_UNSAFE_STATE_DIR', `${what} ${target}: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code} (${where}); supd runs as ${ownerName(process.getuid?.() ?? 0)}`, { cause: error });
+  const denied = code === 'EACCES' || code === 'EPERM';
+  const message = `${what} ${target}: ${denied ? 'permission denied' : code} (${where}); supd runs as ${ownerName(process.getuid?.() ?? 0)}`;
+  return new SupdError(denied ? 'SUPD_E_PERMISSION_DENIED' : 'SUPD_E_START_FAILED', message, { cause: error });
 }
 
 // The path, or the nearest parent that exists, with its owner and mode.
