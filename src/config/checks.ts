@@ -103,6 +103,7 @@ function checkCronFields(config: SupdConfig): KeyProblem[] {
   return problems;
 }
 
+// Through joinKey, so a name that is no bare key is quoted (`programs.""`) and can be located.
 export function unitPath(unit: Pick<UnitSpec, 'program' | 'method'>): string {
   const program = joinKey('programs', unit.program);
   return unit.method === null ? program : joinKey(joinKey(program, 'methods'), unit.method);
