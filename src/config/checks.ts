@@ -1,6 +1,5 @@
 // Checks a schema cannot express, on the normalized config: dependencies, cycles, log files
 // shared by two processes, schedule combined with a pool.
-import { joinKey } from './key-path.js';
 import { nodeCron } from '../schedule/cron.js';
 import { isLoopback } from './listen-address.js';
 import type { KeyProblem } from './normalize.js';

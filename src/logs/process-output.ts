@@ -39,8 +39,8 @@ export interface ProcessOutput {
   close(): Promise<void>;
 }
 
-/** `unit` is one copy's (per-copy values filled in: its log files are its own). */
-export function createProcessOutput(unit: UnitSpec, onError: (message: string) => void, consoleOut: ConsoleOutput | null = null): ProcessOutput {
+/** `unit` is copy `index`'s (per-copy values filled in: its log files are its own). */
+export function createProcessOutput(unit: UnitSpec, index: number, onError: (message: string) => void, consoleOut: ConsoleOutput | null = null): ProcessOutput {
   const open = (spec: OutputSpec | null): RotatingFile | null => (spec === null ? null : new RotatingFile(spec.file, spec, onError));
   const out = open(unit.stdout);
   const merged = unit.stderr === 'merge';

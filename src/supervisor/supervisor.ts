@@ -299,7 +299,7 @@ export class Supervisor {
   // Log settings changed: new files for the process, the running child's pipes moved over.
   private replaceOutput(proc: ManagedProcess): void {
     const old = this.outputs.get(proc.name);
-    const next = createProcessOutput(proc.unit, (m) => this.onLogError(proc, m), this.deps.console);
+    const next = createProcessOutput(proc.unit, proc.index, (m) => this.onLogError(proc, m), this.deps.console);
     const attached = old?.detach() ?? null;
     if (attached !== null) next.adopt(attached);
     this.outputs.set(proc.name, next);
@@ -369,7 +369,7 @@ export class Supervisor {
   private addProcess(unit: UnitSpec, index: number): ManagedProcess {
     const proc = new ManagedProcess(unit, index, this.host);
     this.processes.set(proc.name, proc);
-    this.outputs.set(proc.name, createProcessOutput(proc.unit, (m) => this.onLogError(proc, m), this.deps.console));
+    this.outputs.set(proc.name, createProcessOutput(proc.unit, proc.index, (m) => this.onLogError(proc, m), this.deps.console));
     return proc;
   }
 
