@@ -1,6 +1,7 @@
 // Checks a schema cannot express, on the normalized config: dependencies, cycles, log files
 // shared by two processes, schedule combined with a pool.
 import { nodeCron } from '../schedule/cron.js';
+import { joinKey } from './key-path.js';
 import { isLoopback } from './listen-address.js';
 import type { KeyProblem } from './normalize.js';
 import { unitForCopy } from './per-copy.js';
