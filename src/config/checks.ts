@@ -1,9 +1,10 @@
 // Checks a schema cannot express, on the normalized config: dependencies, cycles, log files
 // shared by two processes, schedule combined with a pool.
-import { joinKey } from './key-path.js';
 import { nodeCron } from '../schedule/cron.js';
+import { joinKey } from './key-path.js';
 import { isLoopback } from './listen-address.js';
 import type { KeyProblem } from './normalize.js';
+import { unitForCopy } from './per-copy.js';
 import { MAX_PROCESSES } from './process-count.js';
 import { countProcesses, type SupdConfig, type UnitSpec } from './types.js';
 
@@ -102,6 +103,7 @@ function checkCronFields(config: SupdConfig): KeyProblem[] {
   return problems;
 }
 
+// Through joinKey, so a name that is no bare key is quoted (`programs.""`) and can be located.
 export function unitPath(unit: Pick<UnitSpec, 'program' | 'method'>): string {
   const program = joinKey('programs', unit.program);
   return unit.method === null ? program : joinKey(joinKey(program, 'methods'), unit.method);
@@ -185,10 +187,9 @@ function checkLogFiles(config: SupdConfig): KeyProblem[] {
   for (const unit of config.units) {
     for (let index = 0; index < Math.max(unit.processes, 1); index++) {
       const name = `${unit.name}:${index}`;
-      if (unit.stdout !== null) claim(unit.stdout.file.replaceAll('{index}', String(index)), `${name} stdout`, `${unitPath(unit)}.stdout`);
-      if (unit.stderr !== null && unit.stderr !== 'merge') {
-        claim(unit.stderr.file.replaceAll('{index}', String(index)), `${name} stderr`, `${unitPath(unit)}.stderr`);
-      }
+      const copy = unitForCopy(unit, index);
+      if (copy.stdout !== null) claim(copy.stdout.file, `${name} stdout`, `${unitPath(unit)}.stdout`);
+      if (copy.stderr !== null && copy.stderr !== 'merge') claim(copy.stderr.file, `${name} stderr`, `${unitPath(unit)}.stderr`);
     }
   }
   return dedupe(problems);

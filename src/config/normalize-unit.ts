@@ -2,6 +2,7 @@
 // [defaults] -> program -> method. Pure: files (env_file) are read through the injected reader.
 import path from 'node:path';
 import { parseEnv } from 'node:util';
+import { describeUnknownWord, unknownCopyWords } from './per-copy.js';
 import { resolveProcessCount } from './process-count.js';
 import { defDefault, processKeyDefault } from './schema.js';
 import { normalizeLimits } from './limits.js';
@@ -44,6 +45,7 @@ export function buildUnit(
   const at = (key: string): string => `${ids.keyPath}.${key}`;
   const get = <T>(key: string): T => (keys[key] !== undefined ? keys[key] : processKeyDefault<T>(key)) as T;
   const envFiles = toArray(keys.env_file).map((f) => path.resolve(ctx.dir, f));
+  checkCopyWords(keys, ids.keyPath, ctx);
   return {
     name: ids.name,
     program: ids.program,
@@ -92,6 +94,18 @@ export function checkKillKeys(table: RawTable | undefined, keyPath: string, ctx:
   if (table?.kill_mode !== undefined && table.kill_group !== undefined) {
     ctx.problem(`${keyPath}.kill_group`, 'set kill_mode or kill_group, not both: keep kill_mode (kill_group is its old name: true = "group", false = "process")');
   }
+}
+
+// The keys where per-copy values expand (per-copy.ts): an unknown `{word}` there is an error.
+const COPY_KEYS = ['command', 'args', 'env', 'cwd', 'ready', 'health', 'hooks', 'stdout', 'stderr'] as const;
+
+function checkCopyWords(keys: RawTable, keyPath: string, ctx: UnitContext): void {
+  const walk = (value: unknown, at: string): void => {
+    if (typeof value === 'string') for (const word of unknownCopyWords(value)) ctx.problem(at, describeUnknownWord(word));
+    else if (Array.isArray(value)) value.forEach((item, i) => walk(item, `${at}[${i}]`));
+    else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) walk(item, `${at}.${key}`);
+  };
+  for (const key of COPY_KEYS) if (keys[key] !== undefined) walk(keys[key], `${keyPath}.${key}`);
 }
 
 /** A command value (string or array) as argv; problems go to `keyPath`. */

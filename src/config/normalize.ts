@@ -1,6 +1,7 @@
 // Raw, validated TOML data -> the frozen SupdConfig. Pure but for the injected file reader
 // (env_file); every problem is collected with its key path, none stops the others.
 import path from 'node:path';
+import { joinKey } from './key-path.js';
 import { buildUnit, checkKillKeys, inheritKeys, toArgv, type RawTable, type UnitContext } from './normalize-unit.js';
 import { defDefault, schemaDefault } from './schema.js';
 import { parseListen } from './listen-address.js';
@@ -41,9 +42,9 @@ export function normalizeConfig(raw: RawTable, context: NormalizeContext): { con
 }
 
 function buildProgramUnits(name: string, program: RawTable, defaults: RawTable, ctx: UnitContext): UnitSpec[] {
-  const keyPath = `programs.${name}`;
+  const keyPath = joinKey('programs', name);
   checkKillKeys(program, keyPath, ctx);
-  for (const [method, table] of Object.entries<RawTable>(program.methods ?? {})) checkKillKeys(table, `${keyPath}.methods.${method}`, ctx);
+  for (const [method, table] of Object.entries<RawTable>(program.methods ?? {})) checkKillKeys(table, joinKey(joinKey(keyPath, 'methods'), method), ctx);
   const keys = inheritKeys(defaults, program);
   const methods = Object.entries<RawTable>(program.methods ?? {});
   if (methods.length === 0) {
@@ -60,7 +61,7 @@ function buildProgramUnits(name: string, program: RawTable, defaults: RawTable, 
   }
   const programArgv = program.command === undefined ? null : toArgv(program.command, `${keyPath}.command`, ctx);
   return methods.flatMap(([method, table]) => {
-    const methodPath = `${keyPath}.methods.${method}`;
+    const methodPath = joinKey(`${keyPath}.methods`, method);
     const argv = methodArgv(method, table, keys, programArgv, methodPath, ctx);
     if (argv === null) return [];
     const ids = { name: `${name}.${method}`, program: name, method, keyPath: methodPath };

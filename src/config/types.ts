@@ -8,7 +8,7 @@ export type KillMode = 'mixed' | 'group' | 'process';
 
 /** Rotation and placement of one output stream of one process. */
 export interface OutputSpec {
-  /** Absolute path; may still hold `{index}`, filled per process. */
+  /** Absolute path; may still hold per-copy values (`{index}`...), filled per process (config/per-copy.ts). */
   readonly file: string;
   readonly maxSize: number;
   readonly intervalMs: number | null;

@@ -2,6 +2,7 @@
 // a key path and a message a person can act on.
 import type { ErrorObject } from 'ajv';
 import { createRequire } from 'node:module';
+import { foreignKeyHint } from './foreign-keys.js';
 import { joinIndex, joinKey } from './key-path.js';
 import type { KeyProblem } from './normalize.js';
 
@@ -61,8 +62,9 @@ function explainError(error: ErrorObject, data: unknown): KeyProblem {
     case 'additionalProperties': {
       const key = String(params.additionalProperty);
       const known = Object.keys(((error.parentSchema as { properties?: object }) ?? {}).properties ?? {});
-      const hint = closest(key, known);
-      return { path: joinKey(path, key), message: `unknown key${hint === null ? '' : ` (did you mean "${hint}"?)`}` };
+      const near = closest(key, known);
+      const hint = foreignKeyHint(key, known) ?? (near === null ? null : `did you mean "${near}"?`);
+      return { path: joinKey(path, key), message: `unknown key${hint === null ? '' : ` (${hint})`}` };
     }
     case 'required':
       return { path: joinKey(path, String(params.missingProperty)), message: 'is required' };

@@ -7,6 +7,8 @@ import type { Supervisor } from '../supervisor/supervisor.js';
 import { describeRecord } from '../supervisor/describe.js';
 import type { ProcessHistory } from '../supervisor/history.js';
 import { buildStatusReport } from '../supervisor/status.js';
+import { clearLogs } from '../logs/clear-logs.js';
+import { parseGrep } from '../logs/line-filter.js';
 import { serveLogs } from '../logs/serve-logs.js';
 import type { CommandResult, DashboardResult, DescribeResult, ReportResult, Request, StatusReport } from './protocol.js';
 import type { ResponseStream } from './server.js';
@@ -67,8 +69,11 @@ export function createHandler(ctx: HandlerContext): (request: Request, stream: R
       case 'logs': {
         const lines = request.lines ?? 50;
         if (!Number.isInteger(lines) || lines < 0) throw new SupdError('SUPD_E_USAGE', 'the line count must be a whole number >= 0');
-        const targets = names(request.targets, true).map((name) => ({ name, output: supervisor.outputOf(name) }));
-        return serveLogs(targets, { lines, follow: request.follow === true, stream: request.stderr === true ? 'stderr' : 'stdout' }, stream);
+        const targets = names(request.targets, request.clear !== true).map((name) => ({ name, output: supervisor.outputOf(name) }));
+        if (request.clear === true) return { lines: await clearLogs(targets, request.stderr === true ? ['stderr'] : ['stdout', 'stderr']) };
+        if (request.sinceMs !== undefined && !Number.isFinite(request.sinceMs)) throw new SupdError('SUPD_E_USAGE', 'sinceMs must be a time in ms');
+        const filter = { sinceMs: request.sinceMs ?? null, grep: request.grep === undefined ? null : parseGrep(request.grep) };
+        return serveLogs(targets, { lines, follow: request.follow === true, stream: request.stderr === true ? 'stderr' : 'stdout', filter }, stream);
       }
       case 'reload': {
         const { lines, refused } = await ctx.reload({ dryRun: request.dryRun === true });

@@ -18,7 +18,20 @@ export type Request =
   | ({ readonly id: number; readonly cmd: 'start' | 'stop' | 'restart'; readonly targets: readonly string[] } & WaitOptions)
   | { readonly id: number; readonly cmd: 'signal'; readonly signal: string; readonly targets: readonly string[]; readonly group?: boolean }
   | ({ readonly id: number; readonly cmd: 'scale'; readonly unit: string; readonly count: number } & WaitOptions)
-  | { readonly id: number; readonly cmd: 'logs'; readonly targets?: readonly string[]; readonly lines?: number; readonly follow?: boolean; readonly stderr?: boolean }
+  | {
+      readonly id: number;
+      readonly cmd: 'logs';
+      readonly targets?: readonly string[];
+      readonly lines?: number;
+      readonly follow?: boolean;
+      readonly stderr?: boolean;
+      /** Epoch ms: only lines from then on (--since). */
+      readonly sinceMs?: number;
+      /** A regular expression: only lines it matches (--grep). */
+      readonly grep?: string;
+      /** Truncate the targets' current log files instead (--clear). */
+      readonly clear?: boolean;
+    }
   | { readonly id: number; readonly cmd: 'reload'; readonly dryRun?: boolean }
   | { readonly id: number; readonly cmd: 'report'; readonly name?: string; readonly send?: boolean }
   | { readonly id: number; readonly cmd: 'describe'; readonly targets: readonly string[] }
@@ -148,4 +161,6 @@ export type ServerMessage = Response | Frame;
 /** The frames of a `logs` response: first `start`, then `text` (whole lines, for one process at a time). */
 export type LogsFrame =
   | { readonly kind: 'start'; readonly names: readonly string[]; readonly missing: readonly { readonly name: string; readonly reason: string }[] }
-  | { readonly kind: 'text'; readonly name: string; readonly text: string };
+  | { readonly kind: 'text'; readonly name: string; readonly text: string }
+  /** A follower skipped what it could not read (bytes null when not known): never silence. */
+  | { readonly kind: 'gap'; readonly name: string; readonly bytes: number | null; readonly reason: string };

@@ -3,8 +3,8 @@
 import { accessSync, constants, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { KeyProblem } from '../config/normalize.js';
+import { unitForCopy } from '../config/per-copy.js';
 import type { SupdConfig, UnitSpec } from '../config/types.js';
-import { logFileFor } from './process-output.js';
 
 /** A log location supd cannot write: the config key, the path and why. */
 export type LogProblem = KeyProblem;
@@ -22,8 +22,9 @@ export function findUnwritableLogs(config: SupdConfig): LogProblem[] {
   check('supervisor.log_dir', path.join(config.supervisor.logDir, 'supd.log'));
   for (const unit of config.units) {
     for (let index = 0; index < Math.max(unit.processes, 1); index++) {
-      if (unit.stdout !== null) check(`${unitKey(unit)}.stdout`, logFileFor(unit.stdout.file, index));
-      if (unit.stderr !== null && unit.stderr !== 'merge') check(`${unitKey(unit)}.stderr`, logFileFor(unit.stderr.file, index));
+      const copy = unitForCopy(unit, index);
+      if (copy.stdout !== null) check(`${unitKey(unit)}.stdout`, copy.stdout.file);
+      if (copy.stderr !== null && copy.stderr !== 'merge') check(`${unitKey(unit)}.stderr`, copy.stderr.file);
     }
   }
   return problems;

@@ -39,12 +39,9 @@ export interface ProcessOutput {
   close(): Promise<void>;
 }
 
-export function logFileFor(template: string, index: number): string {
-  return template.replaceAll('{index}', String(index));
-}
-
+/** `unit` is copy `index`'s (per-copy values filled in: its log files are its own). */
 export function createProcessOutput(unit: UnitSpec, index: number, onError: (message: string) => void, consoleOut: ConsoleOutput | null = null): ProcessOutput {
-  const open = (spec: OutputSpec | null): RotatingFile | null => (spec === null ? null : new RotatingFile(logFileFor(spec.file, index), spec, onError));
+  const open = (spec: OutputSpec | null): RotatingFile | null => (spec === null ? null : new RotatingFile(spec.file, spec, onError));
   const out = open(unit.stdout);
   const merged = unit.stderr === 'merge';
   const err = merged ? out : open(unit.stderr as OutputSpec | null);

@@ -31,8 +31,8 @@ const NEWLINE = Buffer.from('\n');
 export interface RotatingFileEvents {
   /** Bytes reached the file (followers read them from there). */
   written: [];
-  /** The path now names a new file (rotation, reopen). */
-  switched: [];
+  /** The path now names a new file (rotation, reopen), or ('cleared') the file was emptied. */
+  switched: [kind?: 'cleared'];
   idle: [];
 }
 
@@ -62,6 +62,8 @@ export class RotatingFile extends EventEmitter<RotatingFileEvents> {
   private readonly interval: IntervalTimer;
   private lastError: string | null = null;
   private gate: Promise<void> | null = null;
+  /** `supd logs --clear` callers waiting for the file to be emptied. */
+  private clearWaiters: Array<() => void> = [];
   private readonly housekeeper: Housekeeper;
 
   constructor(
@@ -126,6 +128,15 @@ export class RotatingFile extends EventEmitter<RotatingFileEvents> {
     this.kick();
   }
 
+  /** Empties the live file between two writes (`supd logs --clear`); rotated files stay. */
+  clear(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.clearWaiters.push(resolve);
+      this.kick();
+    });
+  }
+
   rotated(): Promise<RotatedListing> {
     return listRotated(this.file);
   }
@@ -153,8 +164,13 @@ export class RotatingFile extends EventEmitter<RotatingFileEvents> {
             const dropped = this.queue.splice(0);
             if (dropped.length > 0) this.skipping = endsMidLine(dropped.map((p) => p.data), this.skipping || this.midLine);
             this.drop(dropped);
+            for (const done of this.clearWaiters.splice(0)) done();
             break;
           }
+          continue;
+        }
+        if (this.clearWaiters.length > 0) {
+          await this.truncate();
           continue;
         }
         if (this.rotateDue && this.size === 0) this.rotateDue = false;
@@ -287,6 +303,23 @@ export class RotatingFile extends EventEmitter<RotatingFileEvents> {
     if (batch.length === 0) return;
     this.changes++;
     this.emit('written');
+  }
+
+  private async truncate(): Promise<void> {
+    const waiters = this.clearWaiters.splice(0);
+    try {
+      await this.handle!.truncate(0);
+      this.size = 0;
+      this.lineStart = 0;
+      // The rest of a line cut by the clear goes too: the file starts on a whole line.
+      if (this.midLine) this.skipping = true;
+      this.midLine = false;
+      this.changes++;
+      this.emit('switched', 'cleared');
+    } catch (error) {
+      this.report(`cannot clear ${this.file}: ${(error as Error).message}`);
+    }
+    for (const done of waiters) done();
   }
 
   private async rotate(): Promise<void> {

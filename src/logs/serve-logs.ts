@@ -1,8 +1,10 @@
 // The supervisor's side of `supd logs`: the last lines of each target's log, then (with
 // follow) what each appends, streamed as frames over the control socket, so the CLI never reads
 // the log directory itself. Frames go out only as fast as the client takes them.
+import { open } from 'node:fs/promises';
 import type { LogsFrame } from '../control/protocol.js';
-import { followLog } from './follow.js';
+import { FileChain, followLog } from './follow.js';
+import { filterLines, isFiltering, type LineFilter } from './line-filter.js';
 import type { OutputStream, ProcessOutput } from './process-output.js';
 import type { RotatingFile } from './rotating-file.js';
 import { readTail, type LogCursor } from './tail.js';
@@ -21,6 +23,7 @@ export interface LogsOptions {
   readonly lines: number;
   readonly follow: boolean;
   readonly stream: OutputStream;
+  readonly filter?: LineFilter;
 }
 
 export async function serveLogs(targets: ReadonlyArray<{ name: string; output: ProcessOutput | undefined }>, options: LogsOptions, out: FrameSink): Promise<{ names: string[] }> {
@@ -33,16 +36,25 @@ export async function serveLogs(targets: ReadonlyArray<{ name: string; output: P
   }
   await sendFrame(out, { kind: 'start', names: live.map((l) => l.name), missing });
   const cursors: LogCursor[] = [];
+  // Each log's next files are caught from before its current one is opened: none slips by.
+  const chains = options.follow ? live.map(({ log }) => new FileChain(log)) : [];
+  const filter = isFiltering(options.filter) ? options.filter : null;
   try {
-    for (const { name, log } of live) {
-      const { text, cursor } = await readTail(log, options.lines);
+    for (const [i, { name, log }] of live.entries()) {
+      const current = chains[i]?.openCurrent() ?? (await open(log.file, 'r').catch(() => null));
+      const { text, cursor } = await readTail(log.file, current, options.lines, options.filter);
       cursors.push(cursor);
       await sendText(out, name, text);
     }
     if (options.follow) {
-      await Promise.all(live.map(({ name, log }, i) => followLog(log, cursors[i]!, (text) => sendText(out, name, text), out.signal)));
+      const sinkOf = (name: string) => ({
+        send: (text: Buffer) => sendText(out, name, filter === null ? text : filterLines(text, filter)),
+        gap: (gap: { bytes: number | null; reason: string }) => sendFrame(out, { kind: 'gap', name, bytes: gap.bytes, reason: gap.reason }),
+      });
+      await Promise.all(live.map(({ name, log }, i) => followLog(log, chains[i]!, cursors[i]!, sinkOf(name), out.signal)));
     }
   } finally {
+    for (const chain of chains) await chain.stop();
     for (const cursor of cursors) await cursor.handle?.close().catch(() => undefined);
   }
   return { names: live.map((l) => l.name) };

@@ -1,36 +1,105 @@
 // The last lines of a log for `supd logs -n`: read backwards from the end of the live file,
-// and, when it holds fewer, from the end of the newest rotated file (gzip streamed through,
-// keeping only a window of the last lines). Returns where the live file ended, so a follow
-// goes on from exactly there: nothing twice, nothing missed.
-import { createReadStream } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+// and, when it holds fewer, back through the rotated files, newest first (gzip streamed
+// through, keeping only a window of the last lines). Returns where the live file ended, so a
+// follow goes on from exactly there: nothing twice, nothing missed.
+import { close, createReadStream, fstat, read, type Stats } from 'node:fs';
+import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
+import { isFiltering, keepLine, mayHoldRecent, type LineFilter } from './line-filter.js';
 import { lastLines } from './lines.js';
-import type { RotatedFile } from './rotated-files.js';
-import type { RotatingFile } from './rotating-file.js';
+import { listRotated, type RotatedFile } from './rotated-files.js';
 
 const BLOCK = 64 * 1024;
 
-/** Where a reader of a log is: an open live file (null if there was none yet) and an offset in it. */
-export interface LogCursor {
-  handle: FileHandle | null;
-  position: number;
-  /** The log's generation when the handle was opened. */
-  generation: number;
+/** An open log file to read from: a FileHandle, or a plain fd (fdFile). */
+export interface LogFile {
+  read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+  stat(): Promise<Stats>;
+  close(): Promise<void>;
 }
 
-export async function readTail(log: RotatingFile, n: number): Promise<{ text: Buffer; cursor: LogCursor }> {
-  const generation = log.generation;
-  const handle = await open(log.file, 'r').catch(() => null);
-  const size = handle === null ? 0 : (await handle.stat()).size;
-  const cursor: LogCursor = { handle, position: size, generation };
+/** Where a reader of a log is: an open live file (null if there was none yet) and an offset in it. */
+export interface LogCursor {
+  handle: LogFile | null;
+  position: number;
+}
+
+/** A plain fd (opened synchronously, so it names exactly the file of that moment) as a LogFile. */
+export function fdFile(fd: number): LogFile {
+  return {
+    read: (buffer, offset, length, position) =>
+      new Promise((resolve, reject) => read(fd, buffer, offset, length, position, (error, bytesRead) => (error ? reject(error) : resolve({ bytesRead })))),
+    stat: () => new Promise((resolve, reject) => fstat(fd, (error, stats) => (error ? reject(error) : resolve(stats)))),
+    close: () => new Promise((resolve) => close(fd, () => resolve())),
+  };
+}
+
+/** The last n lines of a log (its live file open as `live`, or null), and a cursor at the live file's end. */
+export async function readTail(file: string, live: LogFile | null, n: number, filter?: LineFilter): Promise<{ text: Buffer; cursor: LogCursor }> {
+  const size = live === null ? 0 : (await live.stat()).size;
+  const cursor: LogCursor = { handle: live, position: size };
   if (n <= 0) return { text: Buffer.alloc(0), cursor };
-  const live = handle === null ? { text: Buffer.alloc(0), count: 0 } : await tailOfHandle(handle, size, n);
-  if (live.count >= n) return { text: live.text, cursor };
-  const previous = (await log.rotated()).files.at(-1);
-  const earlier = previous === undefined ? Buffer.alloc(0) : await tailOfRotated(previous, n - live.count).catch(() => Buffer.alloc(0));
-  return { text: Buffer.concat([earlier, live.text]), cursor };
+  if (isFiltering(filter)) return { text: await filteredTail(file, live, size, n, filter), cursor };
+  const own = live === null ? { text: Buffer.alloc(0), count: 0 } : await tailOfHandle(live, size, n);
+  const earlier: Buffer[] = [];
+  let count = own.count;
+  const rotated = count >= n ? [] : [...(await listRotated(file)).files].reverse();
+  for (const previous of rotated) {
+    if (count >= n) break;
+    const text = await tailOfRotated(previous, n - count).catch(() => Buffer.alloc(0));
+    earlier.unshift(text);
+    count += countNewlines(text);
+  }
+  return { text: Buffer.concat([...earlier, own.text]), cursor };
+}
+
+// With --grep or --since the last n lines that pass can be anywhere: every file that may hold
+// them is read through, oldest first, keeping a window of the last n that pass.
+async function filteredTail(file: string, live: LogFile | null, size: number, n: number, filter: LineFilter): Promise<Buffer> {
+  const kept: string[] = [];
+  let rest = '';
+  const take = (chunk: string): void => {
+    const lines = (rest + chunk).split('\n');
+    rest = lines.pop()!;
+    for (const line of lines) {
+      if (!keepLine(line, filter)) continue;
+      kept.push(line);
+      if (kept.length > n) kept.shift();
+    }
+  };
+  const flush = (): void => {
+    if (rest !== '') take('\n');
+  };
+  for (const rotated of (await listRotated(file)).files.filter((f) => mayHoldRecent(f, filter))) {
+    const stream = rotated.compressed ? createReadStream(rotated.path).pipe(createGunzip()) : createReadStream(rotated.path);
+    const decoder = new StringDecoder('utf8');
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) take(decoder.write(chunk));
+    } catch {
+      // pruned or half written while read: what was read counts
+    }
+    take(decoder.end());
+    flush();
+  }
+  const block = Buffer.allocUnsafe(BLOCK);
+  const decoder = new StringDecoder('utf8');
+  for (let at = 0; live !== null && at < size; ) {
+    const { bytesRead } = await live.read(block, 0, Math.min(BLOCK, size - at), at);
+    if (bytesRead === 0) break;
+    take(decoder.write(block.subarray(0, bytesRead)));
+    at += bytesRead;
+  }
+  take(decoder.end());
+  flush();
+  return Buffer.from(kept.map((line) => `${line}\n`).join(''));
+}
+
+/** The last n lines of a log file by its path (no supervisor): the live file and its rotated ones. */
+export async function readTailOfPath(file: string, n: number, filter?: LineFilter): Promise<{ text: Buffer; cursor: LogCursor }> {
+  const handle = await open(file, 'r').catch(() => null);
+  return readTail(file, handle, n, filter);
 }
 
 /** The last n lines of a rotated file, plain or gzip. */
@@ -45,7 +114,7 @@ export async function tailOfRotated(file: RotatedFile, n: number): Promise<Buffe
 }
 
 // Reads blocks backwards from `size` until they hold more than n newlines, or the start.
-async function tailOfHandle(handle: FileHandle, size: number, n: number): Promise<{ text: Buffer; count: number }> {
+async function tailOfHandle(handle: LogFile, size: number, n: number): Promise<{ text: Buffer; count: number }> {
   const blocks: Buffer[] = [];
   let newlines = 0;
   let start = size;

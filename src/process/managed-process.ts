@@ -1,6 +1,8 @@
 // One supervised process: owns its child and is the only writer of its state. Commands
 // change what is wanted; exits and timers are turned into moves by the pure decideAfterExit.
 import type { UnitSpec } from '../config/types.js';
+import { unitForCopy } from '../config/per-copy.js';
+import { execFailureHint } from './exit-reason.js';
 import { limitsPrefix } from './limits.js';
 import { decideAfterExit, isSuccessfulExit, recordRespawn, stayedUp, type ExitDecision, type ExitFacts } from './decide.js';
 import type { ChildHandle, SpawnRequest, SpawnResult } from './spawner.js';
@@ -47,7 +49,8 @@ export class IllegalTransitionError extends Error {}
 export class ManagedProcess {
   readonly name: string;
   readonly index: number;
-  unit: UnitSpec;
+  /** This copy's unit: per-copy values (`{index}`...) filled in, whatever unit is assigned. */
+  private copy!: UnitSpec;
   state: ProcessState = 'stopped';
   wanted: 'up' | 'down' = 'down';
   pid: number | null = null;
@@ -72,9 +75,17 @@ export class ManagedProcess {
   private restartPending = false;
 
   constructor(unit: UnitSpec, index: number, private readonly host: ProcessHost) {
-    this.unit = unit;
     this.index = index;
+    this.unit = unit;
     this.name = `${unit.name}:${index}`;
+  }
+
+  get unit(): UnitSpec {
+    return this.copy;
+  }
+
+  set unit(unit: UnitSpec) {
+    this.copy = unitForCopy(unit, this.index);
   }
 
   get isScheduled(): boolean {
@@ -321,7 +332,7 @@ export class ManagedProcess {
     // unless supd already said why it ended it (not ready in time, a run's timeout).
     // (An on-failure program's success exit is no failure: it just ended.)
     const ended = this.unit.restart === 'on-failure' && isSuccessfulExit({ code, signal }, this.unit.successExitCodes);
-    const failure = held || ended ? null : (this.reason ?? describeExit(code, signal, this.host.lastErrorLine?.(child) ?? null));
+    const failure = held || ended ? null : (this.reason ?? describeExit(code, signal, this.host.lastErrorLine?.(child) ?? execFailureHint(code)));
     this.applyDecision(this.decide({ code, signal, uptimeMs, wasRunning }), failure);
   }
 

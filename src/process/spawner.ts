@@ -13,6 +13,7 @@ import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { prepareStdio, type ChildStreams } from './child-stdio.js';
+import { accessorFor, whyNotExecutable, type Accessor } from './exec-access.js';
 
 export interface SpawnRequest {
   readonly argv: readonly string[];
@@ -75,30 +76,48 @@ function isExecutable(file: string): boolean {
   }
 }
 
-/** argv[0] as the kernel would exec it, or why it cannot be. */
-export function resolveExecutable(command: string, cwd: string, pathVar: string | undefined): { ok: true; file: string } | { ok: false; reason: string } {
+/**
+ * argv[0] as the kernel would exec it, or why it cannot be: looked up on the child's own PATH,
+ * and, when `who` is given (another user), checked against that user's permissions.
+ */
+export function resolveExecutable(
+  command: string,
+  cwd: string,
+  pathVar: string | undefined,
+  who: Accessor | null = null,
+): { ok: true; file: string } | { ok: false; reason: string } {
   const candidates = command.includes('/')
     ? [path.resolve(cwd, command)]
     : (pathVar ?? '/usr/local/bin:/usr/bin:/bin').split(':').filter(Boolean).map((dir) => path.resolve(cwd, dir, command));
-  let found: string | null = null;
+  let refusal: string | null = null;
   for (const file of candidates) {
     try {
-      const stat = statSync(file);
-      if (!stat.isFile()) continue;
-      found ??= file;
-      accessSync(file, constants.X_OK);
-      return { ok: true, file };
+      if (!statSync(file).isFile()) continue;
     } catch {
       continue;
     }
+    const why = who === null ? whyNotExecutableByMe(file) : whyNotExecutable(file, who);
+    if (why === null) return { ok: true, file };
+    refusal ??= why;
   }
-  if (found !== null) return { ok: false, reason: `not executable: ${found}` };
-  return { ok: false, reason: command.includes('/') ? `no such file: ${candidates[0]}` : `command not found: ${command}` };
+  if (refusal !== null) return { ok: false, reason: refusal };
+  if (command.includes('/')) return { ok: false, reason: `no such file: ${candidates[0]}` };
+  return { ok: false, reason: `command not found: ${command} (PATH=${pathVar ?? ''})` };
+}
+
+function whyNotExecutableByMe(file: string): string | null {
+  try {
+    accessSync(file, constants.X_OK);
+    return null;
+  } catch {
+    return `not executable: ${file}`;
+  }
 }
 
 export function spawnChild(request: SpawnRequest): SpawnResult {
   const [command, ...args] = request.argv;
-  const resolved = resolveExecutable(command!, request.cwd, request.env.PATH);
+  const who = request.uid === null ? null : accessorFor(request.uid, request.gid);
+  const resolved = resolveExecutable(command!, request.cwd, request.env.PATH, who);
   if (!resolved.ok) return resolved;
   try {
     statSync(request.cwd);

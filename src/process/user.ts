@@ -62,3 +62,17 @@ export function resolveIdentity(user: string | number | null, group: string | nu
   }
   return { ok: true, user: entry, gid: groupEntry?.gid ?? entry?.gid ?? null };
 }
+
+/** The groups a user runs with (initgroups): its primary gid and every group listing it as a member. */
+export function userGroups(name: string, primaryGid: number): number[] {
+  const groups = new Set([primaryGid]);
+  try {
+    for (const line of readFileSync('/etc/group', 'utf8').split('\n')) {
+      const parts = line.split(':');
+      if (parts.length > 3 && parts[3]!.split(',').includes(name)) groups.add(Number(parts[2]));
+    }
+  } catch {
+    // no /etc/group: the primary group only
+  }
+  return [...groups];
+}

@@ -3,13 +3,13 @@
 // compared with the file; env values hidden (they may hold secrets, as in status and logs).
 import type { DescribeRecord } from '../control/protocol.js';
 import type { UnitSpec } from '../config/types.js';
-import { logFileFor } from '../logs/process-output.js';
 import type { ManagedProcess } from '../process/managed-process.js';
 import type { ProcessHistory } from './history.js';
 import { describeProcess, type StatusLookups } from './status.js';
 
 export function describeRecord(proc: ManagedProcess, history: ProcessHistory, lookups: StatusLookups): DescribeRecord {
-  const { unit, index } = proc;
+  // proc.unit is this copy's: per-copy values ({index}...) already filled in.
+  const { unit } = proc;
   const iso = (at: number): string => new Date(at).toISOString();
   return {
     process: describeProcess(proc, lookups),
@@ -17,8 +17,8 @@ export function describeRecord(proc: ManagedProcess, history: ProcessHistory, lo
     states: history.movesOf(proc.name).map((m) => ({ at: iso(m.at), from: m.from, to: m.to, reason: m.reason })),
     exits: history.exitsOf(proc.name).map((e) => ({ at: iso(e.at), pid: e.pid, code: e.code, signal: e.signal, uptime_s: Math.round(e.uptimeMs / 100) / 10 })),
     logs: {
-      stdout: unit.stdout === null ? null : logFileFor(unit.stdout.file, index),
-      stderr: unit.stderr === 'merge' ? 'merge' : unit.stderr === null ? null : logFileFor(unit.stderr.file, index),
+      stdout: unit.stdout === null ? null : unit.stdout.file,
+      stderr: unit.stderr === 'merge' ? 'merge' : unit.stderr === null ? null : unit.stderr.file,
     },
   };
 }

@@ -3,6 +3,7 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { SupdError } from '../errors.js';
+import { cannotWrite } from './state-dir.js';
 
 export interface PidfileLock {
   release(): void;
@@ -32,7 +33,11 @@ export function readPidfile(file: string): number | null {
 }
 
 export function acquirePidfile(file: string, onStale: (pid: number | null) => void): PidfileLock {
-  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  try {
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw cannotWrite(path.dirname(file), 'cannot create the directory of the pidfile', error);
+  }
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(file, 'wx', 0o644);
@@ -44,7 +49,7 @@ export function acquirePidfile(file: string, onStale: (pid: number | null) => vo
         },
       };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw cannotWrite(file, 'cannot create the pidfile', error);
       const pid = readPidfile(file);
       if (pid !== null && isSupdProcess(pid)) throw new SupdError('SUPD_E_ALREADY_RUNNING', `already running (pid ${pid})`);
       onStale(pid);

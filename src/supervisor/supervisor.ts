@@ -372,7 +372,7 @@ export class Supervisor {
   private addProcess(unit: UnitSpec, index: number): ManagedProcess {
     const proc = new ManagedProcess(unit, index, this.host);
     this.processes.set(proc.name, proc);
-    this.outputs.set(proc.name, createProcessOutput(unit, index, (m) => this.onLogError(proc, m), this.deps.console));
+    this.outputs.set(proc.name, createProcessOutput(proc.unit, proc.index, (m) => this.onLogError(proc, m), this.deps.console));
     return proc;
   }
 

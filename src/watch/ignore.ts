@@ -3,6 +3,7 @@
 // program that watches its whole directory on every line it prints.
 import path from 'node:path';
 import type { SupdConfig } from '../config/types.js';
+import { copyTemplateAsGlob } from '../config/per-copy.js';
 import { compileGlob, escapeGlob } from './glob.js';
 
 /** Ignored in every watched tree: version control, dependencies, editors' swap, backup and lock files. */
@@ -41,5 +42,5 @@ export function ownPathRules(config: SupdConfig): RegExp[] {
   const { logDir, stateDir } = config.supervisor;
   const files = config.units.flatMap((u) => [u.stdout, u.stderr]).flatMap((o) => (o === null || o === 'merge' ? [] : [o.file]));
   const dirs = [logDir, stateDir].map((d) => compileGlob(`${escapeGlob(d)}/**`));
-  return [...dirs, ...[...new Set(files)].map((f) => compileGlob(`${escapeGlob(f).replaceAll('\\{index\\}', '*')}*`))];
+  return [...dirs, ...[...new Set(files)].map((f) => compileGlob(`${copyTemplateAsGlob(f, escapeGlob)}*`))];
 }

@@ -153,7 +153,7 @@ test('processes = "max" is one per CPU and "max-N" N fewer, at least 1: in check
   const cpus = availableParallelism();
   const temp = makeTempDir();
   try {
-    const file = temp.write('max.toml', `[programs.a]\ncommand = "x"\nprocesses = "max"\n[programs.b]\ncommand = "x"\nprocesses = "max-1"\n[programs.c]\ncommand = "x"\nprocesses = "max-999"\n`);
+    const file = temp.write('max.toml', `[programs.a]\ncommand = "true"\nprocesses = "max"\n[programs.b]\ncommand = "true"\nprocesses = "max-1"\n[programs.c]\ncommand = "true"\nprocesses = "max-999"\n`);
     const result = await runCli(['check', '--json', '-c', file]);
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(JSON.parse(result.stdout), { ok: true, programs: 3, processes: cpus + Math.max(1, cpus - 1) + 1 });

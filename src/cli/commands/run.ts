@@ -84,7 +84,10 @@ async function runSupervisor(config: SupdConfig, context: CommandContext, inheri
   const guardian = startGuardian(tracker.guardianCommand);
   // Two pipes for each process of the config: its first starts take no exec of their own.
   useFifoDir(settings.stateDir, 2 * countProcesses(config), (message) => log.warn(message));
+  // Internal to `run -d`: not for the children (nor for a supd they might start).
   const startEnv = { ...context.env };
+  delete startEnv[DETACHED_ENV];
+  delete process.env[DETACHED_ENV];
   const supervisor = new Supervisor(config, { log, guardian, registry, tracker, baseEnv: startEnv, console: consoleOut, applySettings: (s) => applyLogSettings(log, consoleOut, s) });
   const version = readVersion();
   let finished: (code: number) => void = () => undefined;
