@@ -120,12 +120,12 @@ export interface NginxOptions {
   readonly extra?: string;
 }
 
-/** nginx in the foreground (`daemon off;`), 2 workers, its pid and temp paths in the temp dir, a 256 KB file at /big served at 64 KB/s. */
+/** nginx in the foreground (`daemon off;`), 2 workers, its pid and temp paths in the temp dir, a 192 KB file at /big served at 64 KB/s. */
 export function nginxProgram(real: RealDir, o: NginxOptions): string {
   const run = real.own('nginx', o.user);
   const www = real.own('www', null);
   real.write('www/index.html', 'hello from nginx\n');
-  real.write('www/big', 'x'.repeat(256 * 1024));
+  real.write('www/big', 'x'.repeat(192 * 1024));
   const conf = real.write(
     'nginx.conf',
     `daemon off;
