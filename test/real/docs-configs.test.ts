@@ -18,7 +18,7 @@ test('docs/real-daemons.md: every toml block passes supd check, and so do all of
     const names = blocks.map((block) => /^\[programs\.([\w-]+)\]/m.exec(block)?.[1] ?? '?');
     const all = blocks.join('\n');
     for (const [index, text] of [...blocks, all].entries()) {
-      const file = temp.write(`block-${index}.toml`, index < blocks.length ? text.replace(/^depends_on = .*$/m, '') : all);
+      const file = temp.write(`block-${index}.toml`, index < blocks.length ? text.replace(/^depends_on = .*$/gm, '') : all);
       const result = await runCli(['check', '-c', file]);
       assert.equal(result.code, 0, `${index < blocks.length ? `the ${names[index]} block` : 'all blocks together'}: ${result.stdout}${result.stderr}`);
     }
