@@ -178,7 +178,10 @@ export function initPostgres(real: RealDir, user: Account | null): string {
   const initdb = [path.join(BIN.postgres!, 'initdb'), '-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync', '--no-instructions', '-E', 'UTF8', '--locale', 'C'];
   const argv = user === null ? initdb : ['setpriv', '--reuid', String(user.uid), '--regid', String(user.gid), '--init-groups', '--', ...initdb];
   const result = spawnSync(argv[0]!, argv.slice(1), { cwd: real.dir, encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
-  if (result.status !== 0) throw new Error(`initdb failed (${result.status}): ${result.stderr}`);
+  if (result.status !== 0) {
+    real.temp.remove();
+    throw new Error(`initdb failed (${result.status ?? result.error?.message}): ${result.stderr}`);
+  }
   return data;
 }
 
