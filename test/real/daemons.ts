@@ -3,6 +3,7 @@
 // dir, ports picked free on 127.0.0.1), small HTTP and FastCGI clients, and a cleanup that
 // also finds what a daemon left behind (nginx and PostgreSQL rewrite their environment for
 // their process titles, so the SUPD_TEST_DIR marker alone misses them).
+import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import http from 'node:http';
@@ -10,6 +11,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { listProcs, cmdlineOf, type ProcEntry } from '../helpers/procfs.js';
 import { freePort } from '../helpers/ports.js';
+import type { ProcessStatus } from '../../src/control/protocol.js';
 import { startSupd, type SupdUnderTest } from '../helpers/supd.js';
 import { makeTempDir, type TempDir } from '../helpers/temp.js';
 import { isAlive, waitFor } from '../helpers/wait-for.js';
@@ -77,9 +79,9 @@ export function daemonUser(preferred: string): Account | null {
   return IS_ROOT ? account(preferred) : null;
 }
 
-/** `user = "x"` for a program, or nothing when no switch is possible. */
-export function userLine(user: Account | null): string {
-  return user === null ? '' : `user = "${user.name}"`;
+/** A `[programs.NAME]` table: its command (JSON strings are TOML strings), the user switch when there is one, the keys, then `extra`. */
+function programToml(name: string, argv: readonly string[], user: Account | null, keys: readonly string[], extra = ''): string {
+  return [`[programs.${name}]`, `command = ${JSON.stringify(argv)}`, ...(user === null ? [] : [`user = "${user.name}"`]), ...keys, 'start_secs = "1s"', extra, ''].join('\n');
 }
 
 export interface RealDir {
@@ -150,25 +152,14 @@ ${o.locations ?? ''}
 }
 `,
   );
-  return `[programs.${o.name ?? 'nginx'}]
-command = ["${BIN.nginx}", "-e", "stderr", "-p", "${run}", "-c", "${conf}"]
-${userLine(o.user)}
-stop_signal = "SIGQUIT"
-ready = { tcp = "127.0.0.1:${o.port}" }
-start_secs = "1s"
-${o.extra ?? ''}
-`;
+  const keys = ['stop_signal = "SIGQUIT"', `ready = { tcp = "127.0.0.1:${o.port}" }`];
+  return programToml(o.name ?? 'nginx', [BIN.nginx!, '-e', 'stderr', '-p', run, '-c', conf], o.user, keys, o.extra);
 }
 
 export function redisProgram(real: RealDir, o: { port: number; user: Account | null; extra?: string }): string {
   const data = real.own('redis', o.user, 0o700);
-  return `[programs.redis]
-command = ["${BIN.redis}", "--port", "${o.port}", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", "${data}", "--daemonize", "no"]
-${userLine(o.user)}
-ready = { tcp = "127.0.0.1:${o.port}" }
-start_secs = "1s"
-${o.extra ?? ''}
-`;
+  const argv = [BIN.redis!, '--port', String(o.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', data, '--daemonize', 'no'];
+  return programToml('redis', argv, o.user, [`ready = { tcp = "127.0.0.1:${o.port}" }`], o.extra);
 }
 
 /** A PostgreSQL cluster made by initdb (as `user`) in the temp dir; returns the data dir. */
@@ -186,21 +177,16 @@ export function initPostgres(real: RealDir, user: Account | null): string {
 }
 
 export function postgresProgram(real: RealDir, o: { port: number; user: Account | null; data: string; extra?: string }): string {
-  return `[programs.postgres]
-command = ["${BIN.postgres}/postgres", "-D", "${o.data}", "-p", "${o.port}", "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=${path.join(real.dir, 'pgsock')}", "-c", "logging_collector=off", "-c", "fsync=off"]
-${userLine(o.user)}
-stop_signal = "SIGINT"
-stop_timeout = "30s"
-ready = { log = "database system is ready to accept connections" }
-start_secs = "1s"
-${o.extra ?? ''}
-`;
+  const settings = ['listen_addresses=127.0.0.1', `unix_socket_directories=${path.join(real.dir, 'pgsock')}`, 'logging_collector=off', 'fsync=off'];
+  const argv = [path.join(BIN.postgres!, 'postgres'), '-D', o.data, '-p', String(o.port), ...settings.flatMap((setting) => ['-c', setting])];
+  const keys = ['stop_signal = "SIGINT"', 'stop_timeout = "30s"', 'ready = { log = "database system is ready to accept connections" }'];
+  return programToml('postgres', argv, o.user, keys, o.extra);
 }
 
 export interface PhpFpmOptions {
   readonly port: number;
   readonly user: Account | null;
-  /** Where php-fpm logs: '/proc/self/fd/2' (supd's log of the program) or a file. */
+  /** Where php-fpm logs: a file, or '/proc/self/fd/2' (supd's log of the program, and then ready by its log line). */
   readonly errorLog?: string;
   readonly extra?: string;
 }
@@ -225,15 +211,8 @@ pm.max_children = 2
 catch_workers_output = yes
 `,
   );
-  return `[programs.php]
-command = ["${BIN.phpFpm}", "-F", "-y", "${conf}"]
-${userLine(o.user)}
-stop_signal = "SIGQUIT"
-kill_mode = "mixed"
-ready = { tcp = "127.0.0.1:${o.port}" }
-start_secs = "1s"
-${o.extra ?? ''}
-`;
+  const ready = o.errorLog === '/proc/self/fd/2' ? 'ready = { log = "ready to handle connections" }' : `ready = { tcp = "127.0.0.1:${o.port}" }`;
+  return programToml('php', [BIN.phpFpm!, '-F', '-y', conf], o.user, ['stop_signal = "SIGQUIT"', 'kill_mode = "mixed"', ready], o.extra);
 }
 
 /** gunicorn with 2 sync workers and a WSGI app: `/` says its pid, `/slow?ms=N&id=X` touches started-X, then sleeps N ms. */
@@ -254,15 +233,8 @@ def app(environ, start_response):
     return [body]
 `,
   );
-  return `[programs.gunicorn]
-command = ["${BIN.gunicorn}", "--workers", "2", "--bind", "127.0.0.1:${o.port}", "--chdir", "${app}", "--graceful-timeout", "20", "--access-logfile", "-", "app:app"]
-${userLine(o.user)}
-kill_mode = "mixed"
-stop_timeout = "25s"
-ready = { tcp = "127.0.0.1:${o.port}" }
-start_secs = "1s"
-${o.extra ?? ''}
-`;
+  const argv = [BIN.gunicorn!, '--workers', '2', '--bind', `127.0.0.1:${o.port}`, '--chdir', app, '--graceful-timeout', '20', '--access-logfile', '-', 'app:app'];
+  return programToml('gunicorn', argv, o.user, ['kill_mode = "mixed"', 'stop_timeout = "25s"', `ready = { tcp = "127.0.0.1:${o.port}" }`], o.extra);
 }
 
 // ---- running supd on such a dir, and finding what is left.
@@ -319,6 +291,23 @@ export async function killLeftovers(dir: string): Promise<void> {
     }
   }
   await waitFor(() => left.every((p) => !isAlive(p.pid)), { timeoutMs: 5000, what: 'leftovers to be gone' }).catch(() => undefined);
+}
+
+/** `supd stop NAME`, which must succeed, leave the main pid dead and nothing of the program behind; returns the program's logs. */
+export async function stopCleanly(real: RealDir, supd: SupdUnderTest, program: string): Promise<{ out: string; err: string }> {
+  const { pid } = await supd.proc(`${program}:0`);
+  const stopped = await supd.cli('stop', program);
+  assert.equal(stopped.code, 0, stopped.stderr);
+  assert.ok(pid === null || !isAlive(pid), `the main pid ${pid} is gone`);
+  assert.deepEqual(leftBehind(real, supd), [], 'nothing of it is left');
+  return { out: programLog(supd, `${program}:0`, 'out'), err: programLog(supd, `${program}:0`, 'err') };
+}
+
+/** Waits until the first copy leaves starting/stopped, and asserts that it runs (saying why not, with its stderr). */
+export async function assertRuns(supd: SupdUnderTest, name: string): Promise<ProcessStatus> {
+  const proc = await supd.waitForState(name, (p) => p.state !== 'starting' && p.state !== 'stopped', 20_000);
+  assert.equal(proc.state, 'running', `${name} runs (${proc.reason ?? ''}): ${programLog(supd, name, 'err').slice(-800)}`);
+  return proc;
 }
 
 /** Pids whose parent is `pid` (a master's workers). */

@@ -57,7 +57,7 @@ test('gunicorn: starts as www-data, reloads on HUP mid-request, survives kill -9
       const log = programLog(supd, 'gunicorn:0', 'err');
       assert.match(log, /Handling signal: term/);
       assert.match(log, /Shutting down: Master/);
-      assert.deepEqual(leftBehind(real, supd), []);
+      assert.deepEqual(leftBehind(real, supd), [], 'nothing of it is left');
     });
   } finally {
     await supd.cleanup();

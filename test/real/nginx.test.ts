@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isAlive, waitFor } from '../helpers/wait-for.js';
-import { childrenOf, daemonUser, freePort, httpGet, makeRealDir, nginxProgram, leftBehind, programLog, serves, skipUnless, startReal, uidOf } from './daemons.js';
+import { assertRuns, childrenOf, daemonUser, freePort, httpGet, makeRealDir, nginxProgram, programLog, serves, skipUnless, startReal, stopCleanly, uidOf } from './daemons.js';
 
 const skip = skipUnless('nginx');
 
@@ -51,12 +51,7 @@ test('nginx: starts as www-data, reloads on HUP mid-download, survives kill -9 o
     });
 
     await t.test('stop: SIGQUIT to the master, nginx shuts down gracefully, nothing is left', async () => {
-      const { pid } = await supd.proc('nginx:0');
-      const stopped = await supd.cli('stop', 'nginx');
-      assert.equal(stopped.code, 0, stopped.stderr);
-      assert.match(programLog(supd, 'nginx:0', 'err'), /gracefully shutting down/);
-      assert.ok(!isAlive(pid!));
-      assert.deepEqual(leftBehind(real, supd), []);
+      assert.match((await stopCleanly(real, supd, 'nginx')).err, /gracefully shutting down/);
     });
   } finally {
     await supd.cleanup();
@@ -68,8 +63,7 @@ test('nginx: access_log /dev/stdout reaches nginx\'s log under supd', { skip, ti
   const port = await freePort();
   const supd = await startReal(real, nginxProgram(real, { port, user: daemonUser('www-data'), accessLog: '/dev/stdout' }));
   try {
-    const proc = await supd.waitForState('nginx:0', (p) => p.state !== 'starting' && p.state !== 'stopped', 20_000);
-    assert.equal(proc.state, 'running', `nginx runs (${proc.reason ?? ''}): ${programLog(supd, 'nginx:0', 'err')}`);
+    await assertRuns(supd, 'nginx:0');
     assert.equal((await httpGet(port, '/?from-the-test')).status, 200);
     await waitFor(() => programLog(supd, 'nginx:0', 'out').includes('"GET /?from-the-test HTTP/1.1" 200'), { what: 'the access line in nginx-0.out.log' });
   } finally {

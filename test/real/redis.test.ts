@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { test } from 'node:test';
-import { isAlive, waitFor } from '../helpers/wait-for.js';
-import { daemonUser, freePort, makeRealDir, leftBehind, programLog, redisProgram, skipUnless, startReal, uidOf } from './daemons.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { daemonUser, freePort, makeRealDir, redisProgram, skipUnless, startReal, stopCleanly, uidOf } from './daemons.js';
 
 /** Whether redis answers PING with +PONG. */
 function pings(port: number): Promise<boolean> {
@@ -42,14 +42,9 @@ test('redis-server: starts as redis, comes back from kill -9, stops gracefully',
     });
 
     await t.test('stop: SIGTERM, redis says bye in its own log, nothing is left', async () => {
-      const { pid } = await supd.proc('redis:0');
-      const stopped = await supd.cli('stop', 'redis');
-      assert.equal(stopped.code, 0, stopped.stderr);
-      const log = programLog(supd, 'redis:0', 'out');
-      assert.match(log, /Received SIGTERM scheduling shutdown/);
-      assert.match(log, /Redis is now ready to exit, bye bye/);
-      assert.ok(!isAlive(pid!));
-      assert.deepEqual(leftBehind(real, supd), []);
+      const { out } = await stopCleanly(real, supd, 'redis');
+      assert.match(out, /Received SIGTERM scheduling shutdown/);
+      assert.match(out, /Redis is now ready to exit, bye bye/);
     });
   } finally {
     await supd.cleanup();
