@@ -273,11 +273,14 @@ function isTiedTo(pid: number, dir: string): boolean {
   }
 }
 
-/** What is left in the dir of a running supd's programs: processesIn but supd and its guardian (awk). */
+/** supd's own helpers, not programs: the guardian (awk) and a perl growing spare FIFOs. */
+export const SUPD_HELPERS: readonly string[] = ['awk', 'perl'];
+
+/** What is left in the dir of a running supd's programs: processesIn but supd and its helpers. */
 export function leftBehind(real: RealDir, supd: SupdUnderTest): string[] {
   const supdPid = supd.child.pid!;
   return processesIn(real.dir, [supdPid])
-    .filter((p) => !(p.ppid === supdPid && p.comm === 'awk'))
+    .filter((p) => !(p.ppid === supdPid && SUPD_HELPERS.includes(p.comm)))
     .map((p) => `${p.pid} ${cmdlineOf(p.pid)}`);
 }
 

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { listProcs } from '../helpers/procfs.js';
 import { isAlive, waitFor } from '../helpers/wait-for.js';
 import {
-  daemonUser, freePort, gunicornProgram, httpGet, initPostgres, makeRealDir, nginxProgram, phpFpmProgram, postgresProgram, processesIn, programLog, redisProgram, skipUnless, startReal,
+  daemonUser, freePort, gunicornProgram, httpGet, initPostgres, makeRealDir, nginxProgram, phpFpmProgram, postgresProgram, processesIn, programLog, redisProgram, skipUnless, startReal, SUPD_HELPERS,
 } from './daemons.js';
 
 const NAMES = ['gunicorn:0', 'nginx:0', 'php:0', 'postgres:0', 'redis:0'];
@@ -77,8 +77,7 @@ test('a site of five daemons: kill -9 of supd leaves nothing, run -d brings each
       const status = await supd.status();
       const supdPid = status.supervisor.pid;
       for (const p of status.processes) assert.equal(p.restarts, 0, `${p.name} started once: ${programLog(supd, p.name, "err").slice(-800)}`);
-      // supd's own helpers (the guardian's awk, a perl growing spare FIFOs) are not programs.
-      const mains = listProcs().filter((p) => p.ppid === supdPid && !['awk', 'perl'].includes(p.comm) && p.state !== 'Z').map((p) => p.pid).sort();
+      const mains = listProcs().filter((p) => p.ppid === supdPid && !SUPD_HELPERS.includes(p.comm) && p.state !== 'Z').map((p) => p.pid).sort();
       assert.deepEqual(mains, status.processes.map((p) => p.pid!).sort(), 'one main process per daemon, each the one status shows');
       const strays = processesIn(real.dir, [supdPid]).filter((p) => !descendsFrom(p.pid, supdPid) && p.comm !== 'node');
       assert.deepEqual(strays.map((p) => `${p.pid} ${p.comm}`), [], 'every daemon process is under the new supd');
