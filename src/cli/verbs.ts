@@ -25,6 +25,7 @@ export const VERBS: Readonly<Record<string, Verb>> = {
   dashboard: { summary: "print the web dashboard's URL with a login token ([supervisor.http])", load: () => import('./commands/dashboard.js') },
   shutdown: { summary: 'stop everything and make supd exit', load: () => import('./commands/shutdown.js') },
   export: { summary: 'write the programs for systemd, k8s, compose, initd or logrotate', load: () => import('./commands/export.js') },
+  import: { summary: 'convert a supervisord .conf, PM2 ecosystem file or Procfile into a daemons.toml', load: () => import('./commands/import.js') },
   version: { summary: "print supd's version (the same as --version)", load: () => import('./commands/version.js') },
   help: { summary: "show a command's usage: supd help <command>", load: () => import('./commands/help.js') },
 };
