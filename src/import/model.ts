@@ -22,6 +22,8 @@ export interface ImportedProgram {
 export interface ImportResult {
   /** Comment lines at the top of the file. */
   readonly header: string[];
+  /** `[supervisor]` settings carried over from the source's own (log dir, socket access). */
+  readonly supervisor?: Setting[];
   readonly programs: ImportedProgram[];
 }
 

@@ -135,7 +135,7 @@ function mapCounts(take: (key: string) => string | undefined, program: ImportedP
   take('numprocs_start');
   if (take('numprocs') !== undefined) set(program, 'processes', Number.isInteger(numprocs) && numprocs >= 0 ? numprocs : 1);
   const name = take('process_name');
-  if (name !== undefined && !/^%\(program_name\)s(_?%\(process_num\)\d*d)?$/.test(name.replace(/[-_:]/g, '_'))) {
+  if (name !== undefined && !/^%\(program_name\)s(_?%\(process_num\)\d*[sd])?$/.test(name.replace(/[-_:]/g, '_'))) {
     program.notes.push(`process_name = ${name}: supd names its copies <program>:<index> (${program.name}:0, ${program.name}:1, ...)`);
   }
   const autostart = take('autostart');

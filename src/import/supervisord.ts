@@ -5,7 +5,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { compileGlob, globBase, hasGlob } from '../watch/glob.js';
 import { parseIni, type IniSection } from './ini.js';
-import { makeProgram, programName, uniqueName, type ImportResult, type ImportedProgram } from './model.js';
+import { expandPercent } from './percent.js';
+import { makeProgram, plain, programName, uniqueName, type ImportResult, type ImportedProgram, type Setting } from './model.js';
 import { mapProgramKeys } from './supervisord-keys.js';
 
 export interface SupervisordInput {
@@ -56,6 +57,7 @@ export function importSupervisord(input: SupervisordInput): ImportResult {
   const header = [`Imported by \`supd import\` from ${path.basename(input.file)} (supervisord).`, 'Check it with `supd check`; every setting that did not carry over has a comment saying why.'];
   const groups = collectGroups(sections);
   const taken = new Set<string>();
+  const supervisor: Setting[] = [];
   const programs: Array<{ priority: number; program: ImportedProgram }> = [];
   for (const section of sections) {
     const [kind, rawName] = splitSectionName(section.name);
@@ -63,6 +65,7 @@ export function importSupervisord(input: SupervisordInput): ImportResult {
       const program = mapProgram(section, rawName!, kind, groups.get(rawName!) ?? null, input.env, taken);
       programs.push({ priority: Number(section.values.get('priority')?.value ?? 999) || 999, program });
     } else {
+      supervisor.push(...mapSupervisorSection(kind, section));
       const note = sectionNote(kind, section);
       if (note !== null) header.push(note);
     }
@@ -70,7 +73,7 @@ export function importSupervisord(input: SupervisordInput): ImportResult {
   // supervisord starts in priority order: keep that order in the file (supd itself starts
   // unrelated programs in parallel; depends_on is how to order them).
   programs.sort((a, b) => a.priority - b.priority);
-  return { header, programs: programs.map((p) => p.program) };
+  return { header, supervisor, programs: programs.map((p) => p.program) };
 }
 
 function splitSectionName(name: string): [string, string | undefined] {
@@ -92,12 +95,12 @@ function sectionNote(kind: string, section: IniSection): string | null {
   const where = `[${section.name}] (${path.basename(section.file)}:${section.line})`;
   switch (kind) {
     case 'supervisord':
-      return `${where}: supervisord's own settings are not carried over; supd's are in [supervisor] (state_dir, log_dir, log_level, shutdown_timeout).`;
+      return `${where}: supervisord's own settings (but childlogdir) have no counterpart; supd's are in [supervisor] (state_dir, log_dir, log_level, shutdown_timeout).`;
     case 'unix_http_server':
     case 'inet_http_server':
     case 'supervisorctl':
     case 'rpcinterface':
-      return `${where}: not needed: the supd CLI talks to supd over its own socket (<state_dir>/supd.sock; [supervisor] socket_group/socket_mode to share it).`;
+      return `${where}: not needed: the supd CLI talks to supd over its own socket, <state_dir>/supd.sock (chmod and chown become socket_mode and socket_group).`;
     case 'group': {
       const members = section.values.get('programs')?.value ?? '';
       return `${where}: groups are not a supd concept; act on its programs together with several targets or a glob (supd restart ${members.split(',').map((s) => s.trim()).filter(Boolean).join(' ')}).`;
@@ -135,4 +138,26 @@ function mapProgram(
     return { ...result, disabledBecause: "an eventlistener speaks supervisord's event protocol on stdin/stdout, which supd does not have; supd's [alerts] and [reports] mail on fatal, crash loops and health failures" };
   }
   return result;
+}
+
+// What of supervisord's own sections has a supd counterpart: the AUTO child log dir, and who
+// may use the control socket (chmod / chown of [unix_http_server]).
+function mapSupervisorSection(kind: string, section: IniSection): Setting[] {
+  const get = (key: string): string | undefined => section.values.get(key)?.value;
+  const where = `[${section.name}]`;
+  if (kind === 'supervisord') {
+    const dir = get('childlogdir');
+    if (dir === undefined) return [];
+    const here = path.dirname(section.file);
+    const value = expandPercent(dir, plain, (ref) => (ref.name === 'here' ? plain(here) : ref.name.startsWith('ENV_') ? `\${${ref.name.slice(4)}}` : plain(`%(${ref.name})${ref.width}${ref.kind}`)));
+    return [{ key: 'log_dir', value, notes: [`childlogdir of ${where}: where the programs' own log files go (and supd.log)`] }];
+  }
+  if (kind !== 'unix_http_server') return [];
+  const settings: Setting[] = [];
+  const mode = get('chmod');
+  const group = get('chown')?.split(':')[1];
+  if (group !== undefined && group !== '') settings.push({ key: 'socket_group', value: plain(group), notes: [`chown of ${where}: members of this group may use supd's socket`] });
+  if (mode !== undefined && /^0?[0-7][0-7]0$/.test(mode)) settings.push({ key: 'socket_mode', value: mode.padStart(4, '0'), notes: [`chmod of ${where}`] });
+  else if (mode !== undefined) settings.push({ key: 'socket_mode', value: `0${mode.slice(-3, -1)}0`, notes: [`chmod = ${mode} of ${where}: supd never gives others access to its socket`] });
+  return settings;
 }

@@ -40,6 +40,9 @@ function renderProgram(program: ImportedProgram): string[] {
 
 export function renderToml(result: ImportResult): string {
   const parts: string[][] = [comment(result.header)];
+  if (result.supervisor !== undefined && result.supervisor.length > 0) {
+    parts.push(['[supervisor]', ...result.supervisor.flatMap((s) => [...comment(s.notes ?? []), `${tomlKey(s.key)} = ${tomlValue(s.value)}`])]);
+  }
   for (const program of result.programs) parts.push(renderProgram(program));
   return `${parts.map((lines) => lines.join('\n')).filter((text) => text !== '').join('\n\n')}\n`;
 }

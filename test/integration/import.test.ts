@@ -17,6 +17,7 @@ const IMPORTS = path.join(FIXTURES, 'import');
 interface Imported {
   readonly text: string;
   readonly programs: Record<string, Record<string, unknown>>;
+  readonly supervisor: Record<string, unknown> | undefined;
   readonly stderr: string;
 }
 
@@ -33,7 +34,8 @@ async function importFixture(fixture: string, ...extra: string[]): Promise<Impor
     assert.equal(check.code, 0, `check of ${fixture}'s import: ${check.stderr}\n${readFileSync(out, 'utf8')}`);
     const text = readFileSync(out, 'utf8');
     // Through JSON: smol-toml's tables have no prototype, which deepEqual tells apart.
-    return { text, programs: (JSON.parse(JSON.stringify(parse(text))) as { programs: Imported['programs'] }).programs, stderr: result.stderr };
+    const data = JSON.parse(JSON.stringify(parse(text))) as { programs: Imported['programs']; supervisor?: Record<string, unknown> };
+    return { text, programs: data.programs, supervisor: data.supervisor, stderr: result.stderr };
   } finally {
     temp.remove();
   }
@@ -78,7 +80,8 @@ describe('supd import from supervisord', () => {
   });
 
   test('nginx and php-fpm in an image logging to /dev/stdout: no file named /dev/stdout, a note; autorestart=false', async () => {
-    const { programs, text } = await importFixture('supervisord/nginx-phpfpm-docker.conf');
+    const { programs, text, supervisor } = await importFixture('supervisord/nginx-phpfpm-docker.conf');
+    assert.equal(supervisor, undefined, 'no childlogdir: the default log dir');
     assert.deepEqual(programs.nginx!.command, ['nginx', '-g', 'daemon off;']);
     assert.equal(programs.nginx!.restart, 'never');
     assert.equal(programs['php-fpm']!.stdout, undefined);
@@ -96,8 +99,9 @@ describe('supd import from supervisord', () => {
   });
 
   test('[include] files by glob, relative to the including file', async () => {
-    const { programs } = await importFixture('supervisord/includes.conf');
+    const { programs, supervisor } = await importFixture('supervisord/includes.conf');
     assert.deepEqual(Object.keys(programs).sort(), ['api', 'mailer']);
+    assert.deepEqual(supervisor, { log_dir: path.join(IMPORTS, 'supervisord', 'logs') }, 'childlogdir, with %(here)s');
     assert.equal(programs.api!.restart, 'on-failure');
     assert.deepEqual(programs.api!.success_exit_codes, [0, 2]);
     assert.equal(programs.mailer!.max_restarts, 5);
@@ -125,7 +129,8 @@ describe('supd import from supervisord', () => {
   });
 
   test('the control-server sections are explained, NONE discards stdout, rotation of stderr carries over', async () => {
-    const { programs, text } = await importFixture('supervisord/unix-http-server.conf');
+    const { programs, text, supervisor } = await importFixture('supervisord/unix-http-server.conf');
+    assert.deepEqual(supervisor, { socket_group: 'daemon', socket_mode: '0770' }, 'chown and chmod of [unix_http_server]');
     assert.equal(programs.quiet!.stdout, false);
     assert.deepEqual(programs.quiet!.stderr, { max_size: '5M', keep: 3 });
     assert.match(text, /\[unix_http_server\].*not needed: the supd CLI talks to supd over its own socket/);
@@ -185,7 +190,7 @@ describe('supd import from PM2', () => {
     const { programs, text } = await importFixture('pm2/watch.json');
     const here = path.join(IMPORTS, 'pm2');
     assert.deepEqual(programs.dev!.watch, { paths: [path.join(here, 'src'), path.join(here, 'config')], ignore: ['**/node_modules/**'], debounce: '1000ms' });
-    assert.match(text, /# ignore_watch \\\.git: regular expressions; supd ignores by glob\nwatch = /);
+    assert.match(text, /# ignore_watch \\\.git: regular expressions; supd ignores by glob, rewrite them as globs\nwatch = /);
   });
 
   test('a bare array of apps: the name comes from the script', async () => {
