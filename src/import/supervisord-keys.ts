@@ -214,8 +214,9 @@ function mapStream(stream: 'stdout' | 'stderr', take: (key: string) => string | 
   if (file === undefined || file.toUpperCase() === 'AUTO') return rotation({}, maxbytes, backups);
   if (file.toUpperCase() === 'NONE') return false;
   if (['/dev/stdout', '/dev/fd/1', '/proc/self/fd/1', '/dev/stderr', '/dev/fd/2', '/proc/self/fd/2'].includes(file)) {
-    program.notes.push(`${stream}_logfile = ${file}: supervisord wrote it to its own console; supd keeps it in <log_dir>/${program.name}-N.${stream === 'stdout' ? 'out' : 'err'}.log (supd logs -f ${program.name})`);
-    return undefined;
+    // supervisord's way to reach the container's console: supd's is "console" (prefixed lines on its stdout).
+    if (maxbytes !== undefined && size(maxbytes) !== 0) program.notes.push(`${stream}_logfile_maxbytes = ${maxbytes}: a console is not rotated`);
+    return 'console';
   }
   let target = expand(file, true);
   if (numprocs > 1 && !target.includes('{index}')) {

@@ -79,13 +79,14 @@ describe('supd import from supervisord', () => {
     assert.match(notesOf(text, 'laravel-worker'), /each copy needs its own file/);
   });
 
-  test('nginx and php-fpm in an image logging to /dev/stdout: no file named /dev/stdout, a note; autorestart=false', async () => {
+  test('nginx and php-fpm in an image logging to /dev/stdout: console output; autorestart=false', async () => {
     const { programs, text, supervisor } = await importFixture('supervisord/nginx-phpfpm-docker.conf');
     assert.equal(supervisor, undefined, 'no childlogdir: the default log dir');
     assert.deepEqual(programs.nginx!.command, ['nginx', '-g', 'daemon off;']);
     assert.equal(programs.nginx!.restart, 'never');
-    assert.equal(programs['php-fpm']!.stdout, undefined);
-    assert.match(notesOf(text, 'nginx'), /stdout_logfile = \/dev\/stdout/);
+    assert.equal(programs['php-fpm']!.stdout, 'console', '/dev/stdout with maxbytes 0 is supd\'s console');
+    assert.equal(programs['php-fpm']!.stderr, 'console');
+    assert.equal(programs.nginx!.stdout, 'console');
     assert.match(text, /\[supervisord\] \(nginx-phpfpm-docker.conf:1\): supervisord's own settings/);
   });
 
