@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The supd binary: the compiled CLI (npm run build writes dist/).
-import { runCli } from '../dist/src/cli/main.js';
+// The supd binary: the bundled CLI (npm run build writes dist/bundle/; see scripts/bundle.js).
+import { runCli } from '../dist/bundle/cli/main.js';
 
 await runCli();
