@@ -2,6 +2,7 @@
 // Each bench module exports `run({ runs })`, prints its numbers and writes bench/results/<name>.json.
 // Its own options pass through: `npm run bench -- supervisor --quick`.
 const BENCHES = {
+  cli: () => import('./cli.js'),
   config: () => import('./config.js'),
   console: () => import('./console.js'),
   logs: () => import('./logs.js'),

@@ -16,7 +16,7 @@ export const supd = {
   name: 'supd',
 
   unavailable() {
-    return existsSync(path.join(ROOT, 'dist/src/cli/main.js')) ? null : 'not built: run `npm run build` first';
+    return existsSync(path.join(ROOT, 'dist/bundle/cli/main.js')) ? null : 'not built: run `npm run build` first';
   },
 
   version() {
