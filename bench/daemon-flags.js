@@ -6,7 +6,7 @@
 // size by size, so a change of load hits them alike.
 //
 //   npm run bench -- daemon-flags [--quick]
-//   node bench/daemon-flags.js [--quick] [--variants "default;--max-semi-space-size=1;..."]
+//   node bench/daemon-flags.js [--quick] [--variants "node;supd;--max-semi-space-size=1;..."]
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,7 +16,14 @@ import { measureRespawn, waitRunning } from './supervisor/scenarios.js';
 import { supd } from './supervisor/supd.js';
 
 const RESULTS = fileURLToPath(new URL('./results/daemon-flags.json', import.meta.url));
-const DEFAULT_VARIANTS = ['default', '--max-semi-space-size=1', '--max-semi-space-size=2', '--max-semi-space-size=4'];
+// `node`: Node's own heap sizing (SUPD_NODE_HEAP=node); `supd`: what supd run sets at start
+// (src/cli/heap-tuning.ts); the others: Node options on top of Node's sizing.
+const DEFAULT_VARIANTS = ['node', 'supd', '--max-semi-space-size=1', '--max-semi-space-size=2', '--max-semi-space-size=4'];
+const driverFor = (variant) => ({
+  ...supd,
+  nodeFlags: variant === 'node' || variant === 'supd' ? [] : variant.split(' '),
+  env: variant === 'supd' ? {} : { SUPD_NODE_HEAP: 'node' },
+});
 const say = (line) => process.stderr.write(`${line}\n`);
 const mb = (bytes) => (bytes / 2 ** 20).toFixed(1);
 
@@ -39,14 +46,14 @@ export async function run({ argv = process.argv.slice(2) } = {}) {
   try {
     for (const n of plan.sizes) {
       for (const variant of variants) {
-        const driver = { ...supd, nodeFlags: variant === 'default' ? [] : variant.split(' ') };
+        const driver = driverFor(variant);
         results[variant].sizes[n] = await measureOne(driver, path.join(root, `${n}-${variants.indexOf(variant)}`), n, plan, track);
         const r = results[variant].sizes[n];
         say(`  ${variant}, ${n} children: until running ${(r.untilRunningMs / 1000).toFixed(2)} s; at 1 s RSS ${mb(r.at1s.rss)} anon ${mb(r.at1s.anon)} MB; after ${plan.idleMs / 1000} s RSS ${mb(r.afterIdle.rss)} PSS ${mb(r.afterIdle.pss)} anon ${mb(r.afterIdle.anon)} MB, CPU ${r.cpuSeconds.toFixed(2)} s`);
       }
     }
     for (const variant of variants) {
-      const driver = { ...supd, nodeFlags: variant === 'default' ? [] : variant.split(' ') };
+      const driver = driverFor(variant);
       const r = await measureRespawn(driver, path.join(root, `respawn-${variants.indexOf(variant)}`), plan, track);
       results[variant].respawn = r;
       say(`  ${variant}: respawn p50 ${r.p50Ms?.toFixed(1)} ms, p95 ${r.p95Ms?.toFixed(1)} ms over ${r.count}`);

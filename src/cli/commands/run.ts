@@ -4,6 +4,7 @@ import path from 'node:path';
 import { findConfigFile } from '../../config/locate.js';
 import { loadConfig } from '../../config/load.js';
 import { fdShortage } from '../../config/fd-budget.js';
+import { tuneDaemonHeap } from '../heap-tuning.js';
 import { countProcesses, type SupdConfig } from '../../config/types.js';
 import { createHandler } from '../../control/handlers.js';
 import { startControlServer } from '../../control/server.js';
@@ -68,6 +69,7 @@ log files.`,
 
 async function runSupervisor(config: SupdConfig, context: CommandContext, inherited: readonly ClosedFd[]): Promise<number> {
   const detached = context.env[DETACHED_ENV] === '1';
+  tuneDaemonHeap(context.env);
   const { supervisor: settings } = config;
   const { log, consoleOut } = openLogAndConsole(settings, context);
   if (inherited.length > 0) log.info(`closed ${inherited.length} file descriptor(s) inherited from the parent: ${inherited.map((f) => `${f.fd} (${f.target})`).join(', ')}`);
