@@ -11,7 +11,7 @@
 //
 // 5,000 children need about 4 file descriptors each in supd (two pipes, two log files): the
 // bench runs supd under `prlimit --nofile` when it may raise the hard limit, and otherwise,
-// where 4N + 64 exceeds the limit, merges stderr into the stdout file (3 each) and says so.
+// where 4N + 64 exceeds the limit, merges stderr into stdout (2 each) and says so.
 // Only what the bench started is ever killed.
 //
 //   npm run bench -- scale [--sizes 1000,5000] [--only long|mix]
@@ -74,7 +74,7 @@ function nofileLimit() {
 function startSupd(dir, n, kind) {
   const config = path.join(dir, 'daemons.toml');
   // Two pipes and two log files a process (4 fds) do not fit a limit of 4N + 64: with stderr
-  // merged into the stdout file a process holds 3.
+  // merged into stdout a process holds 2 (one pipe, one file).
   const merge = 4 * n + 64 > nofileLimit();
   writeFileSync(config, configText(n, kind, merge));
   const raise = canRaiseNofile();
@@ -270,7 +270,7 @@ export async function run({ argv = process.argv.slice(2) } = {}) {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  say(`scale: sizes ${options.sizes.join(', ')} on ${os.availableParallelism()} cores, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; nofile ${canRaiseNofile() ? `raised to ${NOFILE} with prlimit` : `${nofileLimit()} (prlimit may not raise it here): a size needing more than that (4 fds a process) runs with stderr = "merge" (3)`}`);
+  say(`scale: sizes ${options.sizes.join(', ')} on ${os.availableParallelism()} cores, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; nofile ${canRaiseNofile() ? `raised to ${NOFILE} with prlimit` : `${nofileLimit()} (prlimit may not raise it here): a size needing more than that (4 fds a process) runs with stderr = "merge" (2)`}`);
   const results = {};
   try {
     for (const n of options.sizes) {

@@ -1,6 +1,7 @@
 // How many file descriptors a config's processes hold open in supd, against the limit supd runs
-// under: each process has a pipe for stdout and one for stderr (a readiness `fd` check adds
-// one), and each log file it writes stays open. Node raises its soft RLIMIT_NOFILE to the
+// under: each process has a pipe for stdout and one for stderr (one for both with stderr =
+// "merge"; a readiness `fd` check adds one; docs/child-stdio.md), and each log file it writes
+// stays open. Node raises its soft RLIMIT_NOFILE to the
 // hard limit at start, so the hard limit is what counts; past it, starts fail with EMFILE.
 import { readFileSync } from 'node:fs';
 import type { SupdConfig, UnitSpec } from './types.js';
@@ -9,7 +10,7 @@ import type { SupdConfig, UnitSpec } from './types.js';
 export const OWN_FDS = 64;
 
 export function fdsPerProcess(unit: UnitSpec): number {
-  const pipes = 2 + (unit.ready?.kind === 'fd' ? 1 : 0);
+  const pipes = (unit.stderr === 'merge' ? 1 : 2) + (unit.ready?.kind === 'fd' ? 1 : 0);
   const files = (unit.stdout === null ? 0 : 1) + (unit.stderr === null || unit.stderr === 'merge' ? 0 : 1);
   return pipes + files;
 }
@@ -37,5 +38,5 @@ function readLimits(): string | null {
 export function fdShortage(config: SupdConfig, limit = openFileLimit()): string | null {
   const needed = fdsNeeded(config);
   if (limit === null || needed <= limit) return null;
-  return `the config's processes need about ${needed} open files in supd (2 pipes and up to 2 log files each), the limit is ${limit}: starts past it fail with EMFILE; raise the hard limit (ulimit -Hn, LimitNOFILE= in a systemd unit) or merge stderr into stdout (stderr = "merge")`;
+  return `the config's processes need about ${needed} open files in supd (a pipe and a log file for each of stdout and stderr), the limit is ${limit}: starts past it fail with EMFILE; raise the hard limit (ulimit -Hn, LimitNOFILE= in a systemd unit) or merge stderr into stdout (stderr = "merge")`;
 }

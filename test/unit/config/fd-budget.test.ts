@@ -7,9 +7,9 @@ function config(programs: Record<string, unknown>) {
   return normalizeConfig({ programs }, { file: '/abs/dir/daemons.toml', readTextFile: () => '' }).config;
 }
 
-test('fdsNeeded: two pipes and a log file per stream; merged stderr shares the stdout file', () => {
+test('fdsNeeded: a pipe and a log file per stream; merged stderr shares the stdout pipe and file', () => {
   assert.equal(fdsNeeded(config({ web: { command: 'sleep 1', processes: 10 } })), OWN_FDS + 40);
-  assert.equal(fdsNeeded(config({ web: { command: 'sleep 1', processes: 10, stderr: 'merge' } })), OWN_FDS + 30);
+  assert.equal(fdsNeeded(config({ web: { command: 'sleep 1', processes: 10, stderr: 'merge' } })), OWN_FDS + 20);
   assert.equal(fdsNeeded(config({ web: { command: 'sleep 1', processes: 10, stdout: false, stderr: false } })), OWN_FDS + 20);
 });
 
