@@ -180,6 +180,7 @@ async function scenario(root, n, kind, live) {
       asked.push(performance.now() - started);
     }
     result.statusSocket = { p50Ms: round(percentile(asked, 50)), p95Ms: round(percentile(asked, 95)) };
+    say(`  ${kind} ${n}: status over the socket alone p50 ${result.statusSocket.p50Ms} p95 ${result.statusSocket.p95Ms} ms`);
     await sleep(IDLE_SETTLE_MS);
     const cpu = readCpuSeconds(handle.pid);
     await sleep(IDLE_MS);
@@ -277,6 +278,8 @@ export async function run({ argv = process.argv.slice(2) } = {}) {
       for (const kind of ['long', 'mix']) {
         if (options.only !== undefined && options.only !== kind) continue;
         results[`${kind}-${n}`] = await scenario(root, n, kind, live);
+        // Written after each scenario: a run stopped part-way keeps what it measured.
+        writeResults(results);
       }
     }
   } finally {
@@ -286,9 +289,13 @@ export async function run({ argv = process.argv.slice(2) } = {}) {
     process.off('SIGTERM', onSignal);
   }
   process.stdout.write(`\n${table(results, options.sizes)}\n`);
+  writeResults(results);
+  return results;
+}
+
+function writeResults(results) {
   mkdirSync(path.dirname(RESULTS), { recursive: true });
   writeFileSync(RESULTS, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, loadavg: os.loadavg(), results }, null, 2)}\n`);
-  return results;
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
