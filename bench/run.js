@@ -2,9 +2,12 @@
 // Each bench module exports `run({ runs })`, prints its numbers and writes bench/results/<name>.json.
 // Its own options pass through: `npm run bench -- supervisor --quick`.
 const BENCHES = {
+  cli: () => import('./cli.js'),
+  'daemon-flags': () => import('./daemon-flags.js'),
   config: () => import('./config.js'),
   console: () => import('./console.js'),
   logs: () => import('./logs.js'),
+  scale: () => import('./scale.js'),
   supervisor: () => import('./supervisor.js'),
   watch: () => import('./watch.js'),
   http: () => import('./http.js'),

@@ -40,8 +40,8 @@ function readOptions(argv) {
 
 function makePlan(quick, runs) {
   const plan = quick
-    ? { sizes: [0, 100, 200], statusSizes: [100, 200], statusRuns: 5, idleSize: 200, idleMs: 5_000, idleSettleMs: 3_000, crashers: 1, respawns: 6, respawnTimeoutMs: 25_000, settleMs: 500, startTimeoutMs: 60_000 }
-    : { sizes: [0, 100, 200, 500], statusSizes: [100, 500], statusRuns: 20, idleSize: 500, idleMs: 30_000, idleSettleMs: 25_000, crashers: 1, respawns: 30, respawnTimeoutMs: 100_000, settleMs: 1_000, startTimeoutMs: 60_000 };
+    ? { sizes: [0, 100, 200], statusSizes: [100, 200], statusRuns: 5, idleSizes: [0, 100, 200], idleMs: 5_000, idleSettleMs: 3_000, crashers: 1, respawns: 6, respawnTimeoutMs: 25_000, settleMs: 500, startTimeoutMs: 60_000 }
+    : { sizes: [0, 100, 200, 500], statusSizes: [100, 500], statusRuns: 20, idleSizes: [0, 100, 500], idleMs: 30_000, idleSettleMs: 25_000, crashers: 1, respawns: 30, respawnTimeoutMs: 100_000, settleMs: 1_000, startTimeoutMs: 60_000 };
   return runs === undefined ? plan : { ...plan, statusRuns: runs };
 }
 
@@ -71,7 +71,8 @@ async function benchTool(driver, plan, root, track) {
     result.sizes[n] = size;
     const extra = [
       size.status === undefined ? '' : `, status ${size.status.medianMs.toFixed(0)} ms`,
-      size.idleCpuSeconds === undefined ? '' : `, idle ${size.idleCpuSeconds.toFixed(2)} CPU-s`,
+      size.memory == null ? '' : `, PSS ${(size.memory.pss / 2 ** 20).toFixed(1)} MB, anon ${(size.memory.anon / 2 ** 20).toFixed(1)} MB`,
+      size.idleCpuSeconds === undefined ? '' : `, idle ${size.idleCpuSeconds.toFixed(2)} CPU-s, then anon ${(size.memoryAfterIdle.anon / 2 ** 20).toFixed(1)} MB`,
     ].join('');
     say(`${driver.name}: ${n} running after ${(size.untilRunningMs / 1000).toFixed(3)} s, RSS ${(size.rssBytes / 2 ** 20).toFixed(1)} MB${extra}`);
   }
@@ -124,7 +125,7 @@ export async function run({ runs, argv = process.argv.slice(2) } = {}) {
       tools[driver.name] = await benchTool(driver, plan, root, tracker(live));
     }
     meta.loadavgAfter = os.loadavg();
-    const rows = buildRows(tools, plan);
+    const rows = buildRows(tools, plan, floors);
     process.stdout.write(`\n${formatTable(rows, tools)}\n\n${formatFloors(floors, tools, plan)}\n`);
     mkdirSync(path.dirname(options.out), { recursive: true });
     writeFileSync(options.out, `${JSON.stringify({ meta, plan, table: rows, floors, tools }, null, 2)}\n`);

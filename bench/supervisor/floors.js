@@ -31,10 +31,14 @@ for (let i = 0; i < n; i++) {
 }
 const spawnMs = performance.now() - started;
 setTimeout(() => {
-  const rss = Number(/VmRSS:\\s+(\\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))[1]) * 1024;
+  const rollup = readFileSync('/proc/self/smaps_rollup', 'utf8');
+  const kb = (name) => Number(new RegExp('^' + name + ':\\\\s+(\\\\d+)', 'm').exec(rollup)[1]) * 1024;
+  const rss = kb('Rss');
+  const pss = kb('Pss');
+  const anon = kb('Anonymous');
   for (const k of kids) { try { process.kill(-k.pid, 'SIGKILL'); } catch {} }
   server.close();
-  process.stdout.write(JSON.stringify({ spawnMs, rssBytes: rss }));
+  process.stdout.write(JSON.stringify({ spawnMs, rssBytes: rss, pssBytes: pss, anonBytes: anon }));
   process.exit(0);
 }, 1000);
 `;

@@ -27,6 +27,23 @@ export function readRss(pid) {
   }
 }
 
+/**
+ * The three memory figures of a process from /proc/PID/smaps_rollup, in bytes, or null if it
+ * is gone: rss (every resident page, shared ones too: what `top` shows), pss (each shared page
+ * divided among the processes that map it: a Node process's share of the node binary's pages
+ * is small when other Node processes run) and anon (anonymous pages: heap, stacks, JIT code:
+ * what this process alone costs the machine).
+ */
+export function readMemory(pid) {
+  try {
+    const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const field = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN) * 1024;
+    return { rss: field('Rss'), pss: field('Pss'), anon: field('Anonymous') };
+  } catch {
+    return null;
+  }
+}
+
 function statFields(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

@@ -3,7 +3,7 @@
 // and crash-to-respawn latency from timestamps the children write themselves.
 import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { median, percentile, readCpuSeconds, readRss, sleep, timeCommand } from './proc.js';
+import { median, percentile, readCpuSeconds, readMemory, readRss, sleep, timeCommand } from './proc.js';
 
 const SLEEP_ARGV = ['/usr/bin/sleep', '100000'];
 
@@ -50,16 +50,19 @@ export async function measureSize(driver, dir, n, plan, track) {
     const pid = driver.daemonPid(handle);
     result.pid = pid;
     result.rssBytes = readRss(pid);
-    if (n === plan.idleSize) {
+    result.memory = readMemory(pid);
+    if (plan.idleSizes.includes(n)) {
       // Idle before the status runs, which leave garbage for the collector; and after the
       // collector has dealt with the spawn burst's: V8's memory reducer runs a few full
-      // collections over the 10-25 s after a burst (about 0.05 CPU-s for supd, once).
+      // collections over the 10-25 s after a burst (about 0.05 CPU-s for supd, once). The
+      // memory figures after idling are read at the end of the same window as the CPU.
       await sleep(plan.idleSettleMs);
       const before = readCpuSeconds(pid);
       await sleep(plan.idleMs);
       result.idleCpuSeconds = readCpuSeconds(pid) - before;
       result.idleSeconds = plan.idleMs / 1000;
       result.rssAfterIdleBytes = readRss(pid);
+      result.memoryAfterIdle = readMemory(pid);
       result.runningAfterIdle = await driver.runningCount(handle);
     }
     if (plan.statusSizes.includes(n)) result.status = await measureStatus(driver, handle, plan.statusRuns);

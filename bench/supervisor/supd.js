@@ -14,9 +14,13 @@ const toml = (value) => JSON.stringify(value);
 
 export const supd = {
   name: 'supd',
+  /** Node options for the daemon (bench/daemon-flags.js sets them on a copy). */
+  nodeFlags: [],
+  /** Extra environment for the daemon (SUPD_NODE_HEAP=node: Node's own heap sizing). */
+  env: {},
 
   unavailable() {
-    return existsSync(path.join(ROOT, 'dist/src/cli/main.js')) ? null : 'not built: run `npm run build` first';
+    return existsSync(path.join(ROOT, 'dist/bundle/cli/main.js')) ? null : 'not built: run `npm run build` first';
   },
 
   version() {
@@ -32,7 +36,7 @@ export const supd = {
     }
     writeFileSync(config, lines.join('\n'));
     const stderr = openSync(path.join(dir, 'supd.stderr'), 'a');
-    const child = spawn(process.execPath, [BIN, 'run', '-c', config], { cwd: dir, stdio: ['ignore', 'ignore', stderr], detached: true });
+    const child = spawn(process.execPath, [...(this.nodeFlags ?? []), BIN, 'run', '-c', config], { cwd: dir, env: { ...process.env, ...this.env }, stdio: ['ignore', 'ignore', stderr], detached: true });
     child.on('error', () => undefined);
     return { child, pid: child.pid, startTime: readStartTime(child.pid), config, socket: path.join(dir, '.supd/supd.sock') };
   },

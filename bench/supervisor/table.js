@@ -17,15 +17,30 @@ function row(metric, unit, pick, tools, goal = null) {
   return { metric, unit, values, bestPeer: best, ratio, goal: goal?.text ?? null, met };
 }
 
-export function buildRows(tools, plan) {
+export function buildRows(tools, plan, floors) {
   const rows = [];
   const size = (n) => (tool) => tool.sizes?.[n];
+  const atMost = (peer) => ({ text: `<= ${peer}`, test: (v, all) => all[peer] === null || v <= all[peer] });
   for (const n of plan.sizes) {
-    const goal = n === 500 ? { text: '< 45 MB', test: (v) => v < 45 } : null;
+    const floor = floors?.minimal?.[n]?.rssBytes;
+    const goal = n === 500 && floor !== undefined ? { text: `<= floor + 5 (${(floor / MB + 5).toFixed(0)})`, test: (v) => v <= floor / MB + 5 } : null;
     rows.push(row(`RSS, ${n} children, 1 s`, 'MB', (t) => size(n)(t)?.rssBytes / MB, tools, goal));
   }
-  const rssGoal = plan.idleSize === 500 ? { text: '< 45 MB', test: (v) => v < 45 } : null;
-  rows.push(row(`RSS, ${plan.idleSize} ch., after idle`, 'MB', (t) => size(plan.idleSize)(t)?.rssAfterIdleBytes / MB, tools, rssGoal));
+  for (const n of plan.sizes) rows.push(row(`PSS, ${n} children, 1 s`, 'MB', (t) => size(n)(t)?.memory?.pss / MB, tools));
+  for (const n of plan.sizes) rows.push(row(`anon, ${n} children, 1 s`, 'MB', (t) => size(n)(t)?.memory?.anon / MB, tools));
+  for (const n of plan.idleSizes) {
+    const after = `${n} ch., after ${(plan.idleSettleMs + plan.idleMs) / 1000} s idle`;
+    rows.push(row(`RSS, ${after}`, 'MB', (t) => size(n)(t)?.memoryAfterIdle?.rss / MB, tools));
+    rows.push(row(`PSS, ${after}`, 'MB', (t) => size(n)(t)?.memoryAfterIdle?.pss / MB, tools));
+    rows.push(row(`anon, ${after}`, 'MB', (t) => size(n)(t)?.memoryAfterIdle?.anon / MB, tools, atMost('supervisord')));
+  }
+  const [low, high] = [plan.idleSizes[0], plan.idleSizes[plan.idleSizes.length - 1]];
+  const perChild = (t) => {
+    const a = size(low)(t)?.memoryAfterIdle?.anon;
+    const b = size(high)(t)?.memoryAfterIdle?.anon;
+    return a === undefined || b === undefined ? undefined : (b - a) / (high - low) / 1024;
+  };
+  rows.push(row(`anon per child, ${low} -> ${high}, after idle`, 'KB', perChild, tools, { text: '<= 20 KB', test: (v) => v <= 20 }));
   for (const n of plan.sizes.filter((s) => s > 0)) {
     const limit = n === 200 ? 0.5 : n === 500 ? 1 : null;
     const goal = limit === null ? null : { text: `< ${limit} s`, test: (v) => v < limit };
@@ -34,17 +49,20 @@ export function buildRows(tools, plan) {
   rows.push(row('respawn p50', 'ms', (t) => t.respawn?.p50Ms, tools, { text: '< 5 ms', test: (v) => v < 5 }));
   rows.push(row('respawn p95', 'ms', (t) => t.respawn?.p95Ms, tools));
   for (const n of plan.statusSizes) {
-    rows.push(row(`status CLI, ${n} children`, 'ms', (t) => size(n)(t)?.status?.medianMs, tools, { text: '< 100 ms', test: (v) => v < 100 }));
+    const node = floors?.nodeStartMs;
+    const goal = n === 500 && node !== undefined ? { text: `<= node -e 0 + 25 (${(node + 25).toFixed(0)})`, test: (v) => v <= node + 25 } : null;
+    rows.push(row(`status CLI, ${n} children`, 'ms', (t) => size(n)(t)?.status?.medianMs, tools, goal));
   }
-  const idleGoal = { text: '<= supervisord', test: (v, all) => all.supervisord === null || v <= all.supervisord };
-  rows.push(row(`idle CPU ${plan.idleMs / 1000} s, ${plan.idleSize} ch.`, 'CPU-s', (t) => size(plan.idleSize)(t)?.idleCpuSeconds, tools, idleGoal));
+  for (const n of plan.idleSizes) {
+    rows.push(row(`idle CPU ${plan.idleMs / 1000} s, ${n} ch.`, 'CPU-s', (t) => size(n)(t)?.idleCpuSeconds, tools, n === 100 ? atMost('supervisord') : null));
+  }
   return rows;
 }
 
 function formatValue(value, unit) {
   if (value === null || Number.isNaN(value)) return '-';
   if (unit === 's') return value.toFixed(3);
-  if (unit === 'CPU-s') return value.toFixed(2);
+  if (unit === 'CPU-s') return value.toFixed(3);
   return value < 10 ? value.toFixed(1) : value.toFixed(0);
 }
 
@@ -75,6 +93,7 @@ export function formatFloors(floors, tools, plan) {
     const floor = floors.minimal[n];
     if (n > 0) lines.push([`Node spawn loop, ${n} children (vs until running)`, s(floor?.spawnMs), s(supd?.[n]?.untilRunningMs)]);
     lines.push([`minimal Node supervisor RSS, ${n} children, 1 s`, mb(floor?.rssBytes), mb(supd?.[n]?.rssBytes)]);
+    lines.push([`minimal Node supervisor anon, ${n} children, 1 s`, mb(floor?.anonBytes), mb(supd?.[n]?.memory?.anon)]);
   }
   lines.push(['Node restart-on-exit loop via setpriv, respawn p50', ms(floors.nodeLoop.p50Ms), ms(tools.supd?.respawn?.p50Ms)]);
   lines.push(['Node restart-on-exit loop, no setpriv, respawn p50', ms(floors.nodeLoopNoSetpriv.p50Ms), '']);

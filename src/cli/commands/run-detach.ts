@@ -7,7 +7,8 @@ import { connectControl } from '../../control/client.js';
 import { write, type CommandContext } from '../command.js';
 import { EXIT_FAILED, EXIT_OK } from '../exit-codes.js';
 
-const BIN = fileURLToPath(new URL('../../../../bin/supd.js', import.meta.url));
+// The script this CLI runs as (bin/supd.js, or a link to it): where it lives, bundled or not.
+const BIN = process.argv[1] ?? fileURLToPath(new URL('../../../../bin/supd.js', import.meta.url));
 const READY_TIMEOUT_MS = 15_000;
 
 export async function detachSupervisor(config: SupdConfig, context: CommandContext, detachedEnv: string): Promise<number> {

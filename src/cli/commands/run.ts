@@ -3,6 +3,8 @@
 import path from 'node:path';
 import { findConfigFile } from '../../config/locate.js';
 import { loadConfig } from '../../config/load.js';
+import { fdShortage } from '../../config/fd-budget.js';
+import { tuneDaemonHeap } from '../heap-tuning.js';
 import { countProcesses, type SupdConfig } from '../../config/types.js';
 import { createHandler } from '../../control/handlers.js';
 import { startControlServer } from '../../control/server.js';
@@ -67,6 +69,7 @@ log files.`,
 
 async function runSupervisor(config: SupdConfig, context: CommandContext, inherited: readonly ClosedFd[]): Promise<number> {
   const detached = context.env[DETACHED_ENV] === '1';
+  tuneDaemonHeap(context.env);
   const { supervisor: settings } = config;
   const { log, consoleOut } = openLogAndConsole(settings, context);
   if (inherited.length > 0) log.info(`closed ${inherited.length} file descriptor(s) inherited from the parent: ${inherited.map((f) => `${f.fd} (${f.target})`).join(', ')}`);
@@ -78,6 +81,8 @@ async function runSupervisor(config: SupdConfig, context: CommandContext, inheri
   describeTracker(tracker, log);
   killLeftovers(registry, log);
   await killPreviousCgroups(tracker, log);
+  const shortage = fdShortage(config);
+  if (shortage !== null) log.warn(shortage);
   if (findSetpriv() === null) log.warn('setpriv (util-linux) not found: children will not get a parent-death signal; the guardian still kills their groups if supd dies');
   const orphans = noReaperWarning(context.env);
   if (orphans !== null) log.warn(orphans);
