@@ -6,10 +6,11 @@ import { isLoopback } from './listen-address.js';
 import type { KeyProblem } from './normalize.js';
 import { unitForCopy } from './per-copy.js';
 import { MAX_PROCESSES } from './process-count.js';
+import { isHeldAddress } from './socket-address.js';
 import { countProcesses, type SupdConfig, type UnitSpec } from './types.js';
 
 export function crossCheck(config: SupdConfig): KeyProblem[] {
-  return [...checkDependencies(config), ...checkLogFiles(config), ...checkSchedules(config), ...checkCronFields(config), ...checkProcessTotal(config), ...checkHttp(config)];
+  return [...checkDependencies(config), ...checkLogFiles(config), ...checkSchedules(config), ...checkCronFields(config), ...checkProcessTotal(config), ...checkHttp(config), ...checkSockets(config)];
 }
 
 // SPEC section 9: the listener is loopback (or a unix socket) unless allow_remote is set, and a
@@ -37,6 +38,22 @@ function checkProcessTotal(config: SupdConfig): KeyProblem[] {
   if (total <= MAX_PROCESSES) return [];
   const biggest = [...config.units].sort((a, b) => b.processes - a.processes).slice(0, 3).map((u) => `${u.name} ${u.processes}`);
   return [{ path: 'programs', message: `the processes total ${total} (${biggest.join(', ')}...); one supd runs at most ${MAX_PROCESSES}` }];
+}
+
+// A held socket always listens, so `ready.tcp` on it would pass before the program is up; and
+// the notify fd of `ready.fd` must not be one of the fds the sockets take (3, 4, ...).
+function checkSockets(config: SupdConfig): KeyProblem[] {
+  const problems: KeyProblem[] = [];
+  for (const unit of config.units) {
+    if (unit.sockets.length === 0 || unit.ready === null) continue;
+    const { kind, target } = unit.ready;
+    const held = kind === 'tcp' ? unit.sockets.find((s) => isHeldAddress(String(target), s)) : undefined;
+    if (held !== undefined) problems.push({ path: `${unitPath(unit)}.ready.tcp`, message: `${target} is the socket ${held.name} that supd holds: it always listens, so it cannot tell when the program is ready (use ready.log or ready.fd)` });
+    if (kind === 'fd' && Number(target) < 3 + unit.sockets.length) {
+      problems.push({ path: `${unitPath(unit)}.ready.fd`, message: `fd ${target} is taken by the sockets (fds 3 to ${2 + unit.sockets.length}): use ${3 + unit.sockets.length} or above` });
+    }
+  }
+  return problems;
 }
 
 type CronValidator = (pattern: string) => { valid: boolean; errors: Array<{ field: string; message: string }> };

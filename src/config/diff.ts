@@ -6,7 +6,7 @@ import type { SupdConfig, SupervisorSpec, UnitSpec } from './types.js';
 /** Keys whose change means the processes must be restarted to take it. */
 export const DEFINITION_KEYS = [
   'argv', 'cwd', 'env', 'clearEnv', 'user', 'group', 'umask', 'schedule', 'timezone', 'timeoutMs',
-  'limits', 'nice', 'oomScoreAdj',
+  'limits', 'nice', 'oomScoreAdj', 'sockets',
 ] as const satisfies ReadonlyArray<keyof UnitSpec>;
 /** Keys applied to the running processes as they are: read at the next decision (a stop reads
  * stop_signal, stop_timeout and kill_mode when it happens), so they never restart anything. */

@@ -7,7 +7,8 @@ import { resolveProcessCount } from './process-count.js';
 import { defDefault, processKeyDefault } from './schema.js';
 import { normalizeLimits } from './limits.js';
 import { splitCommand } from './split-command.js';
-import type { BackoffSpec, HealthSpec, HooksSpec, KillMode, OutputSpec, ReadySpec, UnitSpec, WatchSpec } from './types.js';
+import { parseSocketAddress } from './socket-address.js';
+import type { BackoffSpec, HealthSpec, HooksSpec, KillMode, OutputSpec, ReadySpec, SocketSpec, UnitSpec, WatchSpec } from './types.js';
 import { normalizeSignal, parseDuration, parseSize, parseUmask } from './units.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -86,6 +87,7 @@ export function buildUnit(
     limits: keys.limits === undefined ? null : normalizeLimits(keys.limits, at('limits'), ctx.problem),
     nice: keys.nice ?? null,
     oomScoreAdj: keys.oom_score_adj ?? null,
+    sockets: normalizeSockets(keys.sockets ?? {}, at('sockets'), ctx),
   };
 }
 
@@ -233,4 +235,15 @@ function normalizeHooks(raw: RawTable, keyPath: string, ctx: UnitContext): Hooks
     onFatal: hook('on_fatal'),
     timeoutMs: parseDuration(raw.timeout ?? defDefault('hooks', 'timeout')),
   };
+}
+
+function normalizeSockets(raw: Record<string, string>, keyPath: string, ctx: UnitContext): SocketSpec[] {
+  const specs: SocketSpec[] = [];
+  for (const [name, value] of Object.entries(raw)) {
+    const parsed = parseSocketAddress(name, value, ctx.dir);
+    if (!parsed.ok) ctx.problem(`${keyPath}.${name}`, parsed.message);
+    else if (specs.some((s) => s.address === parsed.spec.address)) ctx.problem(`${keyPath}.${name}`, `${parsed.spec.address} is already in this table`);
+    else specs.push(parsed.spec);
+  }
+  return specs;
 }

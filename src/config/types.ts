@@ -54,6 +54,18 @@ export interface HooksSpec {
   readonly timeoutMs: number;
 }
 
+/** One listening socket supd binds and holds for a unit (`sockets`), handed to each copy in order from fd 3. */
+export interface SocketSpec {
+  /** The key in `sockets`: one of LISTEN_FDNAMES. */
+  readonly name: string;
+  readonly kind: 'tcp' | 'unix';
+  /** `tcp://127.0.0.1:8080` or `unix:/abs/path`: what supd holds it by (two units naming it share it). */
+  readonly address: string;
+  readonly host: string | null;
+  readonly port: number | null;
+  readonly path: string | null;
+}
+
 /**
  * A unit: a program without methods, or one method of a program. Each runs `processes`
  * copies named `<name>:<index>`; reload compares units one by one.
@@ -107,6 +119,8 @@ export interface UnitSpec {
   readonly nice: number | null;
   /** -1000..1000; null: supd's own. */
   readonly oomScoreAdj: number | null;
+  /** Held listening sockets, in table order (fds 3, 4, ...); empty without `sockets`. */
+  readonly sockets: readonly SocketSpec[];
 }
 
 export const LIMIT_NAMES = ['nofile', 'nproc', 'core', 'memlock', 'stack', 'cpu', 'fsize', 'as'] as const;

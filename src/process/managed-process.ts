@@ -34,6 +34,8 @@ export interface ProcessHost {
   /** Watches for `ready`; calls back once; returns a function that stops watching. */
   watchReadiness(proc: ManagedProcess, child: ChildHandle, ready: () => void, timedOut: (lastFailure: string | null) => void): () => void;
   attachOutput(proc: ManagedProcess, child: ChildHandle): void;
+  /** supd's fds of the unit's held sockets, in order (they become the child's 3, 4, ...). */
+  socketFds?(unit: UnitSpec): number[];
   /** The last non-empty line the child wrote to stderr (cut short), for a failed start's reason. */
   lastErrorLine?(child: ChildHandle): string | null;
   childStarted(proc: ManagedProcess, pid: number): void;
@@ -235,6 +237,7 @@ export class ManagedProcess {
       gid: identity.gid === null || identity.gid === process.getgid?.() ? null : identity.gid,
       extraFds: notifyFd === null ? [] : [notifyFd],
       prefix: prefix.argv,
+      listenFds: this.host.socketFds?.(this.unit) ?? [],
     });
     if (!result.ok) return this.failStart(result.reason);
     const child = result.child;

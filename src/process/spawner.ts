@@ -12,7 +12,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { prepareStdio, type ChildStreams } from './child-stdio.js';
+import { prepareStdio, type ChildStreams, type StdioSlot } from './child-stdio.js';
 import { accessorFor, whyNotExecutable, type Accessor } from './exec-access.js';
 
 export interface SpawnRequest {
@@ -31,6 +31,8 @@ export interface SpawnRequest {
   readonly prefix?: readonly string[];
   /** The cgroup.procs file the child enters before it execs anything else (copy-tracker.ts). */
   readonly cgroupProcs?: string | null;
+  /** Held listening sockets (supd's fds): the child's fds 3, 4, ..., with LISTEN_PID its own pid. */
+  readonly listenFds?: readonly number[];
 }
 
 export interface ChildHandle {
@@ -128,14 +130,14 @@ export function spawnChild(request: SpawnRequest): SpawnResult {
   const stdio = prepareStdio({ extraFds: request.extraFds ?? [], mergeStderr: request.mergeStderr === true, uid: request.uid, gid: request.gid });
   const program = [resolved.file, ...args];
   const privileged = setpriv === null ? program : [setpriv, ...setprivArgs(request), '--', ...program];
-  const [file, ...fileArgs] = wrapInShell([...(request.prefix ?? []), ...privileged], request.cgroupProcs ?? null, stdio.mergeByShell);
+  const [file, ...fileArgs] = wrapInShell([...(request.prefix ?? []), ...privileged], request.cgroupProcs ?? null, (request.listenFds ?? []).length > 0, stdio.mergeByShell);
   const previousUmask = request.umask === null ? null : process.umask(request.umask);
   let child: ChildProcess;
   try {
     child = spawn(file!, fileArgs, {
       cwd: request.cwd,
       env: request.env,
-      stdio: [...stdio.slots],
+      stdio: withListenFds(stdio.slots, request.listenFds ?? []),
       detached: true,
       // Without setpriv, Node switches the ids itself (dropping supplementary groups).
       ...(setpriv === null && request.uid !== null ? { uid: request.uid } : {}),
@@ -156,11 +158,23 @@ export function spawnChild(request: SpawnRequest): SpawnResult {
 }
 
 // One `sh -c` in front when the child must enter its cgroup (as root, before setpriv switches
-// user) or merge stderr into stdout; it execs the rest, so the pid stays the program's own.
-function wrapInShell(argv: string[], cgroup: string | null, merge: boolean): string[] {
-  if (cgroup === null && !merge) return argv;
-  const script = `${cgroup === null ? '' : 'echo 0 > "$0"; '}exec "$@"${merge ? ' 2>&1' : ''}`;
+// user), be told its own pid in LISTEN_PID (held sockets: Node cannot set a variable between
+// fork and exec, but `$$` of a shell that then execs is that pid) or merge stderr into stdout;
+// it execs the rest, so the pid stays the program's own.
+function wrapInShell(argv: string[], cgroup: string | null, listen: boolean, merge: boolean): string[] {
+  if (cgroup === null && !listen && !merge) return argv;
+  const script = `${cgroup === null ? '' : 'echo 0 > "$0"; '}${listen ? 'LISTEN_PID=$$; export LISTEN_PID; ' : ''}exec "$@"${merge ? ' 2>&1' : ''}`;
   return ['/bin/sh', '-c', script, cgroup ?? 'sh', ...argv];
+}
+
+// Held sockets become the child's fds 3, 4, ... (a ready.fd pipe is above them: config checks).
+function withListenFds(slots: readonly StdioSlot[], listenFds: readonly number[]): StdioSlot[] {
+  const all = [...slots];
+  listenFds.forEach((fd, i) => {
+    while (all.length < 3 + i) all.push('ignore');
+    all[3 + i] = fd;
+  });
+  return all;
 }
 
 function setprivArgs(request: SpawnRequest): string[] {

@@ -13,6 +13,7 @@ import { findDaemonizedLeftover, readStartTime, readTreePids } from '../process/
 import { signalProcess, spawnChild, type ChildHandle } from '../process/spawner.js';
 import type { ProcessState } from '../process/states.js';
 import { resolveIdentity } from '../process/user.js';
+import { listenEnv, type HeldSockets } from '../sockets/held-sockets.js';
 import type { ChildRegistry } from './child-registry.js';
 import type { SupervisorEmitter } from './events.js';
 import { runProcessHook } from './process-hooks.js';
@@ -24,6 +25,7 @@ export interface HostWiring {
   readonly tracker: CopyTracker;
   readonly baseEnv: Readonly<Record<string, string | undefined>>;
   readonly events: SupervisorEmitter;
+  readonly sockets: HeldSockets;
   now(): number;
   random(): number;
   outputOf(name: string): ProcessOutput | undefined;
@@ -34,7 +36,7 @@ export interface HostWiring {
 }
 
 export function createProcessHost(w: HostWiring): ProcessHost {
-  const { log, guardian, registry, events, baseEnv } = w;
+  const { log, guardian, registry, events, baseEnv, sockets } = w;
   const myUid = process.getuid?.() ?? 0;
   /** /proc start time of each live child, to recognise what it leaves behind. */
   const childStartTimes = new Map<number, number>();
@@ -57,7 +59,8 @@ export function createProcessHost(w: HostWiring): ProcessHost {
       return w.tracker.signalAll(proc.name, pid, signal) > 0 || signalProcess(pid, signal, true);
     },
     resolveIdentity: (unit) => resolveIdentity(unit.user, unit.group, myUid),
-    buildEnv: (unit, index, user) => buildChildEnv(unit, index, user, baseEnv),
+    buildEnv: (unit, index, user) => ({ ...withoutListenVars(buildChildEnv(unit, index, user, baseEnv)), ...listenEnv(unit) }),
+    socketFds: (unit) => sockets.fdsFor(unit),
     holdReason: (proc) => w.holdReason(proc),
     beforeStart: (proc) => runProcessHook(proc, 'before_start', { pid: null, code: null, signal: null }, log, baseEnv),
     watchReadiness: (proc, child, ready, timedOut) => watchReadiness(proc.unit.ready!, child, { ready, timedOut, members: () => readTreePids(child.pid) }),
@@ -74,6 +77,7 @@ export function createProcessHost(w: HostWiring): ProcessHost {
       if (startTime !== null) childStartTimes.set(pid, startTime);
       guardian.watch(pid);
       registry.add(pid, proc.name, startTime);
+      sockets.childStarted(pid, proc.unit);
       log.info(`spawned pid ${pid}: ${proc.unit.argv.join(' ')}`, proc.name);
       events.emit('process:spawn', { name: proc.name, pid });
     },
@@ -84,6 +88,7 @@ export function createProcessHost(w: HostWiring): ProcessHost {
       });
       guardian.forget(pid);
       registry.remove(pid);
+      sockets.childExited(pid);
       const how = signal === null ? `exited with code ${code}` : `killed by ${signal}`;
       log.info(`pid ${pid} ${how} after ${(uptimeMs / 1000).toFixed(2)} s`, proc.name);
       events.emit('process:exit', { name: proc.name, pid, code, signal, uptimeMs });
@@ -120,4 +125,12 @@ function reapCopy(w: HostWiring, proc: ManagedProcess, child: ChildHandle, leftB
     const level = proc.state === 'stopping' ? 'info' : 'warn';
     w.log[level](`killed ${count} leftover process${count === 1 ? '' : 'es'} of ${proc.name} (pid ${pids}) after its main process ${child.pid} ended`, proc.name);
   });
+}
+
+// supd's own LISTEN_* (were it socket-activated) are not for its children: only a unit's sockets set them.
+function withoutListenVars(env: Record<string, string>): Record<string, string> {
+  delete env.LISTEN_FDS;
+  delete env.LISTEN_FDNAMES;
+  delete env.LISTEN_PID;
+  return env;
 }

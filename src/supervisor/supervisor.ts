@@ -11,6 +11,7 @@ import type { Guardian } from '../process/guardian.js';
 import { ManagedProcess, type ProcessHost } from '../process/managed-process.js';
 import { hasChild, type ProcessState } from '../process/states.js';
 import { Scheduler } from '../schedule/scheduler.js';
+import { HeldSockets } from '../sockets/held-sockets.js';
 import type { ChildRegistry } from './child-registry.js';
 import { buildGraph, dependenciesOf, dependentsOf, stopInOrder } from './dependencies.js';
 import { DependencyGate } from './dependency-gate.js';
@@ -69,13 +70,17 @@ export class Supervisor {
   private readonly health: ProcessHealth;
   private readonly scheduler: Scheduler;
   private readonly stoppedWith = new StoppedWith();
+  /** Listening sockets held for the units (`sockets`). */
+  private readonly sockets: HeldSockets;
 
   constructor(config: SupdConfig, private readonly deps: SupervisorDeps) {
     this.config = config;
     this.startedAt = this.now();
+    this.sockets = new HeldSockets((level, message) => deps.log[level](message));
     this.host = createProcessHost({
       ...deps,
       events: this.events,
+      sockets: this.sockets,
       now: () => this.now(),
       random: deps.random ?? Math.random,
       outputOf: (name) => this.outputs.get(name),
@@ -102,6 +107,12 @@ export class Supervisor {
 
   now(): number {
     return this.deps.now?.() ?? Date.now();
+  }
+
+  /** Binds the sockets the config names (before startAll): a failure names each program and address. */
+  async bindSockets(): Promise<void> {
+    await this.sockets.bind(this.config.units, this.config.file);
+    this.sockets.setWanted(this.config.units);
   }
 
   /** Creates every process of the config and starts the autostart ones (in depends_on order). */
@@ -269,6 +280,23 @@ export class Supervisor {
   }
 
   private async applyReload(next: SupdConfig): Promise<ReloadResult> {
+    try {
+      await this.sockets.bind(next.units, next.file);
+    } catch (error) {
+      const message = 'reload refused, nothing changed: a socket cannot be bound';
+      const issues = [{ file: next.file, message }, ...((error as SupdError).issues ?? [])];
+      const refusal = new SupdError('SUPD_E_RELOAD_REFUSED', `${message}: ${(error as Error).message}`, { issues, cause: error });
+      this.deps.log.error(refusal.message);
+      throw refusal;
+    }
+    try {
+      return await this.applyBoundReload(next);
+    } finally {
+      this.sockets.setWanted([...this.units.values()]);
+    }
+  }
+
+  private async applyBoundReload(next: SupdConfig): Promise<ReloadResult> {
     const old = this.config.supervisor;
     const diff = diffConfigs([...this.units.values()], old, next);
     // What cannot change under a running supd keeps its old value; the rest applies.
@@ -352,6 +380,7 @@ export class Supervisor {
       await waiting.settle(true);
     }
     await Promise.all([...this.outputs.values()].map((o) => o.close()));
+    this.sockets.closeAll();
     this.deps.log.info('all processes stopped');
   }
 

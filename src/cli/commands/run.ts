@@ -94,6 +94,7 @@ async function runSupervisor(config: SupdConfig, context: CommandContext, inheri
   delete startEnv[DETACHED_ENV];
   delete process.env[DETACHED_ENV];
   const supervisor = new Supervisor(config, { log, guardian, registry, tracker, baseEnv: startEnv, console: consoleOut, applySettings: (s) => applyLogSettings(log, consoleOut, s) });
+  await bindSocketsOrRefuse(supervisor, log, () => (guardian.close(), lock.release()));
   const version = readVersion();
   let finished: (code: number) => void = () => undefined;
   const done = new Promise<number>((resolve) => (finished = resolve));
@@ -167,6 +168,18 @@ function openLogAndConsole(settings: SupdConfig['supervisor'], context: CommandC
   const log = openSupdLog(path.join(settings.logDir, 'supd.log'), settings.log, settings.logLevel, stderr, settings.logFormat);
   sink.error = (m) => log.error(m);
   return { log, consoleOut };
+}
+
+// A socket that cannot be bound refuses the start (exit 1), naming the program and address.
+async function bindSocketsOrRefuse(supervisor: Supervisor, log: SupdLog, release: () => void): Promise<void> {
+  try {
+    await supervisor.bindSockets();
+  } catch (error) {
+    log.error(`cannot start: ${(error as Error).message}`);
+    release();
+    await log.close();
+    throw error;
+  }
 }
 
 // Reload: supd.log's level, place (log_dir) and rotation apply at once.

@@ -59,6 +59,7 @@ test('every default from SPEC section 3 is applied to a bare program', () => {
     limits: null,
     nice: null,
     oomScoreAdj: null,
+    sockets: [],
   });
 });
 
