@@ -66,10 +66,11 @@ test('the top level holds supervisor, defaults, programs, reports and alerts onl
   assert.deepEqual(Object.keys(loadSchema().properties as Node).sort(), ['alerts', 'defaults', 'programs', 'reports', 'supervisor']);
 });
 
-test('a method takes every program key but methods; [defaults] every one but command, methods, schedule, depends_on', () => {
+test('a method takes every program key but methods; [defaults] every one but command, methods, schedule, depends_on, sockets', () => {
   const program = keysOf('program');
   assert.deepEqual(keysOf('method').sort(), program.filter((k) => k !== 'methods').sort());
-  const notInDefaults = ['command', 'methods', 'schedule', 'depends_on'];
+  // sockets: one address for every program would make them all share one socket.
+  const notInDefaults = ['command', 'methods', 'schedule', 'depends_on', 'sockets'];
   assert.deepEqual(keysOf('defaults').sort(), program.filter((k) => !notInDefaults.includes(k)).sort());
 });
 
