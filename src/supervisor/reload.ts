@@ -4,11 +4,11 @@ import { describeUnitDiff, type UnitDiff } from '../config/diff.js';
 import type { UnitSpec } from '../config/types.js';
 import type { ManagedProcess } from '../process/managed-process.js';
 import type { SupervisorEmitter } from './events.js';
-import { poolRestartTimeout, restartPool } from './rolling.js';
+import { poolRestartTimeout, restartPool, type PoolRestart } from './rolling.js';
 import type { WaitOutcome } from './wait.js';
 
 /** What applying a unit diff needs of the supervisor. */
-export interface UnitPool {
+export interface UnitPool extends PoolRestart {
   readonly events: SupervisorEmitter;
   list(): ManagedProcess[];
   setUnit(unit: UnitSpec): void;
@@ -33,7 +33,7 @@ export async function applyUnitDiff(diff: UnitDiff, pool: UnitPool): Promise<str
   for (const proc of keep) proc.unit = unit;
   pool.setUnit(unit);
   if (diff.logs) for (const proc of keep) pool.replaceOutput(proc);
-  if (diff.restart) await restartPool(pool.events, up, unit.restartStrategy, poolRestartTimeout(unit));
+  if (diff.restart) await restartPool(pool, up, unit, poolRestartTimeout(unit));
   if (unit.processes > before) await pool.scaleUnit(unit, unit.autostart || keep.some((p) => p.wanted === 'up'), { timeoutMs: 0 });
   return describeUnitDiff(diff, diff.restart ? up.length : 0);
 }

@@ -1,5 +1,10 @@
-// Restarting a pool: every copy at once, or (restart_strategy = "rolling") one at a time,
-// each waiting until the one before is running again, so the pool never drops to zero.
+// Restarting a pool: every copy at once, or (restart_strategy = "rolling") one at a time.
+// Without held sockets each copy stops, then starts and is waited for, so the pool never drops
+// to zero. With held sockets (`sockets`) no capacity is lost at all: a surge copy of the new
+// definition (index = the pool's size, `web:4` for 4 copies) starts first and must get ready,
+// then each copy is replaced in turn (its stop_signal lets it finish its requests), and the
+// surge copy stops last. The pool's own names stay `web:0`..`web:3`; a surge copy that never
+// gets ready is removed and the old copies are left running untouched.
 import type { UnitSpec } from '../config/types.js';
 import type { ManagedProcess } from '../process/managed-process.js';
 import type { SupervisorEmitter } from './events.js';
@@ -7,19 +12,61 @@ import { waitForStates, type WaitOutcome } from './wait.js';
 
 const UP: Parameters<typeof waitForStates>[2]['done'] = ['running', 'waiting'];
 const DOWN: Parameters<typeof waitForStates>[2]['failed'] = ['backoff', 'fatal', 'exited'];
+const STOPPED: Parameters<typeof waitForStates>[2]['done'] = ['stopped', 'exited', 'fatal'];
 
-export async function restartPool(events: SupervisorEmitter, procs: readonly ManagedProcess[], strategy: 'all' | 'rolling', timeoutMs: number): Promise<WaitOutcome[]> {
-  if (strategy === 'all' || procs.length <= 1) {
-    const waiting = waitForStates(events, procs, { done: UP, failed: DOWN, currentCounts: false, timeoutMs });
+/** What a restart of a pool needs of the supervisor. */
+export interface PoolRestart {
+  readonly events: SupervisorEmitter;
+  /** A new stopped copy of the unit beyond its pool, for a surge. */
+  addSurge(unit: UnitSpec): ManagedProcess;
+  removeSurge(proc: ManagedProcess): void;
+  log(level: 'info' | 'warn', message: string, name?: string): void;
+}
+
+export async function restartPool(pool: PoolRestart, procs: readonly ManagedProcess[], unit: UnitSpec, timeoutMs: number): Promise<WaitOutcome[]> {
+  if (unit.restartStrategy === 'rolling' && unit.sockets.length > 0 && procs.length > 0 && unit.schedule === null) return rollWithSurge(pool, procs, unit, timeoutMs);
+  if (unit.restartStrategy === 'all' || procs.length <= 1) {
+    const waiting = waitForStates(pool.events, procs, { done: UP, failed: DOWN, currentCounts: false, timeoutMs });
     for (const proc of procs) proc.restart();
     return waiting.settle(false);
   }
   const outcomes: WaitOutcome[] = [];
-  for (const proc of procs) {
-    const waiting = waitForStates(events, [proc], { done: UP, failed: DOWN, currentCounts: false, timeoutMs });
-    proc.restart();
-    outcomes.push(...(await waiting.settle(false)));
+  for (const proc of procs) outcomes.push(...(await restartOne(pool, proc, timeoutMs)));
+  return outcomes;
+}
+
+async function restartOne(pool: PoolRestart, proc: ManagedProcess, timeoutMs: number): Promise<WaitOutcome[]> {
+  const waiting = waitForStates(pool.events, [proc], { done: UP, failed: DOWN, currentCounts: false, timeoutMs });
+  proc.restart();
+  return waiting.settle(false);
+}
+
+async function rollWithSurge(pool: PoolRestart, procs: readonly ManagedProcess[], unit: UnitSpec, timeoutMs: number): Promise<WaitOutcome[]> {
+  const surge = pool.addSurge(unit);
+  pool.log('info', `rolling restart of ${procs.map((p) => p.name).join(', ')}: ${surge.name} stands in first, so no capacity is lost`, unit.name);
+  const starting = waitForStates(pool.events, [surge], { done: UP, failed: DOWN, currentCounts: false, timeoutMs });
+  surge.start();
+  const [first] = await starting.settle(false);
+  const outcomes: WaitOutcome[] = [];
+  if (first?.ok !== true) {
+    const why = `the new copy ${surge.name} did not get ready (${first?.message ?? first?.state ?? 'unknown'}); the copies keep running as they were`;
+    pool.log('warn', `rolling restart stopped: ${why}`, unit.name);
+    outcomes.push(...procs.map((p) => ({ name: p.name, ok: false, state: p.state, message: why })));
+  } else {
+    for (const [i, proc] of procs.entries()) {
+      const [outcome] = await restartOne(pool, proc, timeoutMs);
+      outcomes.push(outcome!);
+      if (outcome!.ok) continue;
+      const left = procs.slice(i + 1);
+      if (left.length > 0) pool.log('warn', `rolling restart stopped at ${proc.name}: ${left.map((p) => p.name).join(', ')} keep running as they were`, unit.name);
+      outcomes.push(...left.map((p) => ({ name: p.name, ok: false, state: p.state, message: `not restarted: ${proc.name} did not get ready` })));
+      break;
+    }
   }
+  const stopping = waitForStates(pool.events, [surge], { done: STOPPED, failed: [], currentCounts: true, timeoutMs: unit.stopTimeoutMs + 5000 });
+  surge.stop();
+  await stopping.settle(true);
+  pool.removeSurge(surge);
   return outcomes;
 }
 

@@ -95,6 +95,11 @@ export class Supervisor {
       deleteUnit: (name) => this.units.delete(name),
       scaleUnit: (unit, start, wait) => this.scaleUnit(unit, start, wait),
       replaceOutput: (proc) => this.replaceOutput(proc),
+      addSurge: (unit) => this.addProcess(unit, Math.max(unit.processes, ...this.list().filter((p) => p.unit.name === unit.name).map((p) => p.index + 1))),
+      removeSurge: (proc) => {
+        if (!hasChild(proc.state)) this.removeProcess(proc);
+      },
+      log: (level, message, name) => deps.log[level](message, name),
     };
     for (const unit of config.units) this.units.set(unit.name, unit);
     this.scheduler = new Scheduler(deps.log);
@@ -194,14 +199,23 @@ export class Supervisor {
     return [...stoppedToo(), ...targets.map((p) => outcomes.get(p.name) ?? { name: p.name, ok: true, state: p.state })];
   }
 
-  /** Restarts the processes; a scheduled one between runs is re-armed (its next tick runs it), not run. */
+  /** Restarts the processes; a scheduled one between runs is re-armed (its next tick runs it), not run.
+   * The copies of a rolling unit restart one at a time (rolling.ts), the rest at once. */
   async restart(names: readonly string[], wait: { timeoutMs: number } | null): Promise<WaitOutcome[]> {
     const idle = names.map((n) => this.processes.get(n)).filter((p): p is ManagedProcess => p?.isBetweenRuns === true);
     for (const proc of idle) this.gate.bringUp(proc, 'arm');
     const rest = names.filter((n) => !idle.some((p) => p.name === n));
     for (const name of rest) this.events.emit('process:restart', { name, reason: 'command' });
-    const outcomes = await this.apply(rest, (p) => p.restart(), wait, START_DONE, START_FAILED, false);
-    return [...idle.map((p) => ({ name: p.name, ok: true, state: p.state })), ...outcomes];
+    const rolls = [...this.units.values()]
+      .filter((u) => u.restartStrategy === 'rolling')
+      .map((unit) => ({ unit, procs: rest.map((n) => this.processes.get(n)!).filter((p) => p.unit.name === unit.name) }))
+      .filter((r) => r.procs.length > 1 || (r.procs.length === 1 && r.unit.sockets.length > 0));
+    const rolled = new Set(rolls.flatMap((r) => r.procs.map((p) => p.name)));
+    const rolling = Promise.all(rolls.map((r) => restartPool(this.pool, r.procs, r.unit, poolRestartTimeout(r.unit))));
+    if (wait === null) void rolling.catch((error: Error) => this.deps.log.error(`rolling restart failed: ${error.message}`));
+    const outcomes = await this.apply(rest.filter((n) => !rolled.has(n)), (p) => p.restart(), wait, START_DONE, START_FAILED, false);
+    const rolledOutcomes = wait === null ? [...rolled].map((n) => ({ name: n, ok: true, state: this.processes.get(n)!.state })) : (await rolling).flat();
+    return [...idle.map((p) => ({ name: p.name, ok: true, state: p.state })), ...outcomes, ...rolledOutcomes];
   }
 
   signal(names: readonly string[], signal: NodeJS.Signals, group = false): WaitOutcome[] {
@@ -324,7 +338,7 @@ export class Supervisor {
     }
     for (const proc of up) proc.watchRestarts++;
     for (const proc of up) this.events.emit('process:restart', { name: proc.name, reason: 'watch' });
-    return restartPool(this.events, up, unit.restartStrategy, poolRestartTimeout(unit));
+    return restartPool(this.pool, up, unit, poolRestartTimeout(unit));
   }
 
   // Log settings changed: new files for the process, the running child's pipes moved over.

@@ -1,0 +1,66 @@
+// Issue 19's proof: 4 copies behind one held socket, a client sending without pause, 20 rolling
+// restarts and 5 reloads that change the env: no failed connection, no non-2xx answer, and
+// every answer from a copy that was ready.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { heldPort } from '../helpers/held-sockets.js';
+import { startLoad } from '../helpers/load-client.js';
+import { ROOT } from '../helpers/paths.js';
+import { startSupd, type SupdUnderTest } from '../helpers/supd.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+const SERVER = path.join(ROOT, 'examples', 'socket-web.js');
+const RESTARTS = 20;
+const RELOADS = 5;
+
+const config = (version: number): string => `
+[programs.web]
+command = [${JSON.stringify(process.execPath)}, ${JSON.stringify(SERVER)}]
+processes = 4
+sockets = { http = "tcp://127.0.0.1:0" }
+ready = { log = "listening on" }
+restart_strategy = "rolling"
+env = { APP_VERSION = "v${version}", WARMUP_MS = "100" }
+`;
+
+const allRunning = (supd: SupdUnderTest) => waitFor(async () => {
+  const report = await supd.status();
+  return report.processes.length === 4 && report.processes.every((p) => p.state === 'running') ? report : null;
+}, { what: '4 copies running' });
+
+describe('sockets under load (issue 19)', () => {
+  test(`${RESTARTS} rolling restarts and ${RELOADS} reloads under a steady client: no failed connection, no non-2xx, only ready copies answer`, { timeout: 600_000 }, async () => {
+    const supd = await startSupd(config(0));
+    try {
+      const port = await heldPort(supd);
+      await allRunning(supd);
+      const load = startLoad(port, { concurrency: 2, maxRequests: 500_000, maxMs: 540_000 });
+      let reloads = 0;
+      for (let i = 1; i <= RESTARTS; i++) {
+        const restart = await supd.cli('restart', 'web');
+        assert.equal(restart.code, 0, `restart ${i}: ${restart.stdout}${restart.stderr}`);
+        if (i % (RESTARTS / RELOADS) === 0) {
+          writeFileSync(supd.config, config(++reloads));
+          const reload = await supd.cli('reload');
+          assert.equal(reload.code, 0, `reload ${reloads}: ${reload.stderr}`);
+          assert.equal(reload.stdout.trim(), 'changed web (restarted 4)');
+        }
+      }
+      const report = await load.stop();
+      const final = await allRunning(supd);
+      assert.deepEqual(final.processes.map((p) => p.name), ['web:0', 'web:1', 'web:2', 'web:3'], 'the surge copy is gone');
+      assert.deepEqual(report.failed.slice(0, 5), [], `${report.failed.length} of ${report.sent} requests failed`);
+      assert.equal(report.non2xx, 0);
+      assert.equal(report.notReady, 0);
+      assert.ok(report.sent > 1000, `only ${report.sent} requests`);
+      // Answers came from every generation: 4 + 1 surge copies per restart and per reload.
+      assert.ok(report.pids.size > (RESTARTS + RELOADS) * 2, `answers from ${report.pids.size} pids`);
+      assert.deepEqual([...report.versions].sort(), Array.from({ length: RELOADS + 1 }, (_, i) => `v${i}`));
+      console.log(`# load: ${report.sent} requests, ${report.failed.length} failed, ${report.non2xx} non-2xx, ${report.pids.size} copies answered, slowest ${report.slowestMs} ms`);
+    } finally {
+      await supd.cleanup();
+    }
+  });
+});
