@@ -8,6 +8,7 @@ const BENCHES = {
   console: () => import('./console.js'),
   logs: () => import('./logs.js'),
   scale: () => import('./scale.js'),
+  sockets: () => import('./sockets.js'),
   supervisor: () => import('./supervisor.js'),
   watch: () => import('./watch.js'),
   http: () => import('./http.js'),

@@ -2,7 +2,7 @@
 // restarts and 5 reloads that change the env: no failed connection, no non-2xx answer, and
 // every answer from a copy that was ready.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { heldPort } from '../helpers/held-sockets.js';
@@ -15,12 +15,32 @@ const SERVER = path.join(ROOT, 'examples', 'socket-web.js');
 const RESTARTS = 20;
 const RELOADS = 5;
 
-const config = (version: number): string => `
+const GUNICORN = '/usr/bin/gunicorn';
+
+interface Server {
+  readonly name: string;
+  readonly command: string;
+  readonly ready: string;
+  readonly skip: string | false;
+}
+
+const SERVERS: readonly Server[] = [
+  { name: 'examples/socket-web.js', command: JSON.stringify([process.execPath, SERVER]), ready: 'listening on', skip: false },
+  {
+    // No --bind: gunicorn takes the socket by systemd's protocol, which needs LISTEN_PID to be its own pid.
+    name: 'gunicorn (systemd socket activation)',
+    command: JSON.stringify([GUNICORN, '--chdir', path.join(ROOT, 'examples'), '--workers', '1', '--preload', 'socket_app:app']),
+    ready: 'Booting worker',
+    skip: existsSync(GUNICORN) ? false : `${GUNICORN} is not installed (Debian: apt-get install gunicorn python3-gunicorn)`,
+  },
+];
+
+const config = (server: Server, version: number): string => `
 [programs.web]
-command = [${JSON.stringify(process.execPath)}, ${JSON.stringify(SERVER)}]
+command = ${server.command}
 processes = 4
 sockets = { http = "tcp://127.0.0.1:0" }
-ready = { log = "listening on" }
+ready = { log = "${server.ready}" }
 restart_strategy = "rolling"
 env = { APP_VERSION = "v${version}", WARMUP_MS = "100" }
 `;
@@ -31,8 +51,8 @@ const allRunning = (supd: SupdUnderTest) => waitFor(async () => {
 }, { what: '4 copies running' });
 
 describe('sockets under load (issue 19)', () => {
-  test(`${RESTARTS} rolling restarts and ${RELOADS} reloads under a steady client: no failed connection, no non-2xx, only ready copies answer`, { timeout: 600_000 }, async () => {
-    const supd = await startSupd(config(0));
+  for (const server of SERVERS) test(`${server.name}: ${RESTARTS} rolling restarts and ${RELOADS} reloads under a steady client: no failed connection, no non-2xx, only ready copies answer`, { timeout: 600_000, skip: server.skip }, async () => {
+    const supd = await startSupd(config(server, 0));
     try {
       const port = await heldPort(supd);
       await allRunning(supd);
@@ -42,7 +62,7 @@ describe('sockets under load (issue 19)', () => {
         const restart = await supd.cli('restart', 'web');
         assert.equal(restart.code, 0, `restart ${i}: ${restart.stdout}${restart.stderr}`);
         if (i % (RESTARTS / RELOADS) === 0) {
-          writeFileSync(supd.config, config(++reloads));
+          writeFileSync(supd.config, config(server, ++reloads));
           const reload = await supd.cli('reload');
           assert.equal(reload.code, 0, `reload ${reloads}: ${reload.stderr}`);
           assert.equal(reload.stdout.trim(), 'changed web (restarted 4)');
@@ -58,7 +78,7 @@ describe('sockets under load (issue 19)', () => {
       // Answers came from every generation: 4 + 1 surge copies per restart and per reload.
       assert.ok(report.pids.size > (RESTARTS + RELOADS) * 2, `answers from ${report.pids.size} pids`);
       assert.deepEqual([...report.versions].sort(), Array.from({ length: RELOADS + 1 }, (_, i) => `v${i}`));
-      console.log(`# load: ${report.sent} requests, ${report.failed.length} failed, ${report.non2xx} non-2xx, ${report.pids.size} copies answered, slowest ${report.slowestMs} ms`);
+      console.log(`# ${server.name}: ${report.sent} requests, ${report.failed.length} failed, ${report.non2xx} non-2xx, ${report.pids.size} copies answered, slowest ${report.slowestMs} ms`);
     } finally {
       await supd.cleanup();
     }
