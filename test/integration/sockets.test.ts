@@ -113,3 +113,35 @@ describe('sockets: supd binds and holds listening sockets (issue 19)', () => {
     }
   });
 });
+
+describe('rolling restarts with sockets (issue 19)', () => {
+  test('a surge copy stands in first and leaves; one that never gets ready leaves the old copies untouched', async () => {
+    const pool = (warmup: number) => web(`processes = 2\nrestart_strategy = "rolling"\nenv = { WARMUP_MS = "${warmup}" }`, '{ http = "tcp://127.0.0.1:0" }').replace('ready = { log = "listening on" }', 'ready = { log = "listening on", timeout = "1500ms" }');
+    const supd = await startSupd(pool(0));
+    try {
+      const before = await Promise.all([supd.waitForState('web:0', 'running'), supd.waitForState('web:1', 'running')]);
+      const restart = supd.cli('restart', 'web');
+      const surge = await supd.waitForState('web:2', 'running', 20_000);
+      const during = await supd.status();
+      assert.ok(during.processes.filter((p) => p.state === 'running').length >= 2, 'never fewer than 2 running');
+      assert.equal((await restart).code, 0);
+      const after = await supd.status();
+      assert.deepEqual(after.processes.map((p) => p.name), ['web:0', 'web:1']);
+      assert.ok(!isAlive(surge.pid!), 'the surge copy stopped');
+      for (const [i, p] of after.processes.entries()) assert.notEqual(p.pid, before[i]!.pid);
+      assert.match(supd.supdLog(), /rolling restart of web:0, web:1: web:2 stands in first/);
+      // A version that is never ready in time: the surge copy goes, the copies keep their pids.
+      writeFileSync(supd.config, pool(10_000));
+      const reload = await supd.cli('reload');
+      assert.equal(reload.code, 0, reload.stderr);
+      const kept = await supd.status();
+      assert.deepEqual(kept.processes.map((p) => [p.name, p.pid, p.state]), after.processes.map((p) => [p.name, p.pid, 'running']));
+      assert.match(supd.supdLog(), /rolling restart stopped: the new copy web:2 did not get ready .*; the copies keep running as they were/);
+      const failed = await supd.cli('restart', 'web');
+      assert.equal(failed.code, 1, failed.stdout);
+      assert.deepEqual((await supd.status()).processes.map((p) => p.pid), after.processes.map((p) => p.pid));
+    } finally {
+      await supd.cleanup();
+    }
+  });
+});
