@@ -44,6 +44,7 @@ export function containerNotes(unit: UnitSpec, notes: ExportNote[], target: stri
   if (unit.watch !== null) note(notes, `${where}.watch`, `not expressible in ${target}: rebuild or restart the container on change`);
   if (unit.hooks !== null) note(notes, `${where}.hooks`, `not expressible in ${target}: run them in the container's entrypoint`);
   if (unit.umask !== null) note(notes, `${where}.umask`, `not expressible in ${target}: set it in the image's entrypoint`);
+  if (unit.sockets.length > 0) note(notes, `${where}.sockets`, `not expressible in ${target}: the program must bind its own port (publish it), so restarts are not free of downtime`);
   if (unit.restartStrategy === 'rolling' && target === 'compose') note(notes, `${where}.restart_strategy`, 'not expressible in compose: it recreates every replica at once');
   if (unit.maxRestarts > 0 && target === 'Kubernetes') note(notes, `${where}.max_restarts`, 'not expressible in Kubernetes: a Deployment restarts a failing pod forever, with its own back-off');
   if (unit.startSecsMs !== 1000) note(notes, `${where}.start_secs`, `not expressible in ${target}`);

@@ -102,5 +102,6 @@ function unexpressible(unit: UnitSpec, where: string, notes: ExportNote[]): stri
   if (unit.ready !== null) note(notes, `${where}.ready`, `not expressible in systemd: it learns readiness from sd_notify (Type=notify), not from ${unit.ready.kind}`);
   if (unit.health !== null) note(notes, `${where}.health`, 'not expressible in systemd: no health checks (a timer running the check and systemctl restart would do it)');
   if (unit.restartStrategy === 'rolling') note(notes, `${where}.restart_strategy`, 'not expressible in systemd: restart the instances one by one (systemctl restart NAME@0 ...)');
+  if (unit.sockets.length > 0) note(notes, `${where}.sockets`, `not generated: write a .socket unit with ${unit.sockets.map((s) => (s.kind === 'tcp' ? `ListenStream=${s.address.slice('tcp://'.length)}` : `ListenStream=${s.path}`)).join(', ')} and FileDescriptorName= per name; systemd then sets the same LISTEN_FDS, LISTEN_FDNAMES and LISTEN_PID`);
   return [];
 }
