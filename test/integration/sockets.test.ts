@@ -144,4 +144,22 @@ describe('rolling restarts with sockets (issue 19)', () => {
       await supd.cleanup();
     }
   });
+
+  test('a watch restart of a program with sockets rolls with a surge copy too', async () => {
+    const supd = await startSupd(web('processes = 2\nrestart_strategy = "rolling"\nwatch = { paths = ["src"], debounce = "200ms" }', '{ http = "tcp://127.0.0.1:0" }'), { files: { 'src/app.txt': 'one' } });
+    try {
+      const port = await heldPort(supd);
+      const before = await Promise.all([supd.waitForState('web:0', 'running'), supd.waitForState('web:1', 'running')]);
+      await waitFor(() => / watch: watching /.test(supd.supdLog()), { what: 'the watcher set up' });
+      writeFileSync(path.join(supd.dir, 'src', 'app.txt'), 'two');
+      await waitFor(async () => {
+        const report = await supd.status();
+        return report.processes.length === 2 && report.processes.every((p, i) => p.state === 'running' && p.pid !== before[i]!.pid) ? report : null;
+      }, { timeoutMs: 30_000, what: 'both copies replaced' });
+      assert.match(supd.supdLog(), /rolling restart of web:0, web:1: web:2 stands in first/);
+      assert.equal((await getOnce({ port })).status, 200);
+    } finally {
+      await supd.cleanup();
+    }
+  });
 });
