@@ -11,7 +11,7 @@
 // get one. The cost is one Node start-up per bind, at supd start or when a reload adds it.
 import { spawn } from 'node:child_process';
 import { lookup } from 'node:dns/promises';
-import { chmodSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs';
+import { chmodSync, chownSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { getSystemErrorName } from 'node:util';
@@ -38,8 +38,14 @@ export const UNIX_SOCKET_MODE = 0o660;
 
 export class BindError extends Error {}
 
-export async function bindSocket(spec: SocketSpec): Promise<BoundSocket> {
-  const bound = spec.kind === 'unix' ? await bindUnix(spec.path!) : await bindTcp(spec.host!, spec.port!);
+/** Who owns a unix socket's file: the program's user and group, so that its own side may connect. */
+export interface SocketOwner {
+  readonly uid: number;
+  readonly gid: number;
+}
+
+export async function bindSocket(spec: SocketSpec, owner: SocketOwner | null = null): Promise<BoundSocket> {
+  const bound = spec.kind === 'unix' ? await bindUnix(spec.path!, owner) : await bindTcp(spec.host!, spec.port!);
   try {
     await listenOnce(bound.handle.fd);
   } catch (error) {
@@ -71,12 +77,13 @@ async function bindTcp(host: string, port: number): Promise<Bound> {
   return { handle, shown: `tcp://${shown}:${out.port}`, release: () => handle.close() };
 }
 
-async function bindUnix(file: string): Promise<Bound> {
+async function bindUnix(file: string, owner: SocketOwner | null): Promise<Bound> {
   mkdirSync(path.dirname(file), { recursive: true });
   await removeStaleSocket(file);
   const handle = check(createServerHandle(file, -1, -1));
   const ino = lstatSync(file).ino;
   chmodSync(file, UNIX_SOCKET_MODE);
+  if (owner !== null) chownSync(file, owner.uid, owner.gid);
   const release = (): void => {
     handle.close();
     // Only our own file: another may have been bound at the path since.

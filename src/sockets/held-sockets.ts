@@ -3,7 +3,8 @@
 // when no unit of the config names it and no child that got it still runs.
 import type { SocketSpec, UnitSpec } from '../config/types.js';
 import { SupdError, type ConfigIssue } from '../errors.js';
-import { BindError, bindSocket, type BoundSocket } from './bind-socket.js';
+import { resolveIdentity } from '../process/user.js';
+import { BindError, bindSocket, type BoundSocket, type SocketOwner } from './bind-socket.js';
 
 export class HeldSockets {
   private readonly held = new Map<string, BoundSocket>();
@@ -17,11 +18,11 @@ export class HeldSockets {
   /** Binds every address these units name that is not held yet. All or nothing: on a failure
    * what this call bound is closed again and the error names each place. */
   async bind(units: readonly UnitSpec[], file: string): Promise<void> {
-    const fresh = new Map<string, { spec: SocketSpec; path: string }>();
+    const fresh = new Map<string, { spec: SocketSpec; path: string; owner: SocketOwner | null }>();
     for (const unit of units) {
-      for (const spec of unit.sockets) if (!this.held.has(spec.address) && !fresh.has(spec.address)) fresh.set(spec.address, { spec, path: `${unitPath(unit)}.sockets.${spec.name}` });
+      for (const spec of unit.sockets) if (!this.held.has(spec.address) && !fresh.has(spec.address)) fresh.set(spec.address, { spec, path: `${unitPath(unit)}.sockets.${spec.name}`, owner: ownerOf(unit) });
     }
-    const results = await Promise.allSettled([...fresh.values()].map(({ spec }) => bindSocket(spec)));
+    const results = await Promise.allSettled([...fresh.values()].map(({ spec, owner }) => bindSocket(spec, owner)));
     const issues: ConfigIssue[] = [];
     [...fresh.values()].forEach(({ spec, path }, i) => {
       const result = results[i]!;
@@ -75,6 +76,14 @@ export class HeldSockets {
       this.log('info', `closed socket ${socket.bound}: no program names it and no copy that got it runs`);
     }
   }
+}
+
+// A program run as another user owns its unix sockets' files (mode 0660: it and its group may connect).
+function ownerOf(unit: UnitSpec): SocketOwner | null {
+  if (unit.user === null && unit.group === null) return null;
+  const identity = resolveIdentity(unit.user, unit.group, process.getuid?.() ?? 0);
+  if (!identity.ok || (identity.user === null && identity.gid === null)) return null;
+  return { uid: identity.user?.uid ?? -1, gid: identity.gid ?? identity.user?.gid ?? -1 };
 }
 
 function describe(reason: unknown): string {

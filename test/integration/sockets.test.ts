@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { describe, test } from 'node:test';
@@ -45,6 +45,20 @@ describe('sockets: supd binds and holds listening sockets (issue 19)', () => {
       assert.equal(fdTarget(a2.pid!, 3), inode);
       assert.equal(fdTarget(b2.pid!, 3), inode);
       assert.ok([a2.pid, b2.pid].includes((await getOnce({ port })).body.pid));
+    } finally {
+      await supd.cleanup();
+    }
+  });
+
+  test('a program run as another user owns its unix socket file (mode 0660) and answers on it', { skip: process.getuid?.() === 0 ? false : 'SKIP: user switching needs supd to run as root (CI runs as root)' }, async () => {
+    const supd = await startSupd(web('user = "nobody"', '{ admin = "unix:run/admin.sock" }'));
+    try {
+      const copy = await supd.waitForState('web:0', 'running');
+      const sock = path.join(supd.dir, 'run', 'admin.sock');
+      const nobody = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('nobody:'))!.split(':');
+      const stat = statSync(sock);
+      assert.deepEqual([stat.uid, stat.gid, stat.mode & 0o777], [Number(nobody[2]), Number(nobody[3]), 0o660]);
+      assert.equal((await getOnce({ socketPath: sock })).body.pid, copy.pid);
     } finally {
       await supd.cleanup();
     }
