@@ -8,6 +8,7 @@ import { describe, test } from 'node:test';
 import { heldPort } from '../helpers/held-sockets.js';
 import { startLoad } from '../helpers/load-client.js';
 import { ROOT } from '../helpers/paths.js';
+import { reportFigures } from '../helpers/soak.js';
 import { startSupd, type SupdUnderTest } from '../helpers/supd.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -51,7 +52,7 @@ const allRunning = (supd: SupdUnderTest) => waitFor(async () => {
 }, { what: '4 copies running' });
 
 describe('sockets under load (issue 19)', () => {
-  for (const server of SERVERS) test(`${server.name}: ${RESTARTS} rolling restarts and ${RELOADS} reloads under a steady client: no failed connection, no non-2xx, only ready copies answer`, { timeout: 600_000, skip: server.skip }, async () => {
+  for (const server of SERVERS) test(`${server.name}: ${RESTARTS} rolling restarts and ${RELOADS} reloads under a steady client: no failed connection, no non-2xx, only ready copies answer`, { timeout: 600_000, skip: server.skip }, async (t) => {
     const supd = await startSupd(config(server, 0));
     try {
       const port = await heldPort(supd);
@@ -78,7 +79,7 @@ describe('sockets under load (issue 19)', () => {
       // Answers came from every generation: 4 + 1 surge copies per restart and per reload.
       assert.ok(report.pids.size > (RESTARTS + RELOADS) * 2, `answers from ${report.pids.size} pids`);
       assert.deepEqual([...report.versions].sort(), Array.from({ length: RELOADS + 1 }, (_, i) => `v${i}`));
-      console.log(`# ${server.name}: ${report.sent} requests, ${report.failed.length} failed, ${report.non2xx} non-2xx, ${report.pids.size} copies answered, slowest ${report.slowestMs} ms`);
+      reportFigures(t, { requests: report.sent, failed: report.failed.length, 'non-2xx': report.non2xx, 'copies that answered': report.pids.size, 'slowest answer (ms)': report.slowestMs });
     } finally {
       await supd.cleanup();
     }
