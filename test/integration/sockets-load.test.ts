@@ -57,7 +57,7 @@ describe('sockets under load (issue 19)', () => {
     try {
       const port = await heldPort(supd);
       await allRunning(supd);
-      const load = startLoad(port, { concurrency: 2, maxRequests: 500_000, maxMs: 540_000 });
+      const load = startLoad(port, { concurrency: 1, maxRequests: 500_000, maxMs: 540_000 });
       let reloads = 0;
       for (let i = 1; i <= RESTARTS; i++) {
         const restart = await supd.cli('restart', 'web');
