@@ -3,6 +3,7 @@
 import { styleText } from 'node:util';
 import type { ProcessStatus, StatusReport } from '../control/protocol.js';
 import { formatDuration, formatSize } from '../config/units.js';
+import { describeExit, formatColumns, PROCESS_COLUMNS, type CellStyle } from '../text/table.js';
 
 type Color = Parameters<typeof styleText>[0];
 
@@ -23,8 +24,7 @@ export function useColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): b
 
 export function formatLastExit(proc: ProcessStatus, now: number): string {
   if (proc.last_exit_at === null) return '-';
-  const what = proc.exit_signal !== null ? proc.exit_signal : proc.exit_code !== null ? `exit ${proc.exit_code}` : 'failed start';
-  return `${what} ${formatDuration(Math.max(0, now - Date.parse(proc.last_exit_at)))} ago`;
+  return `${describeExit(proc.exit_signal, proc.exit_code)} ${formatDuration(Math.max(0, now - Date.parse(proc.last_exit_at)))} ago`;
 }
 
 // Why a process is where it is, or when a scheduled one runs next; health when it is checked.
@@ -43,7 +43,6 @@ function formatMemory(p: ProcessStatus): string {
 }
 
 export function formatStatusTable(report: StatusReport, color: boolean, now = Date.now()): string {
-  const header = ['NAME', 'STATE', 'PID', 'UPTIME', 'RESTARTS', 'MEMORY', 'LAST EXIT'];
   const rows = report.processes.map((p) => [
     p.name,
     p.state,
@@ -53,17 +52,15 @@ export function formatStatusTable(report: StatusReport, color: boolean, now = Da
     formatMemory(p),
     formatLastExit(p, now) + describeExtra(p, now),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[], isHeader: boolean): string =>
-    cells
-      .map((cell, i) => {
-        const padded = i === cells.length - 1 ? cell : cell.padEnd(widths[i]!);
-        if (!color) return padded;
-        if (isHeader) return styleText('bold', padded);
-        return i === 1 ? styleText(STATE_COLORS[cell] ?? 'white', padded) : padded;
-      })
-      .join('  ')
-      .trimEnd();
-  const body = rows.length === 0 ? ['(no processes)'] : rows.map((r) => line(r, false));
-  return [line(header, true), ...body].join('\n');
+  if (rows.length === 0) return [formatColumns(PROCESS_COLUMNS, [], styleCells(color))[0], '(no processes)'].join('\n');
+  return formatColumns(PROCESS_COLUMNS, rows, styleCells(color)).join('\n');
+}
+
+// On a terminal: the header bold, the state in its colour.
+function styleCells(color: boolean): CellStyle {
+  return (padded, row, column) => {
+    if (!color) return padded;
+    if (row === -1) return styleText('bold', padded);
+    return column === 1 ? styleText(STATE_COLORS[padded.trimEnd()] ?? 'white', padded) : padded;
+  };
 }

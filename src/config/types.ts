@@ -207,10 +207,6 @@ export interface SupdConfig {
   readonly alerts: AlertsSpec | null;
 }
 
-export function processName(unit: string, index: number): string {
-  return `${unit}:${index}`;
-}
-
 export function countProcesses(config: SupdConfig): number {
   return config.units.reduce((sum, unit) => sum + unit.processes, 0);
 }

@@ -1,5 +1,7 @@
 // Durations, sizes and signal names as users write them; the schema has already checked
-// their shape, so these only convert.
+// their shape, so these only convert: a value they cannot read here is a bug (SUPD_E_INTERNAL);
+// the CLI's --timeout and --interval catch it and say what they take.
+import { SupdError } from '../errors.js';
 
 const DURATION_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const SIZE_BYTES: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
@@ -8,7 +10,7 @@ const SIZE_BYTES: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2,
 export function parseDuration(value: string | number): number {
   if (typeof value === 'number') return Math.round(value * 1000);
   const match = /^\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|s|m|h|d)?\s*$/.exec(value);
-  if (!match) throw new Error(`not a duration: ${value}`);
+  if (!match) throw new SupdError('SUPD_E_INTERNAL', `not a duration: ${value}`);
   return Math.round(Number(match[1]) * DURATION_MS[match[2] ?? 's']!);
 }
 
@@ -16,7 +18,7 @@ export function parseDuration(value: string | number): number {
 export function parseSize(value: string | number): number {
   if (typeof value === 'number') return value;
   const match = /^\s*([0-9]+(?:\.[0-9]+)?)\s*([kmgt](?:i?b)?|b)?\s*$/i.exec(value);
-  if (!match) throw new Error(`not a size: ${value}`);
+  if (!match) throw new SupdError('SUPD_E_INTERNAL', `not a size: ${value}`);
   const unit = (match[2] ?? '').charAt(0).toLowerCase();
   return Math.round(Number(match[1]) * SIZE_BYTES[unit]!);
 }

@@ -4,9 +4,13 @@
 // 256 KiB buffers (net.Socket's documented `onread` mode, switched on for the socket that
 // child_process created); a slot comes back once its bytes are written. With every slot in
 // flight, reading stops, the pipe fills and the child waits in write(): supd never buffers more
-// than SLOTS x SLOT_BYTES per stream, and never drops. Where the socket lacks that mode (another
-// Node), it falls back to 'data' events under the same byte budget. Either way other listeners
-// of the stream's 'data' (readiness by log line) still see every read.
+// than SLOTS x SLOT_BYTES per stream, and never drops. Switching that mode on for a socket that
+// already exists means setting net.Socket's private fields (found by their symbols' names), so
+// supd checks at start (`chooseReadPath`) that this Node has them, says in supd.log which path
+// it takes, and where they differ reads through 'data' events under the same byte budget (more
+// garbage under a flood, same bytes). Either way other listeners of the stream's 'data'
+// (readiness by log line) still see every read.
+import net from 'node:net';
 import type { Readable } from 'node:stream';
 
 const SLOT_BYTES = 256 * 1024;
@@ -23,13 +27,77 @@ export interface PipeReader {
 /** Receives each read; must call `release` once it no longer needs `data`. */
 export type ChunkHandler = (data: Buffer, release: () => void) => void;
 
+/** How children's output is read: Node's user-buffer mode (the fast path) or 'data' events. */
+export type ReadPath = 'reused buffers' | 'data events';
+
+export interface ReadPathCheck {
+  readonly path: ReadPath;
+  /** Why the fast path is not usable (null when it is). */
+  readonly problem: string | null;
+}
+
+interface ReadPathLog {
+  debug(message: string): void;
+  warn(message: string): void;
+}
+
+let chosen: { path: ReadPath; log: ReadPathLog | null; warnedStream: boolean } = { path: 'reused buffers', log: null, warnedStream: false };
+
+/** Whether this Node's sockets work the way the fast path expects; `probe` makes the sockets to look at (tests). */
+export function checkReadPath(probe: () => { onread: Readable; pipe: Readable } = probeSockets): ReadPathCheck {
+  const fast = (problem: string | null): ReadPathCheck => ({ path: problem === null ? 'reused buffers' : 'data events', problem });
+  let sockets: { onread: Readable; pipe: Readable };
+  try {
+    sockets = probe();
+  } catch (error) {
+    return fast(`probing a socket failed: ${(error as Error).message}`);
+  }
+  const sym = socketSymbols(sockets.onread);
+  if (sym === null) return fast("net.Socket has no kBuffer/kBufferCb/kBufferGen fields (its 'onread' option's private state)");
+  const fields = sockets.onread as unknown as SocketInternals;
+  if (fields[sym.buffer] !== PROBE_BUFFER || fields[sym.callback] !== probeCallback) return fast("net.Socket keeps its 'onread' option somewhere else than kBuffer/kBufferCb");
+  if (typeof (sockets.pipe as unknown as SocketInternals)._handle?.useUserBuffer !== 'function') return fast('a pipe handle has no useUserBuffer()');
+  return fast(null);
+}
+
+/** At start: checks the fast path, reads every child's output the way found, and says so in supd.log once. */
+export function chooseReadPath(log: ReadPathLog, check: ReadPathCheck = checkReadPath()): ReadPath {
+  chosen = { path: check.path, log, warnedStream: false };
+  if (check.problem === null) log.debug(`pipe reader: reused ${SLOT_BYTES / 1024} KiB buffers (net.Socket's onread mode) on Node ${process.version}`);
+  else log.warn(`pipe reader: Node ${process.version} differs from what the fast path expects (${check.problem}): reading children's output through 'data' events, same bytes and byte budget, more garbage under floods`);
+  return check.path;
+}
+
+/** The path readPipe takes for new pipes. */
+export function currentReadPath(): ReadPath {
+  return chosen.path;
+}
+
+const PROBE_BUFFER = Buffer.alloc(1);
+const probeCallback = (): boolean => true;
+
+// One socket made with the documented `onread` option (which fields does it set?) and one with a
+// pipe handle, which net.Socket creates synchronously when it connects to a path (an abstract one
+// that nobody listens on: nothing is touched, the attempt is dropped at once).
+function probeSockets(): { onread: Readable; pipe: Readable } {
+  const onread = new net.Socket({ onread: { buffer: PROBE_BUFFER, callback: probeCallback } } as net.SocketConstructorOpts);
+  const pipe = new net.Socket();
+  pipe.on('error', () => undefined);
+  pipe.connect({ path: `\0supd-read-path-probe-${process.pid}` });
+  const snapshot = Object.assign(Object.create(null) as object, { _handle: (pipe as unknown as SocketInternals)._handle });
+  pipe.destroy();
+  onread.destroy();
+  return { onread, pipe: snapshot as unknown as Readable };
+}
+
 export function readPipe(stream: Readable, onChunk: ChunkHandler, options: { reuseBuffers?: boolean } = {}): PipeReader {
   let ended = false;
   const waiters: Array<() => void> = [];
   const wake = (): void => {
     for (const w of waiters.splice(0)) w();
   };
-  const control = options.reuseBuffers !== false && hasUserBufferMode(stream) ? readIntoSlots(stream, onChunk, wake) : readWithBudget(stream, onChunk, wake);
+  const fast = options.reuseBuffers !== false && chosen.path === 'reused buffers' && usesUserBufferMode(stream);
+  const control = fast ? readIntoSlots(stream, onChunk, wake) : readWithBudget(stream, onChunk, wake);
   stream.once('end', () => {
     ended = true;
     wake();
@@ -64,6 +132,16 @@ function socketSymbols(stream: Readable): { buffer: symbol; callback: symbol; ge
 function hasUserBufferMode(stream: Readable): boolean {
   const handle = (stream as unknown as SocketInternals)._handle;
   return typeof handle?.useUserBuffer === 'function' && socketSymbols(stream) !== null;
+}
+
+// A pipe that lacks the mode although the check at start found it: said once, read the public way.
+function usesUserBufferMode(stream: Readable): boolean {
+  if (hasUserBufferMode(stream)) return true;
+  if (!chosen.warnedStream && chosen.log !== null && (stream as unknown as SocketInternals)._handle) {
+    chosen.warnedStream = true;
+    chosen.log.warn("pipe reader: a child's pipe lacks the fast path's fields although the check at start found them: reading it through 'data' events");
+  }
+  return false;
 }
 
 // net.Socket's `onread` mode: libuv reads straight into our buffer, the callback gets the

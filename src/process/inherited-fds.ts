@@ -6,8 +6,9 @@
 // Telling inherited fds from Node's own: everything Node and libuv open is O_CLOEXEC, so an fd
 // without it was inherited. The converse does not hold: at startup Node sets close-on-exec on
 // fds 0-15 and on any unbroken run of open fds above (libuv's uv_disable_stdio_inheritance), so
-// an inherited fd 5 looks like Node's own. Node's own at this point are epoll and eventfd
-// instances and pipes whose both ends it holds; anything else above 2 came from the parent,
+// an inherited fd 5 looks like Node's own. Node's own at this point are epoll, eventfd and
+// io_uring instances (libuv >= 1.47, Node 22 and 24, batches epoll_ctl through a ring: closing
+// it makes libuv abort with "io_uring_enter(getevents)") and pipes whose both ends it holds; anything else above 2 came from the parent,
 // except a terminal of fds 0-2 opened again (libuv does) and the inspector's socket.
 import { closeSync, fstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import inspector from 'node:inspector';
@@ -42,8 +43,10 @@ export function closeInheritedFds(): ClosedFd[] {
   return closed;
 }
 
+const NODE_INSTANCES = new Set(['anon_inode:[eventpoll]', 'anon_inode:[eventfd]', 'anon_inode:[io_uring]']);
+
 function isNodeOwn(target: string, pipeEnds: ReadonlyMap<string, number>, keepSockets: boolean): boolean {
-  if (target === 'anon_inode:[eventpoll]' || target === 'anon_inode:[eventfd]') return true;
+  if (NODE_INSTANCES.has(target)) return true;
   if (target.startsWith('pipe:')) return (pipeEnds.get(target) ?? 0) >= 2;
   return keepSockets && target.startsWith('socket:');
 }

@@ -6,7 +6,7 @@
 // the spawn (a pipe can grow while in use). It ends when supd does (its stdin closes). Only as
 // root: the kernel exempts root from the per-user pipe budget, and an ordinary user's larger
 // pipes would shrink that user's other pipes once the budget ran out. Without perl, 64 KiB.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { startLineHelper } from './line-helper.js';
 
 export const PIPE_BYTES = 256 * 1024;
 /** F_SETPIPE_SZ is F_LINUX_SPECIFIC_BASE + 7 (linux/fcntl.h). */
@@ -20,32 +20,10 @@ export interface PipeSizer {
 }
 
 export function startPipeSizer(): PipeSizer {
-  let child: ChildProcess | null = null;
-  if (process.geteuid?.() === 0) {
-    try {
-      child = spawn('perl', ['-e', PROGRAM], { stdio: ['pipe', 'ignore', 'ignore'] });
-      child.on('error', () => (child = null));
-      child.stdin!.on('error', () => undefined);
-      child.unref();
-    } catch {
-      child = null;
-    }
-  }
   // The fds of one turn go in one write (a burst of starts is one wake-up of perl).
-  let pending = '';
-  const flush = (): void => {
-    if (pending !== '' && child?.stdin?.writable) child.stdin.write(pending);
-    pending = '';
-  };
+  const helper = process.geteuid?.() === 0 ? startLineHelper('perl', ['-e', PROGRAM]) : null;
   return {
-    grow(fd) {
-      if (child === null) return;
-      if (pending === '') queueMicrotask(flush);
-      pending += `${fd}\n`;
-    },
-    close() {
-      child?.stdin?.end();
-      child = null;
-    },
+    grow: (fd) => helper?.send(`${fd}\n`),
+    close: () => helper?.close(),
   };
 }

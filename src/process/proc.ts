@@ -14,16 +14,6 @@ export function readStartTime(pid: number): number | null {
   }
 }
 
-/** Process state letter (R, S, Z...) from /proc/PID/stat, or null if gone. */
-export function readProcState(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] ?? null;
-  } catch {
-    return null;
-  }
-}
-
 interface Memory {
   readonly rss: number;
   /** Proportional set size: each shared page split among the processes that map it; null where unreadable. */

@@ -1,10 +1,11 @@
 // The words of a report, shared by its text and its HTML: the heading, one row of cells per
 // process and per event, times in UTC (a mail is read later and elsewhere).
 import { formatDuration, formatSize } from '../config/units.js';
+import { describeExit } from '../text/table.js';
 import { kindLabel, type ReportEvent } from './report-event.js';
 import type { ReportRow, ReportSnapshot } from './snapshot.js';
 
-export const PROCESS_COLUMNS = ['NAME', 'STATE', 'PID', 'UPTIME', 'RESTARTS', 'MEMORY', 'LAST EXIT'] as const;
+export { PROCESS_COLUMNS } from '../text/table.js';
 export const EVENT_COLUMNS = ['TIME', 'WHAT', 'PROCESS', 'DETAIL'] as const;
 
 /** `2025-01-31 08:00:05 UTC` */
@@ -38,8 +39,7 @@ function describeLastExit(row: ReportRow): string {
   const exit = row.lastExit;
   const why = row.reason !== null && row.state !== 'running' ? ` (${row.reason})` : '';
   if (exit === null) return why === '' ? '-' : why.slice(2, -1);
-  const what = exit.signal !== null ? exit.signal : exit.code !== null ? `exit ${exit.code}` : 'failed start';
-  return `${what} at ${formatTime(exit.at)}${why}`;
+  return `${describeExit(exit.signal, exit.code)} at ${formatTime(exit.at)}${why}`;
 }
 
 export function eventCells(event: ReportEvent): string[] {

@@ -1,6 +1,7 @@
 // A report as plain text: the heading, the process table, then what happened (an alert puts
 // its alerts first). Pure: the same snapshot always gives the same text.
-import { EVENT_COLUMNS, PROCESS_COLUMNS, eventCells, eventsHeading, headingLines, processCells } from './cells.js';
+import { formatColumns as formatTable, PROCESS_COLUMNS } from '../text/table.js';
+import { EVENT_COLUMNS, eventCells, eventsHeading, headingLines, processCells } from './cells.js';
 import type { ReportSnapshot } from './snapshot.js';
 
 export function renderText(snapshot: ReportSnapshot, summary: string): string {
@@ -8,15 +9,4 @@ export function renderText(snapshot: ReportSnapshot, summary: string): string {
   const events = [eventsHeading(snapshot), ...(snapshot.events.length === 0 ? [] : formatTable(EVENT_COLUMNS, snapshot.events.map(eventCells)))];
   const sections = snapshot.kind === 'alert' ? [events, processes] : [processes, events];
   return [headingLines(snapshot, summary), ...sections].map((lines) => lines.join('\n')).join('\n\n') + '\n';
-}
-
-// Columns padded to their widest cell, two spaces apart; the last column is not padded.
-function formatTable(header: readonly string[], rows: readonly string[][]): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: readonly string[]): string =>
-    cells
-      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)];
 }

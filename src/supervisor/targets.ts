@@ -1,5 +1,7 @@
 // Which processes a command's targets name: `all`, a program (`web`, `app`), a method
-// (`app.mailer`), one process (`web:1`), or a glob over names (`app.*`).
+// (`app.mailer`), one process (`web:1`), or a glob over names (`app.*`, `web:[01]`,
+// `{web,app}*`): the same globs as `watch` (src/watch/glob.ts); names hold no `/`.
+import { compileGlob, hasGlob } from '../watch/glob.js';
 
 export interface TargetableProcess {
   readonly name: string;
@@ -18,7 +20,7 @@ export function matchTargets(targets: readonly string[], processes: readonly Tar
   for (const target of targets) {
     const hits = processes.filter((p) => matchesOne(target, p)).map((p) => p.name);
     // A unit scaled to 0 (or not yet started) is still a valid target.
-    const namesUnit = units.some((u) => u.name === target || u.program === target || (isGlob(target) && globToRegExp(target).test(u.name)));
+    const namesUnit = units.some((u) => u.name === target || u.program === target || (hasGlob(target) && compileGlob(target).test(u.name)));
     if (hits.length === 0 && !namesUnit && target !== 'all') unmatched.push(target);
     for (const hit of hits) names.add(hit);
   }
@@ -28,31 +30,9 @@ export function matchTargets(targets: readonly string[], processes: readonly Tar
 
 function matchesOne(target: string, proc: TargetableProcess): boolean {
   if (target === 'all') return true;
-  if (isGlob(target)) {
-    const pattern = globToRegExp(target);
+  if (hasGlob(target)) {
+    const pattern = compileGlob(target);
     return pattern.test(proc.name) || pattern.test(proc.unit);
   }
   return target === proc.name || target === proc.unit || target === proc.program;
-}
-
-export function isGlob(text: string): boolean {
-  return /[*?[]/.test(text);
-}
-
-export function globToRegExp(glob: string): RegExp {
-  let source = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*') source += '.*';
-    else if (c === '?') source += '.';
-    else if (c === '[') {
-      const end = glob.indexOf(']', i + 1);
-      if (end === -1) source += '\\[';
-      else {
-        source += `[${glob.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
-        i = end;
-      }
-    } else source += c.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`);
 }

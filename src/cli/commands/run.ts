@@ -12,6 +12,7 @@ import { recordRunningSocket } from '../../control/running-socket.js';
 import { checkSocketPath } from '../../control/socket-path.js';
 import { ConsoleOutput, wantsColour } from '../../logs/console.js';
 import { StdoutWriter, isSameFile } from '../../logs/stdout-writer.js';
+import { chooseReadPath } from '../../logs/pipe-reader.js';
 import { openSupdLog, type SupdLog } from '../../logs/supd-log.js';
 import { closeFifoDir, useFifoDir } from '../../process/child-stdio.js';
 import type { CopyTracker } from '../../process/copy-tracker.js';
@@ -72,6 +73,7 @@ async function runSupervisor(config: SupdConfig, context: CommandContext, inheri
   tuneDaemonHeap(context.env);
   const { supervisor: settings } = config;
   const { log, consoleOut } = openLogAndConsole(settings, context);
+  chooseReadPath(log);
   if (inherited.length > 0) log.info(`closed ${inherited.length} file descriptor(s) inherited from the parent: ${inherited.map((f) => `${f.fd} (${f.target})`).join(', ')}`);
   if (detached && config.units.some((u) => u.console.stdout || u.console.stderr)) log.warn('console output goes to supd\'s stdout, which -d detaches from the terminal: it is lost; give those programs log files');
   secureStateDir(settings.stateDir, (message) => log.warn(message));

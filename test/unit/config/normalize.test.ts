@@ -8,7 +8,7 @@ import { countProcesses } from '../../../src/config/types.js';
 import { parse, problemsOf, unitOf, web } from '../../helpers/config.js';
 import { makeTempDir } from '../../helpers/temp.js';
 
-// normalizeConfig alone, for keys the pipeline still refuses as "not supported yet".
+// normalizeConfig alone, without the schema and cross-checks in front.
 function normalizeRaw(raw: Record<string, unknown>, files: Record<string, string> = {}): ReturnType<typeof normalizeConfig> {
   const readTextFile = (file: string): string => {
     if (files[file] === undefined) throw Object.assign(new Error('no such file'), { code: 'ENOENT' });

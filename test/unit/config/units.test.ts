@@ -21,7 +21,7 @@ test('durations: ms s m h d, a bare number or unitless string is seconds, fracti
 });
 
 test('a duration the schema would refuse throws', () => {
-  for (const bad of ['', 'soon', '10 seconds', '-1s', '1w', 's']) assert.throws(() => parseDuration(bad), /not a duration/, bad);
+  for (const bad of ['', 'soon', '10 seconds', '-1s', '1w', 's']) assert.throws(() => parseDuration(bad), { name: 'SupdError', code: 'SUPD_E_INTERNAL', message: `not a duration: ${bad}` }, bad);
 });
 
 test('sizes: binary K M G T, with or without B or iB, any case; a bare number is bytes', () => {
@@ -42,7 +42,7 @@ test('sizes: binary K M G T, with or without B or iB, any case; a bare number is
 });
 
 test('a size the schema would refuse throws', () => {
-  for (const bad of ['', 'lots', '10X', '-1K', 'K']) assert.throws(() => parseSize(bad), /not a size/, bad);
+  for (const bad of ['', 'lots', '10X', '-1K', 'K']) assert.throws(() => parseSize(bad), { name: 'SupdError', code: 'SUPD_E_INTERNAL', message: `not a size: ${bad}` }, bad);
 });
 
 test('signals: with or without SIG, any case; IOT and POLL are their Linux names', () => {

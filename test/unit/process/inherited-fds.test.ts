@@ -11,11 +11,13 @@ const MODULE = path.join(ROOT, 'dist', 'src', 'process', 'inherited-fds.js');
 const SCRIPT = `
 import { closeInheritedFds } from ${JSON.stringify(MODULE)};
 import { execFileSync } from 'node:child_process';
-const closed = closeInheritedFds().map((f) => f.fd);
+const gone = closeInheritedFds();
+const closed = gone.map((f) => f.fd);
+const targets = gone.map((f) => f.target);
 // Node still works: timers, a child process, the event loop.
 await new Promise((resolve) => setTimeout(resolve, 10));
 const echoed = execFileSync('sh', ['-c', 'echo ok']).toString().trim();
-console.log(JSON.stringify({ closed, echoed }));
+console.log(JSON.stringify({ closed, targets, echoed }));
 `;
 
 test('closes a low inherited fd (close-on-exec by Node) and a gapped one (not); Node keeps running', async () => {
@@ -28,7 +30,8 @@ test('closes a low inherited fd (close-on-exec by Node) and a gapped one (not); 
   for (const fd of [5, 30]) (child.stdio[fd] as Socket).resume();
   const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
   assert.equal(code, 0, err);
-  const result = JSON.parse(out) as { closed: number[]; echoed: string };
+  const result = JSON.parse(out) as { closed: number[]; targets: string[]; echoed: string };
+  assert.deepEqual(result.targets.filter((t) => t.startsWith('anon_inode:')), [], 'none of Node\'s own epoll, eventfd or io_uring instances');
   assert.ok(result.closed.includes(5), `fd 5 closed (closed: ${result.closed})`);
   assert.ok(result.closed.includes(30), `fd 30 closed (closed: ${result.closed})`);
   assert.equal(result.echoed, 'ok');

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { globToRegExp, matchTargets } from '../../../src/supervisor/targets.js';
+import { matchTargets } from '../../../src/supervisor/targets.js';
+import { compileGlob as globToRegExp } from '../../../src/watch/glob.js';
 
 const procs = [
   { name: 'web:0', unit: 'web', program: 'web' },
@@ -29,4 +30,16 @@ test('globs: * ? [..] and literal dots', () => {
   assert.ok(globToRegExp('web:?').test('web:1'));
   assert.ok(!globToRegExp('web.?').test('web:1'), 'a dot is literal');
   assert.ok(globToRegExp('app.[mi]*').test('app.mailer:0'));
+  assert.ok(!globToRegExp('app.[!mi]*').test('app.mailer:0'), 'a negated class');
+});
+
+test('globs over names are the watch globs: braces too', () => {
+  const procs = [
+    { name: 'web:0', unit: 'web', program: 'web' },
+    { name: 'app.mailer:0', unit: 'app.mailer', program: 'app' },
+    { name: 'cron:0', unit: 'cron', program: 'cron' },
+  ];
+  const units = procs.map((p) => ({ name: p.unit, program: p.program }));
+  assert.deepEqual(matchTargets(['{web,app}*'], procs, units), { names: ['web:0', 'app.mailer:0'], unmatched: [] });
+  assert.deepEqual(matchTargets(['app.m*'], procs, units), { names: ['app.mailer:0'], unmatched: [] });
 });
