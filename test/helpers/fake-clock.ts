@@ -25,6 +25,11 @@ export class FakeClock {
     this.now = end;
   }
 
+  /** This clock as the core's Clock (src/process/clock.ts). */
+  asClock(): { now(): number; schedule(fn: () => void, delayMs: number): () => void } {
+    return { now: () => this.now, schedule: this.schedule };
+  }
+
   get pending(): number {
     return this.timers.length;
   }
