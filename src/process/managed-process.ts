@@ -20,6 +20,8 @@ export interface LastExit {
 /** What a ManagedProcess needs from the world; the supervisor provides it (and tests fake it). */
 export interface ProcessHost {
   now(): number;
+  /** A one-shot timer on the host's clock; returns its cancel function. */
+  schedule(fn: () => void, delayMs: number): () => void;
   random(): number;
   /** Starts the child in the copy's cgroup; kills what it leaves behind when it ends (kill_mode). */
   spawn(proc: ManagedProcess, request: SpawnRequest): SpawnResult;

@@ -6,6 +6,7 @@ import { LastLine } from '../logs/last-line.js';
 import type { Logger } from '../logs/supd-log.js';
 import type { ProcessOutput } from '../logs/process-output.js';
 import { buildChildEnv } from '../process/child-env.js';
+import type { Clock } from '../process/clock.js';
 import type { CopyTracker } from '../process/copy-tracker.js';
 import type { Guardian } from '../process/guardian.js';
 import type { ManagedProcess, ProcessHost } from '../process/managed-process.js';
@@ -26,7 +27,7 @@ export interface HostWiring {
   readonly baseEnv: Readonly<Record<string, string | undefined>>;
   readonly events: SupervisorEmitter;
   readonly sockets: HeldSockets;
-  now(): number;
+  readonly clock: Clock;
   random(): number;
   outputOf(name: string): ProcessOutput | undefined;
   /** depends_on: why a process must wait before a start, or null (DependencyGate.holdReason). */
@@ -46,7 +47,8 @@ export function createProcessHost(w: HostWiring): ProcessHost {
   const leftBehind = new Map<number, number>();
   const reap = (proc: ManagedProcess, child: ChildHandle) => reapCopy(w, proc, child, leftBehind);
   return {
-    now: () => w.now(),
+    now: () => w.clock.now(),
+    schedule: (fn, delayMs) => w.clock.schedule(fn, delayMs),
     random: () => w.random(),
     spawn: (proc, request) => {
       const result = spawnChild({ ...request, cgroupProcs: w.tracker.entryOf(proc.name) });

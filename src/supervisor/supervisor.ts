@@ -6,6 +6,7 @@ import { SupdError } from '../errors.js';
 import type { ConsoleOutput } from '../logs/console.js';
 import { createProcessOutput, type ProcessOutput } from '../logs/process-output.js';
 import type { Logger } from '../logs/supd-log.js';
+import { systemClock, type Clock } from '../process/clock.js';
 import type { CopyTracker } from '../process/copy-tracker.js';
 import type { Guardian } from '../process/guardian.js';
 import { ManagedProcess, type ProcessHost } from '../process/managed-process.js';
@@ -34,7 +35,8 @@ export interface SupervisorDeps {
   readonly tracker: CopyTracker;
   /** supd's environment as it was at start: the base of every child's. */
   readonly baseEnv: Readonly<Record<string, string | undefined>>;
-  readonly now?: () => number;
+  /** Time and timers for every process (tests pass a fake clock). */
+  readonly clock?: Clock;
   readonly random?: () => number;
   /** Applies [supervisor] settings that can change live (log level...) after a reload. */
   readonly applySettings?: (settings: SupervisorSpec) => void;
@@ -73,7 +75,10 @@ export class Supervisor {
   /** Listening sockets held for the units (`sockets`). */
   private readonly sockets: HeldSockets;
 
+  private readonly clock: Clock;
+
   constructor(config: SupdConfig, private readonly deps: SupervisorDeps) {
+    this.clock = deps.clock ?? systemClock;
     this.config = config;
     this.startedAt = this.now();
     this.sockets = new HeldSockets((level, message) => deps.log[level](message));
@@ -81,7 +86,7 @@ export class Supervisor {
       ...deps,
       events: this.events,
       sockets: this.sockets,
-      now: () => this.now(),
+      clock: this.clock,
       random: deps.random ?? Math.random,
       outputOf: (name) => this.outputs.get(name),
       onStateChanged: (proc, from, to) => this.onStateChanged(proc, from, to),
@@ -111,7 +116,7 @@ export class Supervisor {
   }
 
   now(): number {
-    return this.deps.now?.() ?? Date.now();
+    return this.clock.now();
   }
 
   /** Binds the sockets the config names (before startAll): a failure names each program and address. */
