@@ -1,82 +1,29 @@
-// One supervised process: owns its child and is the only writer of its state. Commands
-// change what is wanted; exits and timers are turned into moves by the pure decideAfterExit.
+// One supervised process: owns its child and carries out what the pure lifecycle (lifecycle.ts)
+// decides. Commands, the child's exit, answers and timers become events; each step's effects
+// are done here through the ProcessHost (spawner, clock, hooks, readiness, events).
 import type { UnitSpec } from '../config/types.js';
 import { unitForCopy } from '../config/per-copy.js';
-import { execFailureHint } from './exit-reason.js';
 import { limitsPrefix } from './limits.js';
-import { decideAfterExit, isSuccessfulExit, recordRespawn, stayedUp, type ExitDecision, type ExitFacts } from './decide.js';
-import type { ChildHandle, SpawnRequest, SpawnResult } from './spawner.js';
-import { isLegalTransition, type ProcessState } from './states.js';
-import type { Identity, UserEntry } from './user.js';
+import { INITIAL, isBetweenRuns, needsLeftoverCheck, step, tickAnswer, type Effect, type LastExit, type LifecycleEvent, type Snapshot, type StepContext, type TimerName } from './lifecycle.js';
+import type { ProcessHost } from './lifecycle-host.js';
+import type { ChildHandle } from './spawner.js';
+import type { ProcessState } from './states.js';
 
-export interface LastExit {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly at: number;
-  /** How long that run lasted. */
-  readonly durationMs: number;
-}
+export type { LastExit } from './lifecycle.js';
 
-/** What a ManagedProcess needs from the world; the supervisor provides it (and tests fake it). */
-export interface ProcessHost {
-  now(): number;
-  /** A one-shot timer on the host's clock; returns its cancel function. */
-  schedule(fn: () => void, delayMs: number): () => void;
-  random(): number;
-  /** Starts the child in the copy's cgroup; kills what it leaves behind when it ends (kill_mode). */
-  spawn(proc: ManagedProcess, request: SpawnRequest): SpawnResult;
-  /** To the main process, or to every process of the copy; false if nothing was there. */
-  signal(proc: ManagedProcess, pid: number, signal: NodeJS.Signals, to: 'main' | 'all'): boolean;
-  resolveIdentity(unit: UnitSpec): Identity;
-  buildEnv(unit: UnitSpec, index: number, user: UserEntry | null): Record<string, string>;
-  /** Why it may not start now (a dependency not running: `waiting for db`), or null; the host releases it later. */
-  holdReason(proc: ManagedProcess): string | null;
-  /** Runs the before_start hook; resolves to null when it allows the start, else why not. */
-  beforeStart(proc: ManagedProcess): Promise<string | null>;
-  /** Watches for `ready`; calls back once; returns a function that stops watching. */
-  watchReadiness(proc: ManagedProcess, child: ChildHandle, ready: () => void, timedOut: (lastFailure: string | null) => void): () => void;
-  attachOutput(proc: ManagedProcess, child: ChildHandle): void;
-  /** supd's fds of the unit's held sockets, in order (they become the child's 3, 4, ...). */
-  socketFds?(unit: UnitSpec): number[];
-  /** The last non-empty line the child wrote to stderr (cut short), for a failed start's reason. */
-  lastErrorLine?(child: ChildHandle): string | null;
-  childStarted(proc: ManagedProcess, pid: number): void;
-  childExited(proc: ManagedProcess, pid: number, code: number | null, signal: NodeJS.Signals | null, uptimeMs: number): void;
-  /** After an exit with status 0 before start_secs: a process it left running (it daemonized itself), if any. */
-  findLeftover(proc: ManagedProcess, child: ChildHandle): number | null;
-  stateChanged(proc: ManagedProcess, from: ProcessState, to: ProcessState, reason: string | null): void;
-  log(level: 'debug' | 'info' | 'warn' | 'error', message: string, name: string): void;
-}
-
-export class IllegalTransitionError extends Error {}
+export type { ProcessHost } from './lifecycle-host.js';
 
 export class ManagedProcess {
   readonly name: string;
   readonly index: number;
-  /** This copy's unit: per-copy values (`{index}`...) filled in, whatever unit is assigned. */
-  private copy!: UnitSpec;
-  state: ProcessState = 'stopped';
-  wanted: 'up' | 'down' = 'down';
-  pid: number | null = null;
-  startedAt: number | null = null;
-  /** Every start after the first, whatever the cause. */
-  restarts = 0;
   /** Restarts because a watched file changed (src/watch), counted by the supervisor. */
   watchRestarts = 0;
-  lastExit: LastExit | null = null;
-  /** Why the process is where it is, when that is not obvious (a failed start, fatal, held back). */
-  reason: string | null = null;
-  private starts = 0;
-  /** Bumped at every start attempt, so a late answer (a hook, a timer) for an older one is ignored. */
-  private attempt = 0;
-  private consecutiveFailures = 0;
-  private respawnTimes: number[] = [];
+  /** This copy's unit: per-copy values (`{index}`...) filled in, whatever unit is assigned. */
+  private copy!: UnitSpec;
+  private snap: Snapshot = INITIAL;
   private child: ChildHandle | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private killTimer: NodeJS.Timeout | null = null;
+  private readonly timers = new Map<TimerName, () => void>();
   private stopReadiness: (() => void) | null = null;
-  /** A restart in progress: once the child has stopped, start again. */
-  private restartPending = false;
 
   constructor(unit: UnitSpec, index: number, private readonly host: ProcessHost) {
     this.index = index;
@@ -92,80 +39,85 @@ export class ManagedProcess {
     this.copy = unitForCopy(unit, this.index);
   }
 
+  get state(): ProcessState {
+    return this.snap.state;
+  }
+
+  /** Up while a restart waits for its child to stop. */
+  get wanted(): 'up' | 'down' {
+    return this.snap.wanted === 'down' ? 'down' : 'up';
+  }
+
+  get pid(): number | null {
+    return this.snap.pid;
+  }
+
+  get startedAt(): number | null {
+    return this.snap.startedAt;
+  }
+
+  /** Every start after the first, whatever the cause. */
+  get restarts(): number {
+    return this.snap.restarts;
+  }
+
+  get lastExit(): LastExit | null {
+    return this.snap.lastExit;
+  }
+
+  /** Why the process is where it is, when that is not obvious (a failed start, fatal, held back). */
+  get reason(): string | null {
+    return this.snap.reason;
+  }
+
+  /** The supervisor's own word on it (its output was lost). */
+  set reason(reason: string | null) {
+    this.snap = { ...this.snap, reason };
+  }
+
   get isScheduled(): boolean {
     return this.unit.schedule !== null;
   }
 
+  /** A scheduled program with no run going: a restart re-arms it, never runs it (only `start` does). */
+  get isBetweenRuns(): boolean {
+    return isBetweenRuns(this.snap, this);
+  }
+
+  get uptimeMs(): number | null {
+    return this.startedAt === null || this.pid === null ? null : this.host.now() - this.startedAt;
+  }
+
   /** Want it up; spawn now unless a child is already there (a scheduled program: run once now). */
   start(): void {
-    this.wanted = 'up';
-    this.restartPending = false;
-    if (this.state === 'stopped' || this.state === 'exited' || this.state === 'fatal' || this.state === 'backoff' || this.state === 'waiting') {
-      this.clearTimer();
-      this.spawnNow();
-    }
-  }
-
-  /** A scheduled program: want it up and wait for its next tick. */
-  arm(): void {
-    this.wanted = 'up';
-    if (this.state === 'stopped' || this.state === 'exited' || this.state === 'fatal') this.changeState('waiting', null); // stopped|exited|fatal -> waiting
-  }
-
-  /** A scheduler tick: run now unless a run is still going (never two at once). */
-  tick(): 'started' | 'busy' | 'not-wanted' {
-    if (this.wanted !== 'up') return 'not-wanted';
-    if (this.state !== 'waiting') return 'busy';
-    this.spawnNow();
-    return 'started';
-  }
-
-  /** Hold a wanted process back (depends_on): stays `stopped` with a reason until released. */
-  holdBack(reason: string): void {
-    this.wanted = 'up';
-    if (this.child !== null) return; // already up: nothing to hold (a later start asks again)
-    this.reason = reason;
-    if (this.state === 'stopped') this.host.stateChanged(this, 'stopped', 'stopped', reason);
-    else if (this.state !== 'waiting') {
-      this.clearTimer();
-      this.changeState('stopped', reason); // running|starting|backoff|exited|fatal -> stopped (no child)
-    }
+    this.dispatch({ type: 'start' });
   }
 
   /** Want it down: stop signal now, SIGKILL after stop_timeout. */
   stop(): void {
-    this.wanted = 'down';
-    this.restartPending = false;
-    if (this.state === 'backoff' || this.state === 'exited' || this.state === 'fatal' || this.state === 'waiting') {
-      this.clearTimer();
-      this.changeState('stopped', null); // backoff|exited|fatal|waiting -> stopped
-    } else if (this.state === 'starting' && this.child === null) {
-      this.attempt++; // a before_start hook is still running: abandon that start
-      this.changeState('stopped', null); // starting -> stopped
-    } else if (this.state === 'starting' || this.state === 'running') {
-      this.sendStop();
-    }
-    if (this.state === 'stopped') this.reason = null;
-  }
-
-  /** A scheduled program with no run going: a restart re-arms it, never runs it (only `start` does). */
-  get isBetweenRuns(): boolean {
-    return this.isScheduled && this.child === null && this.state !== 'stopping';
+    this.dispatch({ type: 'stop' });
   }
 
   /** Stop the child if there is one, then start again (with the current unit spec); a scheduled one waits for its next tick. */
   restart(): void {
-    if (this.isBetweenRuns) return this.arm();
-    if (this.child === null || this.state === 'stopping') {
-      if (this.state === 'stopping') {
-        this.wanted = 'up';
-        this.restartPending = true;
-      } else this.start();
-      return;
-    }
-    this.wanted = 'up';
-    this.restartPending = true;
-    this.sendStop();
+    this.dispatch({ type: 'restart' });
+  }
+
+  /** A scheduled program: want it up and wait for its next tick. */
+  arm(): void {
+    this.dispatch({ type: 'arm' });
+  }
+
+  /** A scheduler tick: run now unless a run is still going (never two at once). */
+  tick(): 'started' | 'busy' | 'not-wanted' {
+    const answer = tickAnswer(this.snap);
+    this.dispatch({ type: 'tick' });
+    return answer;
+  }
+
+  /** Hold a wanted process back (depends_on): stays `stopped` with a reason until released. */
+  holdBack(reason: string): void {
+    this.dispatch({ type: 'hold', reason });
   }
 
   /** `supd signal`: to the main process (to every process with `group`, or kill_mode = group); false if there is no child. */
@@ -179,54 +131,67 @@ export class ManagedProcess {
     if (this.pid !== null) this.host.signal(this, this.pid, 'SIGKILL', 'all');
   }
 
-  get uptimeMs(): number | null {
-    return this.startedAt === null || this.pid === null ? null : this.host.now() - this.startedAt;
+  // One step of the lifecycle: the new snapshot first (what callbacks see), then its effects in order.
+  private dispatch(event: LifecycleEvent): void {
+    const { state, effects } = step(this.snap, event, this.context());
+    this.snap = state;
+    for (const effect of effects) this.carryOut(effect);
   }
 
-  private sendStop(): void {
-    if (this.pid === null) return;
-    this.clearTimer(); // no start_secs promotion while stopping
-    this.changeState('stopping', null); // starting|running -> stopping
-    this.signalThenKill(this.pid);
+  private context(): StepContext {
+    return { now: this.host.now(), unit: this.unit, random: this.host.random(), childGone: this.child === null || this.child.exited };
   }
 
-  // stop_signal now, SIGKILL after stop_timeout if the child is still there.
-  private signalThenKill(pid: number): void {
-    this.host.log('info', `stopping: sent ${this.unit.stopSignal} to pid ${pid}, SIGKILL after ${this.unit.stopTimeoutMs} ms`, this.name);
-    this.host.signal(this, pid, this.unit.stopSignal, this.unit.killMode === 'group' ? 'all' : 'main');
-    if (this.killTimer !== null) clearTimeout(this.killTimer);
-    this.killTimer = setTimeout(() => {
-      this.killTimer = null;
-      if (this.pid !== pid) return;
-      this.host.log('warn', `did not exit within ${this.unit.stopTimeoutMs} ms of ${this.unit.stopSignal}: sending SIGKILL`, this.name);
-      this.host.signal(this, pid, 'SIGKILL', this.unit.killMode === 'process' ? 'main' : 'all');
-    }, this.unit.stopTimeoutMs);
-  }
-
-  private spawnNow(): void {
-    // depends_on holds every start (a respawn, a restart, a health or memory restart), not only the first.
-    const held = this.isScheduled ? null : this.host.holdReason(this);
-    if (held !== null) {
-      this.host.log('info', `not starting it: ${held}`, this.name);
-      return this.holdBack(held);
+  private carryOut(effect: Effect): void {
+    switch (effect.kind) {
+      case 'check-hold':
+        return this.dispatch({ type: 'hold-answered', reason: this.host.holdReason(this) });
+      case 'before-start':
+        return void this.host.beforeStart(this).then((refusal) => this.dispatch({ type: 'before-start-answered', attempt: effect.attempt, refusal }));
+      case 'spawn':
+        return this.dispatch(this.launch());
+      case 'child-started':
+        return this.childStarted(this.child!);
+      case 'watch-ready':
+        return this.watchReady(this.child!, effect.attempt);
+      case 'unwatch-ready':
+        this.stopReadiness?.();
+        return void (this.stopReadiness = null);
+      case 'child-exited':
+        return this.host.childExited(this, effect.pid, effect.code, effect.signal, effect.uptimeMs);
+      case 'signal':
+        return void this.host.signal(this, effect.pid, effect.signal, effect.to);
+      case 'arm':
+        return this.armTimer(effect.timer, effect.delayMs, effect.attempt);
+      case 'cancel':
+        this.timers.get(effect.timer)?.();
+        return void this.timers.delete(effect.timer);
+      case 'state':
+        return this.host.stateChanged(this, effect.from, effect.to, effect.reason);
+      case 'log':
+        return this.host.log(effect.level, effect.message, this.name);
+      case 'then':
+        return this.dispatch(effect.event);
     }
-    this.changeState('starting', null); // stopped|exited|fatal|backoff|running|waiting -> starting
-    if (this.starts++ > 0) this.restarts++;
-    const attempt = ++this.attempt;
-    if (this.unit.hooks?.beforeStart == null) return this.launch();
-    void this.host.beforeStart(this).then((refusal) => {
-      if (attempt !== this.attempt || this.state !== 'starting' || this.wanted !== 'up') return;
-      if (refusal === null) this.launch();
-      else this.failStart(refusal);
-    });
   }
 
-  private launch(): void {
+  private armTimer(name: TimerName, delayMs: number, attempt: number): void {
+    this.timers.get(name)?.();
+    const cancel = this.host.schedule(() => {
+      if (this.timers.get(name) !== cancel) return;
+      this.timers.delete(name);
+      this.dispatch({ type: 'timer', name, attempt });
+    }, delayMs);
+    this.timers.set(name, cancel);
+  }
+
+  // The spawn itself: identity, limits, environment, then the host's spawner.
+  private launch(): LifecycleEvent {
     const identity = this.host.resolveIdentity(this.unit);
-    if (!identity.ok) return this.failStart(identity.reason);
+    if (!identity.ok) return { type: 'spawn-failed', reason: identity.reason };
     const notifyFd = this.unit.ready?.kind === 'fd' ? Number(this.unit.ready.target) : null;
     const prefix = limitsPrefix(this.unit);
-    if (!prefix.ok) return this.failStart(prefix.reason);
+    if (!prefix.ok) return { type: 'spawn-failed', reason: prefix.reason };
     const env = this.host.buildEnv(this.unit, this.index, identity.user);
     if (notifyFd !== null) env.SUPD_NOTIFY_FD = String(notifyFd);
     const result = this.host.spawn(this, {
@@ -241,166 +206,29 @@ export class ManagedProcess {
       prefix: prefix.argv,
       listenFds: this.host.socketFds?.(this.unit) ?? [],
     });
-    if (!result.ok) return this.failStart(result.reason);
-    const child = result.child;
-    this.child = child;
-    this.pid = child.pid;
-    this.startedAt = this.host.now();
-    this.reason = null;
+    if (!result.ok) return { type: 'spawn-failed', reason: result.reason };
+    this.child = result.child;
+    return { type: 'spawned', pid: result.child.pid };
+  }
+
+  private childStarted(child: ChildHandle): void {
     this.host.attachOutput(this, child);
     this.host.childStarted(this, child.pid);
     child.onExit((code, signal) => this.onChildExit(child, code, signal));
-    this.armStartTimer(child);
-    if (this.isScheduled && this.unit.timeoutMs !== null) this.armRunTimeout(child, this.unit.timeoutMs);
   }
 
-  // Up for start_secs, or ready when `ready` says so (a scheduled run counts as running at once).
-  private armStartTimer(child: ChildHandle): void {
-    const promote = (): void => {
-      // Not once it exited: an exit still waiting for its output (a grandchild holding the
-      // pipes, a slow disk) happened before start_secs, and counts so.
-      if (this.child !== child || this.state !== 'starting' || child.exited) return;
-      // Ready before start_secs: running, but the backoff resets only if it lasts (decide.ts stayedUp).
-      if (this.uptimeMs! >= this.unit.startSecsMs) this.consecutiveFailures = 0;
-      this.changeState('running', null); // starting -> running
-    };
-    // A timer may fire a little before the clock says start_secs passed: wait out the rest.
-    const promoteAtStartSecs = (): void => {
-      const left = this.child === child ? this.unit.startSecsMs - this.uptimeMs! : 0;
-      if (left > 0) this.timer = setTimeout(promoteAtStartSecs, left);
-      else promote();
-    };
-    if (this.unit.ready !== null && !this.isScheduled) {
-      this.stopReadiness = this.host.watchReadiness(this, child, promote, (lastFailure) => {
-        if (this.child !== child || this.state !== 'starting') return;
-        this.reason = `not ready within ${this.unit.ready!.timeoutMs} ms${lastFailure === null ? '' : ` (${lastFailure})`}`;
-        this.host.log('warn', `${this.reason}: stopping it as a failed start`, this.name);
-        this.signalThenKill(child.pid);
-      });
-    } else if (this.unit.startSecsMs === 0 || this.isScheduled) promote();
-    else this.timer = setTimeout(promoteAtStartSecs, this.unit.startSecsMs);
-  }
-
-  private armRunTimeout(child: ChildHandle, timeoutMs: number): void {
-    this.timer = setTimeout(() => {
-      if (this.child !== child) return;
-      this.reason = `run killed after its timeout of ${timeoutMs} ms`;
-      this.host.log('warn', this.reason, this.name);
-      this.signalThenKill(child.pid);
-    }, timeoutMs);
-  }
-
-  // A start that never produced a child counts as an exit before start_secs.
-  private failStart(reason: string): void {
-    this.reason = reason;
-    this.host.log('error', `cannot start: ${reason}`, this.name);
-    this.lastExit = { code: null, signal: null, at: this.host.now(), durationMs: 0 };
-    if (this.isScheduled) return this.changeState('waiting', reason); // starting -> waiting
-    this.applyDecision(this.decide({ code: null, signal: null, uptimeMs: 0, wasRunning: false }), reason);
+  private watchReady(child: ChildHandle, attempt: number): void {
+    const ready = (): void => this.dispatch({ type: 'ready', attempt });
+    const timedOut = (lastFailure: string | null): void => this.dispatch({ type: 'not-ready', attempt, lastFailure });
+    this.stopReadiness = this.host.watchReadiness(this, child, ready, timedOut);
   }
 
   private onChildExit(child: ChildHandle, code: number | null, signal: NodeJS.Signals | null): void {
     if (this.child !== child) return;
-    const now = this.host.now();
-    const uptimeMs = now - (this.startedAt ?? now);
-    const wasRunning = this.state === 'running';
-    // Ready is not enough: a run shorter than start_secs is a failed start (and cannot have
-    // been a daemon in the foreground).
-    const held = stayedUp({ wasRunning, uptimeMs }, this.unit);
-    this.clearTimer();
-    this.stopReadiness?.();
-    this.stopReadiness = null;
+    const ctx = this.context();
+    const leftover = needsLeftoverCheck(this.snap, code, ctx) ? this.host.findLeftover(this, child) : null;
+    const lastLine = this.host.lastErrorLine?.(child) ?? null;
     this.child = null;
-    this.pid = null;
-    this.lastExit = { code, signal, at: now, durationMs: uptimeMs };
-    this.host.childExited(this, child.pid, code, signal, uptimeMs);
-    if (this.state === 'stopping') {
-      if (held) this.consecutiveFailures = 0;
-      this.changeState('stopped', null); // stopping -> stopped
-      if (this.restartPending && this.wanted === 'up') {
-        this.restartPending = false;
-        if (this.isScheduled) this.changeState('waiting', null); // stopped -> waiting
-        else this.spawnNow(); // stopped -> starting
-      }
-      return;
-    }
-    if (this.isScheduled) return this.changeState(this.wanted === 'up' ? 'waiting' : 'stopped', null); // starting|running -> waiting
-    const leftover = !held && code === 0 && this.wanted === 'up' ? this.host.findLeftover(this, child) : null;
-    if (leftover !== null) {
-      // Respawning would start a second copy beside the one it left: give up and say why.
-      this.reason = `it daemonized itself: exited at once with status 0, leaving pid ${leftover} running; run it in the foreground (no --daemon/fork option)`;
-      this.host.log('error', this.reason, this.name);
-      return this.changeState('fatal', this.reason); // starting -> fatal
-    }
-    // An exit before `running` (or ready, then gone within start_secs) is a failed start: its
-    // reason says how, and what it last said,
-    // unless supd already said why it ended it (not ready in time, a run's timeout).
-    // (An on-failure program's success exit is no failure: it just ended.)
-    const ended = this.unit.restart === 'on-failure' && isSuccessfulExit({ code, signal }, this.unit.successExitCodes);
-    const failure = held || ended ? null : (this.reason ?? describeExit(code, signal, this.host.lastErrorLine?.(child) ?? execFailureHint(code)));
-    this.applyDecision(this.decide({ code, signal, uptimeMs, wasRunning }), failure);
+    this.dispatch({ type: 'exited', code, signal, leftover, lastLine });
   }
-
-  private decide(exit: ExitFacts): ExitDecision {
-    const history = { consecutiveFailures: this.consecutiveFailures, respawnTimes: this.respawnTimes };
-    return decideAfterExit(exit, this.wanted === 'up', this.unit, history, this.host.now(), this.host.random());
-  }
-
-  private applyDecision(decision: ExitDecision, reason: string | null): void {
-    switch (decision.next) {
-      case 'stopped':
-        this.changeState('stopped', reason); // starting|running -> stopped (wanted down without a stop)
-        return;
-      case 'exited':
-        this.reason = reason === null ? decision.reason : `${reason}; ${decision.reason}`;
-        this.changeState('exited', this.reason); // starting|running -> exited
-        return;
-      case 'fatal':
-        this.reason = reason === null ? decision.reason : `${reason}; ${decision.reason}`;
-        this.host.log('error', `giving up: ${this.reason}`, this.name);
-        this.changeState('fatal', this.reason); // starting|running -> fatal
-        return;
-      case 'starting':
-        this.respawnTimes = recordRespawn(this.respawnTimes, this.host.now(), this.unit.restartWindowMs);
-        this.consecutiveFailures = 0;
-        this.spawnNow(); // running -> starting
-        return;
-      case 'backoff':
-        this.respawnTimes = recordRespawn(this.respawnTimes, this.host.now(), this.unit.restartWindowMs);
-        this.consecutiveFailures = decision.consecutiveFailures;
-        this.reason = reason;
-        this.changeState('backoff', reason); // starting|running -> backoff (running: ready, then gone before start_secs)
-        this.host.log('info', `exited too soon (${decision.consecutiveFailures} in a row): next start in ${decision.delayMs} ms`, this.name);
-        this.timer = setTimeout(() => {
-          this.timer = null;
-          if (this.state === 'backoff' && this.wanted === 'up') this.spawnNow(); // backoff -> starting
-        }, decision.delayMs);
-        return;
-    }
-  }
-
-  private changeState(to: ProcessState, reason: string | null): void {
-    const from = this.state;
-    if (from === to) return;
-    if (!isLegalTransition(from, to)) {
-      throw new IllegalTransitionError(`${this.name}: illegal transition ${from} -> ${to}`);
-    }
-    this.state = to;
-    if (to !== 'stopping' && to !== 'starting' && to !== 'running' && this.killTimer !== null) {
-      clearTimeout(this.killTimer);
-      this.killTimer = null;
-    }
-    this.host.stateChanged(this, from, to, reason);
-  }
-
-  private clearTimer(): void {
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
-  }
-}
-
-/** `exit 1: PermissionError: [Errno 13] Permission denied`, `killed by SIGSEGV`. */
-export function describeExit(code: number | null, signal: NodeJS.Signals | null, lastLine: string | null): string {
-  const how = signal !== null ? `killed by ${signal}` : `exit ${code}`;
-  return lastLine === null ? how : `${how}: ${lastLine}`;
 }

@@ -27,12 +27,50 @@ export const TRANSITIONS: Readonly<Record<ProcessState, readonly ProcessState[]>
   // running -> backoff: ready, then gone before start_secs (a failed start all the same);
   // running -> stopped: its respawn held back by depends_on.
   running: ['starting', 'backoff', 'stopping', 'exited', 'fatal', 'waiting', 'stopped'],
-  backoff: ['starting', 'stopped', 'fatal'],
+  backoff: ['starting', 'stopped'],
   stopping: ['stopped'],
   exited: ['starting', 'stopped', 'waiting'],
   fatal: ['starting', 'stopped', 'waiting'],
   waiting: ['starting', 'stopped'],
 };
+
+/**
+ * What can happen to a process (src/process/lifecycle.ts turns each into a move and effects).
+ * Commands: start, stop, restart, arm (a scheduled program: wait for ticks), tick, hold
+ * (depends_on: stay stopped with a reason). Answers and observations: hold-answered (may it
+ * start now?), before-start-answered, spawned, spawn-failed, exited (the child is gone),
+ * exit-settled (what that exit means, right after), resume (a restart's second half, once
+ * stopped), ready, not-ready, and a timer that fired.
+ */
+export type LifecycleEventKind =
+  | 'start' | 'stop' | 'restart' | 'arm' | 'tick' | 'hold' | 'resume'
+  | 'hold-answered' | 'before-start-answered' | 'spawned' | 'spawn-failed' | 'exited' | 'exit-settled'
+  | 'ready' | 'not-ready' | 'timer:promote' | 'timer:backoff' | 'timer:kill' | 'timer:run-timeout';
+
+/** The commands every state takes (some only record what is wanted there: a start while stopping). */
+const COMMANDS = ['start', 'stop', 'restart', 'arm', 'hold'] as const;
+/** What a state with a child takes: its exit, and the stop's SIGKILL timer. */
+const CHILD = [...COMMANDS, 'exited', 'exit-settled', 'timer:kill'] as const;
+
+/** The events each state accepts; any other is ignored (a late timer, an answer for an older start). */
+export const ACCEPTS: Readonly<Record<ProcessState, readonly LifecycleEventKind[]>> = {
+  // resume: a restart whose child has stopped; hold-answered: a start asked depends_on.
+  stopped: [...COMMANDS, 'resume', 'hold-answered'],
+  // A before_start hook answering, the spawn's outcome, start_secs or ready, and their failures.
+  starting: [...CHILD, 'before-start-answered', 'spawned', 'spawn-failed', 'ready', 'not-ready', 'timer:promote', 'timer:run-timeout'],
+  // hold-answered: an exit after start_secs respawns, asking depends_on first.
+  running: [...CHILD, 'timer:run-timeout', 'hold-answered'],
+  backoff: [...COMMANDS, 'timer:backoff', 'hold-answered'],
+  stopping: CHILD,
+  exited: [...COMMANDS, 'hold-answered'],
+  fatal: [...COMMANDS, 'hold-answered'],
+  // A tick runs it; hold-answered: a program no longer scheduled (a reload) started from here.
+  waiting: [...COMMANDS, 'tick', 'hold-answered'],
+};
+
+export function accepts(state: ProcessState, event: LifecycleEventKind): boolean {
+  return ACCEPTS[state].includes(event);
+}
 
 export function isLegalTransition(from: ProcessState, to: ProcessState): boolean {
   return TRANSITIONS[from].includes(to);

@@ -6,7 +6,7 @@ const LEGAL: Array<[ProcessState, ProcessState]> = [
   ['stopped', 'starting'], ['stopped', 'waiting'],
   ['starting', 'running'], ['starting', 'backoff'], ['starting', 'stopping'], ['starting', 'exited'], ['starting', 'fatal'], ['starting', 'waiting'], ['starting', 'stopped'],
   ['running', 'starting'], ['running', 'backoff'], ['running', 'stopping'], ['running', 'exited'], ['running', 'fatal'], ['running', 'waiting'], ['running', 'stopped'],
-  ['backoff', 'starting'], ['backoff', 'stopped'], ['backoff', 'fatal'],
+  ['backoff', 'starting'], ['backoff', 'stopped'],
   ['stopping', 'stopped'],
   ['exited', 'starting'], ['exited', 'stopped'], ['exited', 'waiting'],
   ['fatal', 'starting'], ['fatal', 'stopped'], ['fatal', 'waiting'],
