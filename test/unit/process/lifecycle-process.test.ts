@@ -1,6 +1,7 @@
 // ManagedProcess carrying out the lifecycle's effects on a fake host: fake children, a fake
 // clock, no real spawn and no wall-clock wait.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import type { UnitSpec } from '../../../src/config/types.js';
 import { parse, unitOf, web } from '../../helpers/config.js';
@@ -259,4 +260,10 @@ test('a stop in the state callback of an exit wins over the restart (re-entrant 
   host.child.exit(0);
   assert.equal(proc.state, 'stopped');
   assert.equal(host.children.length, 1);
+});
+
+test('managed-process.ts only carries effects out: no raw timer, under 250 lines', () => {
+  const source = readFileSync(new URL('../../../../src/process/managed-process.ts', import.meta.url), 'utf8');
+  assert.doesNotMatch(source, /\bset(Timeout|Interval|Immediate)\(/);
+  assert.ok(source.split('\n').length < 250, `${source.split('\n').length} lines`);
 });
