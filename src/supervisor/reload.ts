@@ -1,7 +1,11 @@
-// Applying one unit's part of a reload (SPEC section 5): remove, add, or for a changed unit
-// scale down, move the logs, restart by its restart_strategy, scale up, in that order.
+// Applying a reload (SPEC section 5): the sockets bound first (or nothing changes), the
+// [supervisor] keys that cannot change kept, then each unit's part: remove, add, or for a
+// changed unit scale down, move the logs, restart by its restart_strategy, scale up, in that order.
 import { describeUnitDiff, type UnitDiff } from '../config/diff.js';
-import type { UnitSpec } from '../config/types.js';
+import type { SupdConfig, UnitSpec } from '../config/types.js';
+import { SupdError } from '../errors.js';
+import type { Logger } from '../logs/supd-log.js';
+import type { HeldSockets } from '../sockets/held-sockets.js';
 import type { ManagedProcess } from '../process/managed-process.js';
 import type { SupervisorEmitter } from './events.js';
 import { poolRestartTimeout, restartPool, type PoolRestart } from './rolling.js';
@@ -14,6 +18,7 @@ export interface UnitPool extends PoolRestart {
   setUnit(unit: UnitSpec): void;
   deleteUnit(name: string): void;
   scaleUnit(unit: UnitSpec, start: boolean, wait: { timeoutMs: number } | null): Promise<WaitOutcome[]>;
+  /** Its log settings changed: new files, the running child's pipes moved over. */
   replaceOutput(proc: ManagedProcess): void;
 }
 
@@ -48,4 +53,28 @@ export function previewUnitDiff(diff: UnitDiff, procs: readonly ManagedProcess[]
 function affected(diff: UnitDiff, procs: readonly ManagedProcess[]): { keep: ManagedProcess[]; up: ManagedProcess[] } {
   const keep = procs.filter((p) => p.unit.name === diff.unit.name && p.index < diff.unit.processes);
   return { keep, up: keep.filter((p) => p.wanted === 'up' && !p.isScheduled) };
+}
+
+/** Binds the sockets `next` names; one that cannot be bound refuses the whole reload (nothing changed). */
+export async function bindOrRefuse(sockets: Pick<HeldSockets, 'bind'>, next: SupdConfig, log: Logger): Promise<void> {
+  try {
+    await sockets.bind(next.units, next.file);
+  } catch (error) {
+    const message = 'reload refused, nothing changed: a socket cannot be bound';
+    const issues = [{ file: next.file, message }, ...((error as SupdError).issues ?? [])];
+    const refusal = new SupdError('SUPD_E_RELOAD_REFUSED', `${message}: ${(error as Error).message}`, { issues, cause: error });
+    log.error(refusal.message);
+    throw refusal;
+  }
+}
+
+/** The config after a reload: what cannot change under a running supd keeps its old value; the rest applies. */
+export function keepFixedKeys(old: SupdConfig, next: SupdConfig): SupdConfig {
+  const { stateDir, socket, pidfile, socketGroup, socketMode } = old.supervisor;
+  return Object.freeze({ ...next, supervisor: Object.freeze({ ...next.supervisor, stateDir, socket, pidfile, socketGroup, socketMode }) });
+}
+
+export function logReload(log: Logger, lines: readonly string[], refused: readonly string[]): void {
+  for (const line of lines) log.info(`reload: ${line}`);
+  for (const key of refused) log.warn(`reload: ${key} cannot change while supd runs; restart supd to apply it`);
 }
