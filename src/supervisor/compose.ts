@@ -36,6 +36,8 @@ export interface Runtime {
   readonly supervisor: Supervisor;
   readonly view: SupervisorView;
   readonly outputs: ProcessOutputs;
+  /** Binds the sockets the config names (before startAll): a failure names each program and address. */
+  bindSockets(): Promise<void>;
   /** Creates and starts the processes, their schedules and the memory watch. */
   startAll(): void;
   /** Stops every process (Supervisor.shutdown), then closes their logs and the held sockets. */
@@ -70,6 +72,10 @@ export function composeSupervisor(config: SupdConfig, deps: RuntimeDeps): Runtim
     supervisor,
     view,
     outputs,
+    async bindSockets() {
+      await sockets.bind(config.units, config.file);
+      sockets.setWanted(config.units);
+    },
     startAll() {
       supervisor.startAll();
       scheduler.sync(list());

@@ -2,12 +2,11 @@
 // order), scales, reloads and shuts everything down. The only writer of runtime state (through
 // ManagedProcess). Orchestration only: logs, health checks and schedules follow its events and
 // are wired in the composition root (compose.ts); the world its processes see comes from there.
-import { diffConfigs } from '../config/diff.js';
 import type { SupdConfig, SupervisorSpec, UnitSpec } from '../config/types.js';
 import { SupdError } from '../errors.js';
 import type { Logger } from '../logs/supd-log.js';
 import { systemClock, type Clock } from '../process/clock.js';
-import { ManagedProcess, type ProcessHost } from '../process/managed-process.js';
+import type { ManagedProcess, ProcessHost } from '../process/managed-process.js';
 import { hasChild, type ProcessState } from '../process/states.js';
 import type { HeldSockets } from '../sockets/held-sockets.js';
 import { planStart, planStop, unitToScale } from './command-plan.js';
@@ -16,10 +15,11 @@ import { DependencyGate } from './dependency-gate.js';
 import { dependentsLeftDown, dependsNote, explainWait } from './explain.js';
 import { SupervisorEmitter } from './events.js';
 import type { HostSide } from './process-host.js';
-import { applyUnitDiff, bindOrRefuse, keepFixedKeys, logReload, previewUnitDiff, type UnitPool } from './reload.js';
+import { ConfigReloads, type ReloadResult, type UnitPool } from './reload.js';
 import { poolRestartTimeout, restartPool, rollingGroups } from './rolling.js';
 import { StoppedWith } from './stopped-with.js';
-import { matchTargets, type TargetMatch } from './targets.js';
+import { ProcessTable } from './process-table.js';
+import type { TargetMatch } from './targets.js';
 import type { SupervisorControl, WaitFor } from './view.js';
 import { actAndWait, START_DONE, START_FAILED, STOP_DONE, waitForStates, type WaitOutcome } from './wait.js';
 
@@ -35,51 +35,33 @@ export interface SupervisorDeps {
   readonly applySettings?: (settings: SupervisorSpec) => void;
 }
 
-export interface ReloadResult {
-  /** One line per unit: `added web`, `removed old`, `changed app.mailer (restarted 3)`, `scaled web 2 -> 4`, `unchanged api`. */
-  readonly lines: readonly string[];
-  /** [supervisor] keys that changed but cannot apply while supd runs. */
-  readonly refused: readonly string[];
-}
+export type { ReloadResult } from './reload.js';
 
 export class Supervisor implements SupervisorControl {
   readonly events = new SupervisorEmitter();
   readonly clock: Clock;
   readonly startedAt: number;
-  private config: SupdConfig;
-  private readonly units = new Map<string, UnitSpec>();
-  private readonly processes = new Map<string, ManagedProcess>();
-  private readonly host: ProcessHost;
-  private readonly gate = new DependencyGate(() => this.list(), (name) => this.processes.get(name));
+  private readonly config: ConfigReloads;
+  private readonly table: ProcessTable;
+  private readonly gate = new DependencyGate(() => this.list(), (name) => this.get(name));
   private readonly stoppedWith = new StoppedWith();
   /** What applying a reload's unit diffs (and a rolling restart) needs of this supervisor. */
   private readonly pool: UnitPool;
   private shuttingDown: Promise<void> | null = null;
-  /** Reloads apply one after another, never interleaved. */
-  private reloading: Promise<unknown> = Promise.resolve();
 
   constructor(config: SupdConfig, private readonly deps: SupervisorDeps) {
     this.clock = deps.clock ?? systemClock;
-    this.config = config;
     this.startedAt = this.now();
-    for (const unit of config.units) this.units.set(unit.name, unit);
-    this.host = deps.host({ events: this.events, holdReason: (proc) => this.gate.holdReason(proc), onStateChanged: (_proc, _from, to) => this.afterMove(to) });
-    this.pool = {
-      events: this.events,
-      clock: this.clock,
-      list: () => this.list(),
-      setUnit: (unit) => this.units.set(unit.name, unit),
-      deleteUnit: (name) => this.units.delete(name),
-      scaleUnit: (unit, start, wait) => this.scaleUnit(unit, start, wait),
-      replaceOutput: (proc) => this.events.emit('process:output-changed', { name: proc.name }),
-      addSurge: (unit) => this.addProcess(unit, Math.max(unit.processes, ...this.copiesOf(unit.name).map((p) => p.index + 1))),
-      removeSurge: (proc) => (hasChild(proc.state) ? undefined : this.removeProcess(proc)),
-      log: (level, message, name) => deps.log[level](message, name),
-    };
+    const host = deps.host({ events: this.events, holdReason: (proc) => this.gate.holdReason(proc), onStateChanged: (_proc, _from, to) => this.afterMove(to) });
+    this.table = new ProcessTable(config.units, host, this.events);
+    const log = (level: 'info' | 'warn', message: string, name?: string): void => deps.log[level](message, name);
+    this.pool = { ...this.table.poolPart(), events: this.events, clock: this.clock, log, scaleUnit: (unit, start, wait) => this.scaleUnit(unit, start, wait) };
+    const settle = (order: readonly string[]): void => (this.table.reorder(order), this.gate.review());
+    this.config = new ConfigReloads(config, { pool: this.pool, units: this.table.units, sockets: deps.sockets, log: deps.log, applySettings: deps.applySettings, settle });
   }
 
   get currentConfig(): SupdConfig {
-    return this.config;
+    return this.config.current;
   }
 
   get isShuttingDown(): boolean {
@@ -91,42 +73,35 @@ export class Supervisor implements SupervisorControl {
   }
 
   list(): ManagedProcess[] {
-    return [...this.processes.values()];
+    return this.table.list();
   }
 
   get(name: string): ManagedProcess | undefined {
-    return this.processes.get(name);
-  }
-
-  /** Binds the sockets the config names (before startAll): a failure names each program and address. */
-  async bindSockets(): Promise<void> {
-    await this.deps.sockets.bind(this.config.units, this.config.file);
-    this.deps.sockets.setWanted(this.config.units);
+    return this.table.get(name);
   }
 
   /** Creates every process of the config and starts the autostart ones (in depends_on order). */
   startAll(): void {
-    for (const unit of this.units.values()) for (let index = 0; index < unit.processes; index++) this.addProcess(unit, index);
+    for (const unit of this.table.units.values()) for (let index = 0; index < unit.processes; index++) this.table.add(unit, index);
     for (const proc of this.list()) if (proc.unit.autostart) this.bringUp(proc);
   }
 
   resolveTargets(targets: readonly string[]): TargetMatch {
-    const procs = this.list().map((p) => ({ name: p.name, unit: p.unit.name, program: p.unit.program }));
-    return matchTargets(targets, procs, [...this.units.values()]);
+    return this.table.resolveTargets(targets);
   }
 
   /** Starts the processes (a scheduled one runs once now), first whatever they depend on, then
    * again the dependents that stopped with them. */
   async start(names: readonly string[], wait: WaitFor): Promise<WaitOutcome[]> {
-    const graph = buildGraph(this.units.values());
-    const plan = planStart(graph, this.find(names), this.list());
+    const graph = buildGraph(this.table.units.values());
+    const plan = planStart(graph, this.table.find(names), this.list());
     for (const proc of plan.first) {
       this.deps.log.info(`starting it first: ${[...plan.programs].join(', ')} depends on ${proc.unit.program}`, proc.name);
       this.bringUp(proc);
     }
     const applied = this.act(names, (p) => this.gate.bringUp(p, 'start'), wait, START_DONE, START_FAILED, true);
     for (const name of names) this.stoppedWith.forget(name);
-    for (const proc of this.stoppedWith.release([...plan.programs, ...plan.needed], (n) => this.processes.get(n))) {
+    for (const proc of this.stoppedWith.release([...plan.programs, ...plan.needed], (n) => this.get(n))) {
       this.deps.log.info(`starting it again with ${proc.unit.dependsOn.join(', ')}`, proc.name);
       this.bringUp(proc);
     }
@@ -135,8 +110,8 @@ export class Supervisor implements SupervisorControl {
 
   /** Stops the processes, and first whatever depends on them; unrelated ones in parallel. */
   async stop(names: readonly string[], wait: WaitFor): Promise<WaitOutcome[]> {
-    const graph = buildGraph(this.units.values());
-    const targets = this.find(names);
+    const graph = buildGraph(this.table.units.values());
+    const targets = this.table.find(names);
     const { programs, whole, extra } = planStop(graph, targets, this.list());
     if (extra.length > 0) this.deps.log.info(`stopping ${[...new Set(extra.map((p) => p.unit.program))].join(', ')} first: they depend on ${whole.join(', ')}`);
     for (const proc of targets) this.stoppedWith.forget(proc.name);
@@ -155,11 +130,11 @@ export class Supervisor implements SupervisorControl {
   /** Restarts the processes; a scheduled one between runs is re-armed (its next tick runs it), not run.
    * The copies of a rolling unit restart one at a time (rolling.ts), the rest at once. */
   async restart(names: readonly string[], wait: WaitFor): Promise<WaitOutcome[]> {
-    const idle = this.find(names).filter((p) => p.isBetweenRuns);
+    const idle = this.table.find(names).filter((p) => p.isBetweenRuns);
     for (const proc of idle) this.gate.bringUp(proc, 'arm');
-    const rest = this.find(names).filter((p) => !idle.includes(p));
+    const rest = this.table.find(names).filter((p) => !idle.includes(p));
     for (const proc of rest) this.events.emit('process:restart', { name: proc.name, reason: 'command' });
-    const rolls = rollingGroups(this.units.values(), rest);
+    const rolls = rollingGroups(this.table.units.values(), rest);
     const rolled = new Set(rolls.flatMap((r) => r.procs));
     const rolling = Promise.all(rolls.map((r) => restartPool(this.pool, r.procs, r.unit, poolRestartTimeout(r.unit))));
     if (wait === null) void rolling.catch((error: Error) => this.deps.log.error(`rolling restart failed: ${error.message}`));
@@ -169,7 +144,7 @@ export class Supervisor implements SupervisorControl {
   }
 
   signal(names: readonly string[], signal: NodeJS.Signals, group = false): WaitOutcome[] {
-    return this.find(names).map((proc) => {
+    return this.table.find(names).map((proc) => {
       const ok = proc.sendSignal(signal, group);
       if (ok) this.deps.log.info(`sent ${signal}${group ? ' to every process' : ''}`, proc.name);
       return { name: proc.name, ok, state: proc.state, ...(ok ? {} : { message: 'no process to signal' }) };
@@ -178,7 +153,7 @@ export class Supervisor implements SupervisorControl {
 
   /** Changes a unit's process count at run time (until the next reload); the other copies keep running. */
   async scale(unitName: string, count: number, wait: WaitFor): Promise<{ line: string; outcomes: WaitOutcome[] }> {
-    const unit = unitToScale(this.units, unitName);
+    const unit = unitToScale(this.table.units, unitName);
     if (typeof unit === 'string') throw new SupdError('SUPD_E_NO_SUCH_PROCESS', unit);
     const line = `scaled ${unitName} ${unit.processes} -> ${count}`;
     this.deps.log.info(line);
@@ -187,22 +162,19 @@ export class Supervisor implements SupervisorControl {
 
   /** Applies a new config: only what changed, one reload at a time (SPEC section 5, `supd reload`). */
   reload(next: SupdConfig): Promise<ReloadResult> {
-    const applying = this.reloading.then(() => this.applyReload(next));
-    this.reloading = applying.catch(() => undefined);
-    return applying;
+    return this.config.reload(next);
   }
 
   /** What reload(next) would print, changing nothing (`supd reload --dry-run`). */
   previewReload(next: SupdConfig): ReloadResult {
-    const diff = diffConfigs([...this.units.values()], this.config.supervisor, next);
-    return { lines: diff.units.map((d) => previewUnitDiff(d, this.list())), refused: diff.refused };
+    return this.config.preview(next);
   }
 
   /** A watched file changed (src/watch): restart the unit's wanted copies by its restart_strategy.
    * Not those held back by depends_on (`stopped`), nor a scheduled program (its next run starts afresh). */
   restartUnitForWatch(unitName: string, changedPath: string): Promise<WaitOutcome[]> {
-    const unit = this.units.get(unitName);
-    const up = this.copiesOf(unitName).filter((p) => p.wanted === 'up' && p.state !== 'stopped' && p.state !== 'waiting');
+    const unit = this.table.units.get(unitName);
+    const up = this.table.copiesOf(unitName).filter((p) => p.wanted === 'up' && p.state !== 'stopped' && p.state !== 'waiting');
     if (unit === undefined || unit.schedule !== null || this.isShuttingDown || up.length === 0) {
       this.deps.log.debug(`watch: ${changedPath} changed; no process to restart`, unitName);
       return Promise.resolve([]);
@@ -224,7 +196,7 @@ export class Supervisor implements SupervisorControl {
   }
 
   private async stopEverything(): Promise<void> {
-    const timeoutMs = this.config.supervisor.shutdownTimeoutMs;
+    const timeoutMs = this.config.current.supervisor.shutdownTimeoutMs;
     this.deps.log.info(`shutting down: stopping ${this.list().filter((p) => hasChild(p.state)).length} processes`);
     await this.stop(this.list().map((p) => p.name), { timeoutMs });
     this.events.emit('shutdown:stopped');
@@ -236,33 +208,16 @@ export class Supervisor implements SupervisorControl {
     await waiting.settle(true);
   }
 
-  private async applyReload(next: SupdConfig): Promise<ReloadResult> {
-    await bindOrRefuse(this.deps.sockets, next, this.deps.log);
-    try {
-      const diff = diffConfigs([...this.units.values()], this.config.supervisor, next);
-      this.config = keepFixedKeys(this.config, next);
-      if (diff.supervisorChanged) this.deps.applySettings?.(this.config.supervisor);
-      const lines = await Promise.all(diff.units.map((d) => applyUnitDiff(d, this.pool)));
-      this.reorder(next.units.map((u) => u.name));
-      this.gate.review();
-      logReload(this.deps.log, lines, diff.refused);
-      this.events.emit('config:reloaded', { lines, live: diff.units.filter((d) => d.live).map((d) => d.name) });
-      return { lines, refused: diff.refused };
-    } finally {
-      this.deps.sockets.setWanted([...this.units.values()]);
-    }
-  }
-
   // Sets a unit's spec and count: new copies are added (and started when `start`), the
   // highest indices beyond the count are stopped and removed, the rest are untouched.
   private async scaleUnit(unit: UnitSpec, start: boolean, wait: WaitFor): Promise<WaitOutcome[]> {
-    this.units.set(unit.name, unit);
-    const current = this.copiesOf(unit.name);
+    this.table.units.set(unit.name, unit);
+    const current = this.table.copiesOf(unit.name);
     for (const proc of current) proc.unit = unit;
-    const added = Array.from({ length: Math.max(0, unit.processes - current.length) }, (_, i) => this.addProcess(unit, current.length + i));
+    const added = Array.from({ length: Math.max(0, unit.processes - current.length) }, (_, i) => this.table.add(unit, current.length + i));
     const removed = current.filter((p) => p.index >= unit.processes);
     const stopping = removed.length === 0 ? [] : await this.stop(removed.map((p) => p.name), wait ?? { timeoutMs: unit.stopTimeoutMs + 5000 });
-    for (const proc of removed) if (!hasChild(proc.state)) this.removeProcess(proc);
+    for (const proc of removed) if (!hasChild(proc.state)) this.table.remove(proc);
     // A new scheduled copy waits for its first tick: only `supd start` runs one now.
     for (const proc of start ? added.filter((p) => p.isScheduled) : []) this.gate.bringUp(proc, 'arm');
     const toStart = start ? added.filter((p) => !p.isScheduled) : [];
@@ -272,7 +227,7 @@ export class Supervisor implements SupervisorControl {
 
   private act(names: readonly string[], action: (proc: ManagedProcess) => void, wait: WaitFor, done: readonly ProcessState[], failed: readonly ProcessState[], currentCounts: boolean): Promise<WaitOutcome[]> {
     const describe = (p: ManagedProcess): string => explainWait(p, this.list(), this.now());
-    return actAndWait(this, this.find(names), action, wait, { done, failed, currentCounts, describe });
+    return actAndWait(this, this.table.find(names), action, wait, { done, failed, currentCounts, describe });
   }
 
   // A process came up, or a dependency failed: release or re-explain whatever depends_on holds back.
@@ -282,33 +237,5 @@ export class Supervisor implements SupervisorControl {
 
   private bringUp(proc: ManagedProcess): void {
     this.gate.bringUp(proc, proc.isScheduled ? 'arm' : 'start');
-  }
-
-  private find(names: readonly string[]): ManagedProcess[] {
-    return names.map((n) => this.processes.get(n)).filter((p): p is ManagedProcess => p !== undefined);
-  }
-
-  private copiesOf(unitName: string): ManagedProcess[] {
-    return this.list().filter((p) => p.unit.name === unitName);
-  }
-
-  // Keeps status in config order after units were added or removed.
-  private reorder(unitOrder: readonly string[]): void {
-    const rank = new Map(unitOrder.map((name, i) => [name, i]));
-    const sorted = this.list().sort((a, b) => (rank.get(a.unit.name) ?? 0) - (rank.get(b.unit.name) ?? 0) || a.index - b.index);
-    this.processes.clear();
-    for (const proc of sorted) this.processes.set(proc.name, proc);
-  }
-
-  private addProcess(unit: UnitSpec, index: number): ManagedProcess {
-    const proc = new ManagedProcess(unit, index, this.host);
-    this.processes.set(proc.name, proc);
-    this.events.emit('process:added', { name: proc.name });
-    return proc;
-  }
-
-  private removeProcess(proc: ManagedProcess): void {
-    this.processes.delete(proc.name);
-    this.events.emit('process:removed', { name: proc.name });
   }
 }

@@ -73,7 +73,7 @@ async function runSupervisor(config: SupdConfig, context: CommandContext, inheri
   const ground = await prepareGround(config, context, inherited);
   const { log, consoleOut, guardian, registry, tracker, startEnv } = ground;
   const runtime = composeSupervisor(config, { log, guardian, registry, tracker, baseEnv: startEnv, console: consoleOut, applySettings: (s) => applyLogSettings(log, consoleOut, s) });
-  await bindSocketsOrRefuse(runtime.supervisor, log, () => (guardian.close(), ground.lock.release()));
+  await bindSocketsOrRefuse(runtime, log, () => (guardian.close(), ground.lock.release()));
   const life = superviseLife(runtime, log);
   const serving = await serve(config, ground, runtime, life.shutdown);
   if (ground.detached) log.detachStderr();
@@ -232,9 +232,9 @@ function openLogAndConsole(settings: SupdConfig['supervisor'], context: CommandC
 }
 
 // A socket that cannot be bound refuses the start (exit 1), naming the program and address.
-async function bindSocketsOrRefuse(supervisor: Supervisor, log: SupdLog, release: () => void): Promise<void> {
+async function bindSocketsOrRefuse(runtime: Runtime, log: SupdLog, release: () => void): Promise<void> {
   try {
-    await supervisor.bindSockets();
+    await runtime.bindSockets();
   } catch (error) {
     log.error(`cannot start: ${(error as Error).message}`);
     release();
