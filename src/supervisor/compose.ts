@@ -47,30 +47,29 @@ export interface Runtime {
 export function composeSupervisor(config: SupdConfig, deps: RuntimeDeps): Runtime {
   const { log } = deps;
   const sockets = new HeldSockets((level, message) => log[level](message));
-  let outputs: ProcessOutputs | null = null;
+  const outputs = new ProcessOutputs(log, deps.console ?? null);
   const supervisor = new Supervisor(config, {
     log,
     sockets,
     clock: systemClock,
     ...(deps.applySettings === undefined ? {} : { applySettings: deps.applySettings }),
-    host: (side) => createProcessHost({ ...deps, ...side, sockets, clock: systemClock, outputOf: (name) => outputs?.outputOf(name) }),
+    host: (side) => createProcessHost({ ...deps, ...side, sockets, clock: systemClock, outputOf: (name) => outputs.outputOf(name) }),
   });
   const find = (name: string) => supervisor.get(name);
   const list = () => supervisor.list();
-  outputs = new ProcessOutputs(supervisor.events, find, log, deps.console ?? null);
+  outputs.follow(supervisor.events, find);
   const health = new ProcessHealth(log, supervisor.events, find, list, deps.baseEnv, () => supervisor.now());
   const scheduler = followSchedules(supervisor, log);
-  const view = viewOf(supervisor, health, scheduler);
   let stopping: Promise<void> | null = null;
-  const closeAll = async (parts: ProcessOutputs): Promise<void> => {
+  const closeAll = async (): Promise<void> => {
     await supervisor.shutdown();
-    await parts.closeAll();
+    await outputs.closeAll();
     sockets.closeAll();
     log.info('all processes stopped');
   };
   return {
     supervisor,
-    view,
+    view: viewOf(supervisor, health, scheduler),
     outputs,
     async bindSockets() {
       await sockets.bind(config.units, config.file);
@@ -81,7 +80,7 @@ export function composeSupervisor(config: SupdConfig, deps: RuntimeDeps): Runtim
       scheduler.sync(list());
       health.watchMemory();
     },
-    shutdown: () => (stopping ??= closeAll(outputs)),
+    shutdown: () => (stopping ??= closeAll()),
   };
 }
 

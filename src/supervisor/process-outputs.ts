@@ -10,13 +10,18 @@ import type { SupervisorEmitter } from './events.js';
 
 export class ProcessOutputs {
   private readonly outputs = new Map<string, ProcessOutput>();
+  private events: SupervisorEmitter | null = null;
+  private find: (name: string) => ManagedProcess | undefined = () => undefined;
 
   constructor(
-    private readonly events: SupervisorEmitter,
-    private readonly find: (name: string) => ManagedProcess | undefined,
     private readonly log: Logger,
     private readonly consoleOut: ConsoleOutput | null,
-  ) {
+  ) {}
+
+  /** Follows a supervisor's processes from now on. */
+  follow(events: SupervisorEmitter, find: (name: string) => ManagedProcess | undefined): void {
+    this.events = events;
+    this.find = find;
     events.on('process:added', ({ name }) => this.open(name));
     events.on('process:output-changed', ({ name }) => this.replace(name));
     events.on('process:removed', ({ name }) => {
@@ -58,6 +63,6 @@ export class ProcessOutputs {
   private onLogError(proc: ManagedProcess, message: string): void {
     this.log.error(message, proc.name);
     proc.reason = `output lost: ${message}`;
-    this.events.emit('process:log-error', { name: proc.name, message });
+    this.events?.emit('process:log-error', { name: proc.name, message });
   }
 }
