@@ -31,79 +31,99 @@ export function connectControl(socketPath: string): Promise<ControlClient> {
   });
 }
 
+interface Waiter {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+  onFrame?: FrameHandler;
+}
+
 function createClient(socket: net.Socket): ControlClient {
-  let nextId = 1;
-  let buffered = '';
-  let blocked = false;
-  let closedWith: Error | null = null;
-  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void; onFrame?: FrameHandler }>();
-  const failAll = (error: Error): void => {
-    for (const p of pending.values()) p.reject(error);
-    pending.clear();
-  };
-  const deliver = (message: ServerMessage): void => {
-    const waiter = pending.get(message.id);
-    if (waiter === undefined) return;
-    if ('frame' in message) {
-      const wait = waiter.onFrame?.(message.frame);
-      if (wait === undefined) return;
-      blocked = true;
-      socket.pause();
-      void wait.finally(() => {
-        blocked = false;
-        socket.resume();
-        drainBuffered();
-      });
-      return;
-    }
-    pending.delete(message.id);
-    if (message.ok) waiter.resolve(message.result);
-    else waiter.reject(new SupdError(String(message.error?.code) as ErrorCode, String(message.error?.message ?? 'no message'), { issues: message.error?.issues ?? [] }));
-  };
-  // Handles whole lines until a frame handler asks to wait; a close is reported after them.
-  const drainBuffered = (): void => {
-    let newline: number;
-    while (!blocked && (newline = buffered.indexOf('\n')) !== -1) {
-      const text = buffered.slice(0, newline);
-      buffered = buffered.slice(newline + 1);
-      const message = parseMessage(text);
-      if (message === null) {
-        closedWith = new SupdError('SUPD_E_PROTOCOL', `the socket answered with a line that is no supd response: ${text.slice(0, 80)}`);
-        buffered = '';
-        socket.destroy();
-        break;
-      }
-      deliver(message);
-    }
-    if (!blocked && closedWith !== null) failAll(closedWith);
-  };
-  socket.setEncoding('utf8');
-  socket.on('data', (chunk: string) => {
-    buffered += chunk;
-    drainBuffered();
-  });
-  socket.on('error', (error) => {
-    closedWith ??= new SupdError('SUPD_E_NOT_RUNNING', `connection to supd failed: ${error.message}`);
-  });
-  socket.on('close', () => {
-    closedWith ??= new SupdError('SUPD_E_NOT_RUNNING', 'supd closed the connection');
-    drainBuffered();
-  });
-  const send = <T>(body: RequestBody, onFrame?: FrameHandler): Promise<T> => {
-    const id = nextId++;
-    return new Promise<T>((resolve, reject) => {
-      pending.set(id, { resolve: resolve as (value: unknown) => void, reject, ...(onFrame === undefined ? {} : { onFrame }) });
-      socket.write(`${JSON.stringify({ ...body, id })}\n`);
-    });
-  };
+  const connection = new Connection(socket);
   return {
-    request: (body) => send(body),
-    stream: (body, onFrame) => send(body, onFrame),
+    request: (body) => connection.send(body),
+    stream: (body, onFrame) => connection.send(body, onFrame),
     close() {
       socket.end();
       socket.destroy();
     },
   };
+}
+
+// One connection's requests in flight, matched to the server's lines by id; a frame handler
+// that returns a promise pauses the socket (and the lines already read) until it settles.
+class Connection {
+  private nextId = 1;
+  private buffered = '';
+  private blocked = false;
+  private closedWith: Error | null = null;
+  private readonly pending = new Map<number, Waiter>();
+
+  constructor(private readonly socket: net.Socket) {
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      this.buffered += chunk;
+      this.drainBuffered();
+    });
+    socket.on('error', (error) => {
+      this.closedWith ??= new SupdError('SUPD_E_NOT_RUNNING', `connection to supd failed: ${error.message}`);
+    });
+    socket.on('close', () => {
+      this.closedWith ??= new SupdError('SUPD_E_NOT_RUNNING', 'supd closed the connection');
+      this.drainBuffered();
+    });
+  }
+
+  send<T>(body: RequestBody, onFrame?: FrameHandler): Promise<T> {
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, ...(onFrame === undefined ? {} : { onFrame }) });
+      this.socket.write(`${JSON.stringify({ ...body, id })}\n`);
+    });
+  }
+
+  // Handles whole lines until a frame handler asks to wait; a close is reported after them.
+  private drainBuffered(): void {
+    let newline: number;
+    while (!this.blocked && (newline = this.buffered.indexOf('\n')) !== -1) {
+      const text = this.buffered.slice(0, newline);
+      this.buffered = this.buffered.slice(newline + 1);
+      const message = parseMessage(text);
+      if (message === null) {
+        this.closedWith = new SupdError('SUPD_E_PROTOCOL', `the socket answered with a line that is no supd response: ${text.slice(0, 80)}`);
+        this.buffered = '';
+        this.socket.destroy();
+        break;
+      }
+      this.deliver(message);
+    }
+    if (!this.blocked && this.closedWith !== null) this.failAll(this.closedWith);
+  }
+
+  private deliver(message: ServerMessage): void {
+    const waiter = this.pending.get(message.id);
+    if (waiter === undefined) return;
+    if ('frame' in message) return this.deliverFrame(waiter, message.frame);
+    this.pending.delete(message.id);
+    if (message.ok) waiter.resolve(message.result);
+    else waiter.reject(new SupdError(String(message.error?.code) as ErrorCode, String(message.error?.message ?? 'no message'), { issues: message.error?.issues ?? [] }));
+  }
+
+  private deliverFrame(waiter: Waiter, frame: unknown): void {
+    const wait = waiter.onFrame?.(frame);
+    if (wait === undefined) return;
+    this.blocked = true;
+    this.socket.pause();
+    void wait.finally(() => {
+      this.blocked = false;
+      this.socket.resume();
+      this.drainBuffered();
+    });
+  }
+
+  private failAll(error: Error): void {
+    for (const p of this.pending.values()) p.reject(error);
+    this.pending.clear();
+  }
 }
 
 // One line from the server: a response or a frame, by its shape; null for anything else (not

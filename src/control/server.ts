@@ -49,31 +49,35 @@ export async function startControlServer(socketPath: string, handle: RequestHand
     });
     serveConnection(socket, handle, abort.signal, track);
   });
-  await new Promise<void>((resolve, reject) => {
+  await listen(server, socketPath);
+  chmodSync(socketPath, 0o600);
+  return { close: () => closeServer(server, socketPath, connections, answering) };
+}
+
+// A burst of clients (cron jobs all asking status at once) queues instead of failing with
+// EAGAIN, up to the kernel's somaxconn (Node's default backlog is 511).
+function listen(server: net.Server, socketPath: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    // A burst of clients (cron jobs all asking status at once) queues instead of failing with
-    // EAGAIN, up to the kernel's somaxconn (Node's default backlog is 511).
     server.listen({ path: socketPath, backlog: MAX_CONNECTIONS }, () => {
       server.off('error', reject);
       resolve();
     });
   });
-  chmodSync(socketPath, 0o600);
-  return {
-    async close() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      // End the streams (their handlers then answer), and let the answers on their way
-      // (shutdown's own among them) reach their clients first.
-      for (const abort of connections.values()) abort.abort();
-      await Promise.race([Promise.all(answering), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
-      for (const socket of connections.keys()) {
-        socket.end();
-        setTimeout(() => socket.destroy(), 1000).unref();
-      }
-      await closed;
-      rmSync(socketPath, { force: true });
-    },
-  };
+}
+
+// End the streams (their handlers then answer), and let the answers on their way (shutdown's
+// own among them) reach their clients first; after a second every connection goes.
+async function closeServer(server: net.Server, socketPath: string, connections: Map<net.Socket, AbortController>, answering: Set<Promise<void>>): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  for (const abort of connections.values()) abort.abort();
+  await Promise.race([Promise.all(answering), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+  for (const socket of connections.keys()) {
+    socket.end();
+    setTimeout(() => socket.destroy(), 1000).unref();
+  }
+  await closed;
+  rmSync(socketPath, { force: true });
 }
 
 type Tracker = (answer: Promise<void>) => void;

@@ -6,7 +6,7 @@ import { SupdError } from '../errors.js';
 import type { RequestHandler } from '../control/server.js';
 import type { Logger } from '../logs/supd-log.js';
 import { describeProcess } from '../supervisor/status.js';
-import type { Supervisor } from '../supervisor/supervisor.js';
+import type { SupervisorView } from '../supervisor/view.js';
 import { MetricCounters } from './counters.js';
 import { CpuTotals } from './cpu.js';
 import { LiveFeed } from './live.js';
@@ -21,7 +21,7 @@ export class HttpSide {
   private live: LiveFeed | null = null;
   private listener: HttpListener | null = null;
 
-  constructor(private readonly supervisor: Supervisor, private readonly version: string) {
+  constructor(private readonly supervisor: SupervisorView, private readonly version: string) {
     this.counters = new MetricCounters(supervisor.events, {
       stateOf: (name) => supervisor.get(name)?.state,
       successExitCodes: (name) => supervisor.get(name)?.unit.successExitCodes,

@@ -6,7 +6,7 @@ import type { AlertsSpec, ReportSpec, SupdConfig, TransportSpec } from '../confi
 import type { ReportOutcome, ReportResult, StatusReport } from '../control/protocol.js';
 import { SupdError } from '../errors.js';
 import type { Logger } from '../logs/supd-log.js';
-import type { Supervisor } from '../supervisor/supervisor.js';
+import type { SupervisorView } from '../supervisor/view.js';
 import { buildStatusReport } from '../supervisor/status.js';
 import { Alerter } from './alerts.js';
 import { CronTasks } from './cron-tasks.js';
@@ -50,7 +50,7 @@ export class Reports {
   private readonly unsubscribe: () => void;
 
   constructor(
-    private readonly supervisor: Supervisor,
+    private readonly supervisor: SupervisorView,
     private readonly deps: ReportsDeps,
   ) {
     this.host = deps.host ?? hostname();

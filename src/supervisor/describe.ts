@@ -3,11 +3,11 @@
 // compared with the file; env values hidden (they may hold secrets, as in status and logs).
 import type { DescribeRecord } from '../control/protocol.js';
 import type { UnitSpec } from '../config/types.js';
-import type { ManagedProcess } from '../process/managed-process.js';
 import type { ProcessHistory } from './history.js';
 import { describeProcess, type StatusLookups } from './status.js';
+import type { ProcessView } from './view.js';
 
-export function describeRecord(proc: ManagedProcess, history: ProcessHistory, lookups: StatusLookups): DescribeRecord {
+export function describeRecord(proc: ProcessView, history: ProcessHistory, lookups: StatusLookups): DescribeRecord {
   // proc.unit is this copy's: per-copy values ({index}...) already filled in.
   const { unit } = proc;
   const iso = (at: number): string => new Date(at).toISOString();

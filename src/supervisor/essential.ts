@@ -3,7 +3,7 @@
 // that process's code, so `docker run` and Kubernetes see the failure.
 import { constants } from 'node:os';
 import type { LastExit } from '../process/managed-process.js';
-import type { Supervisor } from './supervisor.js';
+import type { SupervisorView } from './view.js';
 
 /** The exit code supd takes from an essential process that ended: its own, or 128 + the signal's number. */
 export function essentialExitCode(exit: LastExit | null, state: 'exited' | 'fatal'): number {
@@ -15,7 +15,7 @@ export function essentialExitCode(exit: LastExit | null, state: 'exited' | 'fata
 }
 
 /** Calls `end` once, the first time an essential process ends for good while supd is not shutting down. */
-export function watchEssential(supervisor: Supervisor, end: (code: number, why: string) => void): void {
+export function watchEssential(supervisor: Pick<SupervisorView, 'events' | 'isShuttingDown' | 'get'>, end: (code: number, why: string) => void): void {
   let ended = false;
   supervisor.events.on('process:state', ({ name, to }) => {
     if (ended || supervisor.isShuttingDown || (to !== 'exited' && to !== 'fatal')) return;

@@ -1,5 +1,7 @@
 // Keeping running processes healthy: health checks while a process runs (restart after
 // `retries` failures) and the max_memory watch (restart past the limit), both logged and evented.
+// Follows the supervisor's events: checks start when a process runs, stop when it leaves
+// `running`, restart with the new spec when a reload changes it live, end at shutdown.
 import { formatSize } from '../config/units.js';
 import { HealthMonitor } from '../health/health-monitor.js';
 import { watchMemory } from '../health/memory-watch.js';
@@ -17,6 +19,7 @@ export class ProcessHealth {
     private readonly log: Logger,
     private readonly events: SupervisorEmitter,
     private readonly find: (name: string) => ManagedProcess | undefined,
+    private readonly list: () => readonly ManagedProcess[],
     private readonly baseEnv: Readonly<Record<string, string | undefined>>,
     now: () => number,
   ) {
@@ -36,11 +39,24 @@ export class ProcessHealth {
       },
       now,
     );
+    this.follow();
   }
 
-  /** Starts the memory watch over these processes. */
-  watchMemory(list: () => readonly ManagedProcess[]): void {
-    this.stopMemoryWatch = watchMemory(list, (proc, bytes) => {
+  private follow(): void {
+    this.events.on('process:state', ({ name, from, to }) => {
+      if (from === 'running') this.stopChecking(name);
+      const proc = to === 'running' ? this.find(name) : undefined;
+      if (proc !== undefined) this.checkWhileRunning(proc);
+    });
+    this.events.on('config:reloaded', ({ live }) => {
+      for (const proc of this.list()) if (live.includes(proc.unit.name) && proc.state === 'running') this.checkWhileRunning(proc);
+    });
+    this.events.on('shutdown:stopped', () => this.close());
+  }
+
+  /** Starts the memory watch over the processes. */
+  watchMemory(): void {
+    this.stopMemoryWatch = watchMemory(this.list, (proc, bytes) => {
       this.log.warn(`memory ${formatSize(bytes)} passed max_memory ${formatSize(proc.unit.maxMemory!)}: restarting`, proc.name);
       this.events.emit('process:memory', { name: proc.name, bytes, limitBytes: proc.unit.maxMemory! });
       this.events.emit('process:restart', { name: proc.name, reason: 'memory' });

@@ -1,6 +1,7 @@
 // The world as a ManagedProcess sees it (ProcessHost), wired to the supervisor's parts: the
-// spawner, the copy tracker (cgroups), the guardian and child registry, hooks, readiness, log
-// outputs and events.
+// children (spawner), the copy tracker (cgroups), the guardian and child registry, hooks,
+// readiness, log outputs and events. Built in the composition root (compose.ts) around what the
+// supervisor gives (HostSide); unit tests pass fake children and a fake clock.
 import { watchReadiness } from '../health/readiness.js';
 import { LastLine } from '../logs/last-line.js';
 import type { Logger } from '../logs/supd-log.js';
@@ -11,7 +12,7 @@ import type { CopyTracker } from '../process/copy-tracker.js';
 import type { Guardian } from '../process/guardian.js';
 import type { ManagedProcess, ProcessHost } from '../process/managed-process.js';
 import { findDaemonizedLeftover, readStartTime, readTreePids } from '../process/proc.js';
-import { signalProcess, spawnChild, type ChildHandle } from '../process/spawner.js';
+import { signalProcess, spawnChild, type ChildHandle, type SpawnRequest, type SpawnResult } from '../process/spawner.js';
 import type { ProcessState } from '../process/states.js';
 import { resolveIdentity } from '../process/user.js';
 import { listenEnv, type HeldSockets } from '../sockets/held-sockets.js';
@@ -19,53 +20,91 @@ import type { ChildRegistry } from './child-registry.js';
 import type { SupervisorEmitter } from './events.js';
 import { runProcessHook } from './process-hooks.js';
 
-export interface HostWiring {
-  readonly log: Logger;
-  readonly guardian: Guardian;
-  readonly registry: ChildRegistry;
-  readonly tracker: CopyTracker;
-  readonly baseEnv: Readonly<Record<string, string | undefined>>;
+/** What the supervisor gives its processes' host: its events and its dependency gate. */
+export interface HostSide {
   readonly events: SupervisorEmitter;
-  readonly sockets: HeldSockets;
-  readonly clock: Clock;
-  random(): number;
-  outputOf(name: string): ProcessOutput | undefined;
   /** depends_on: why a process must wait before a start, or null (DependencyGate.holdReason). */
   holdReason(proc: ManagedProcess): string | null;
-  /** What follows a move (health checks, hooks, held-back dependents). */
+  /** What follows a move inside the supervisor (held-back dependents). */
   onStateChanged(proc: ManagedProcess, from: ProcessState, to: ProcessState): void;
 }
 
+/** Where children come from and how they are signalled: the spawner, or a test's fake children. */
+export interface ChildLauncher {
+  spawn(request: SpawnRequest): SpawnResult;
+  /** To the process, or (group) to its process group; false if nothing was there. */
+  signal(pid: number, signal: NodeJS.Signals, group: boolean): boolean;
+}
+
+export const realChildren: ChildLauncher = { spawn: spawnChild, signal: signalProcess };
+
+export interface HostWiring extends HostSide {
+  readonly log: Logger;
+  readonly guardian: Pick<Guardian, 'watch' | 'forget'>;
+  readonly registry: Pick<ChildRegistry, 'add' | 'remove'>;
+  readonly tracker: Pick<CopyTracker, 'entryOf' | 'members' | 'signalAll' | 'killAll' | 'release'>;
+  readonly baseEnv: Readonly<Record<string, string | undefined>>;
+  readonly sockets: Pick<HeldSockets, 'fdsFor' | 'childStarted' | 'childExited'>;
+  readonly clock: Clock;
+  readonly children?: ChildLauncher;
+  random?(): number;
+  outputOf(name: string): ProcessOutput | undefined;
+}
+
+type HostPart<K extends keyof ProcessHost> = Pick<ProcessHost, K>;
+
 export function createProcessHost(w: HostWiring): ProcessHost {
-  const { log, guardian, registry, events, baseEnv, sockets } = w;
-  const myUid = process.getuid?.() ?? 0;
   /** /proc start time of each live child, to recognise what it leaves behind. */
-  const childStartTimes = new Map<number, number>();
-  /** The last stderr line of each child, while it is referenced. */
-  const lastLines = new WeakMap<ChildHandle, LastLine>();
+  const startTimes = new Map<number, number>();
   /** What a child that exited at once with status 0 left behind (killed since), for findLeftover. */
   const leftBehind = new Map<number, number>();
-  const reap = (proc: ManagedProcess, child: ChildHandle) => reapCopy(w, proc, child, leftBehind);
   return {
     now: () => w.clock.now(),
     schedule: (fn, delayMs) => w.clock.schedule(fn, delayMs),
-    random: () => w.random(),
+    random: () => (w.random ?? Math.random)(),
+    holdReason: (proc) => w.holdReason(proc),
+    log: (level, message, name) => w.log[level](message, name),
+    ...childrenPart(w, leftBehind),
+    ...startPart(w),
+    ...outputPart(w),
+    ...lifePart(w, startTimes, leftBehind),
+  };
+}
+
+// Spawning into the copy's cgroup, and signals to the main process or the whole copy.
+function childrenPart(w: HostWiring, leftBehind: Map<number, number>): HostPart<'spawn' | 'signal'> {
+  const children = w.children ?? realChildren;
+  return {
     spawn: (proc, request) => {
-      const result = spawnChild({ ...request, cgroupProcs: w.tracker.entryOf(proc.name) });
-      if (result.ok) result.child.afterExit(() => reap(proc, result.child));
+      const result = children.spawn({ ...request, cgroupProcs: w.tracker.entryOf(proc.name) });
+      if (result.ok) result.child.afterExit(() => reapCopy(w, proc, result.child, leftBehind));
       return result;
     },
     signal: (proc, pid, signal, to) => {
-      if (to === 'main') return signalProcess(pid, signal, false);
+      if (to === 'main') return children.signal(pid, signal, false);
       // Not in the tracker (no cgroup could be entered): its process group then.
-      return w.tracker.signalAll(proc.name, pid, signal) > 0 || signalProcess(pid, signal, true);
+      return w.tracker.signalAll(proc.name, pid, signal) > 0 || children.signal(pid, signal, true);
     },
+  };
+}
+
+// What a start needs: the user, the environment, held sockets, the before_start hook, readiness.
+function startPart(w: HostWiring): HostPart<'resolveIdentity' | 'buildEnv' | 'socketFds' | 'beforeStart' | 'watchReadiness'> {
+  const myUid = process.getuid?.() ?? 0;
+  return {
     resolveIdentity: (unit) => resolveIdentity(unit.user, unit.group, myUid),
-    buildEnv: (unit, index, user) => ({ ...withoutListenVars(buildChildEnv(unit, index, user, baseEnv)), ...listenEnv(unit) }),
-    socketFds: (unit) => sockets.fdsFor(unit),
-    holdReason: (proc) => w.holdReason(proc),
-    beforeStart: (proc) => runProcessHook(proc, 'before_start', { pid: null, code: null, signal: null }, log, baseEnv),
+    buildEnv: (unit, index, user) => ({ ...withoutListenVars(buildChildEnv(unit, index, user, w.baseEnv)), ...listenEnv(unit) }),
+    socketFds: (unit) => w.sockets.fdsFor(unit),
+    beforeStart: (proc) => runProcessHook(proc, 'before_start', { pid: null, code: null, signal: null }, w.log, w.baseEnv),
     watchReadiness: (proc, child, ready, timedOut) => watchReadiness(proc.unit.ready!, child, { ready, timedOut, members: () => readTreePids(child.pid) }),
+  };
+}
+
+// The child's pipes to its log files, and its last stderr line for a failed start's reason.
+function outputPart(w: HostWiring): HostPart<'attachOutput' | 'lastErrorLine'> {
+  /** The last stderr line of each child, while it is referenced. */
+  const lastLines = new WeakMap<ChildHandle, LastLine>();
+  return {
     attachOutput: (proc, child) => {
       w.outputOf(proc.name)?.attach(child);
       // Merged, what the program writes to stderr comes on its stdout pipe.
@@ -74,42 +113,56 @@ export function createProcessHost(w: HostWiring): ProcessHost {
       lastLines.set(child, tracker);
     },
     lastErrorLine: (child) => lastLines.get(child)?.line ?? null,
+  };
+}
+
+// A child's life as supd records it: the guardian, the registry, sockets, supd.log, events, hooks.
+function lifePart(w: HostWiring, startTimes: Map<number, number>, leftBehind: Map<number, number>): HostPart<'childStarted' | 'childExited' | 'findLeftover' | 'stateChanged'> {
+  return {
     childStarted: (proc, pid) => {
       const startTime = readStartTime(pid);
-      if (startTime !== null) childStartTimes.set(pid, startTime);
-      guardian.watch(pid);
-      registry.add(pid, proc.name, startTime);
-      sockets.childStarted(pid, proc.unit);
-      log.info(`spawned pid ${pid}: ${proc.unit.argv.join(' ')}`, proc.name);
-      events.emit('process:spawn', { name: proc.name, pid });
+      if (startTime !== null) startTimes.set(pid, startTime);
+      w.guardian.watch(pid);
+      w.registry.add(pid, proc.name, startTime);
+      w.sockets.childStarted(pid, proc.unit);
+      w.log.info(`spawned pid ${pid}: ${proc.unit.argv.join(' ')}`, proc.name);
+      w.events.emit('process:spawn', { name: proc.name, pid });
     },
     childExited: (proc, pid, code, signal, uptimeMs) => {
       setImmediate(() => {
-        childStartTimes.delete(pid);
+        startTimes.delete(pid);
         leftBehind.delete(pid);
       });
-      guardian.forget(pid);
-      registry.remove(pid);
-      sockets.childExited(pid);
+      w.guardian.forget(pid);
+      w.registry.remove(pid);
+      w.sockets.childExited(pid);
       const how = signal === null ? `exited with code ${code}` : `killed by ${signal}`;
-      log.info(`pid ${pid} ${how} after ${(uptimeMs / 1000).toFixed(2)} s`, proc.name);
-      events.emit('process:exit', { name: proc.name, pid, code, signal, uptimeMs });
-      void runProcessHook(proc, 'after_exit', { pid, code, signal }, log, baseEnv);
+      w.log.info(`pid ${pid} ${how} after ${(uptimeMs / 1000).toFixed(2)} s`, proc.name);
+      w.events.emit('process:exit', { name: proc.name, pid, code, signal, uptimeMs });
+      void runProcessHook(proc, 'after_exit', { pid, code, signal }, w.log, w.baseEnv);
     },
     findLeftover: (_proc, child) => {
       const killed = leftBehind.get(child.pid);
       if (killed !== undefined) return killed;
-      const startTime = childStartTimes.get(child.pid);
+      const startTime = startTimes.get(child.pid);
       return startTime === undefined ? null : findDaemonizedLeftover({ pid: child.pid, startTime, exe: child.exe });
     },
     stateChanged: (proc, from, to, reason) => {
-      log.debug(`${from} -> ${to}${reason === null ? '' : ` (${reason})`}`, proc.name);
-      events.emit('process:state', { name: proc.name, from, to, reason });
+      w.log.debug(`${from} -> ${to}${reason === null ? '' : ` (${reason})`}`, proc.name);
+      w.events.emit('process:state', { name: proc.name, from, to, reason });
       if ((to === 'stopped' || to === 'exited' || to === 'fatal') && proc.pid === null) w.tracker.release(proc.name);
+      runMoveHooks(w, proc, to);
       w.onStateChanged(proc, from, to);
     },
-    log: (level, message, name) => log[level](message, name),
   };
+}
+
+// after_start once it runs, on_fatal once supd gives up on it.
+function runMoveHooks(w: HostWiring, proc: ManagedProcess, to: ProcessState): void {
+  if (to === 'running') void runProcessHook(proc, 'after_start', { pid: proc.pid, code: null, signal: null }, w.log, w.baseEnv);
+  if (to !== 'fatal') return;
+  const exit = proc.lastExit;
+  void runProcessHook(proc, 'on_fatal', { pid: null, code: exit?.code ?? null, signal: exit?.signal ?? null }, w.log, w.baseEnv);
 }
 
 // The main process ended: unless kill_mode = process, SIGKILL whatever is left of the copy

@@ -7,16 +7,10 @@
 // gets ready is removed and the old copies are left running untouched.
 import type { UnitSpec } from '../config/types.js';
 import type { ManagedProcess } from '../process/managed-process.js';
-import type { SupervisorEmitter } from './events.js';
-import { waitForStates, type WaitOutcome } from './wait.js';
+import { START_DONE as UP, START_FAILED as DOWN, STOP_DONE as STOPPED, waitForStates, type WaitOutcome, type WaitSource } from './wait.js';
 
-const UP: Parameters<typeof waitForStates>[2]['done'] = ['running', 'waiting'];
-const DOWN: Parameters<typeof waitForStates>[2]['failed'] = ['backoff', 'fatal', 'exited'];
-const STOPPED: Parameters<typeof waitForStates>[2]['done'] = ['stopped', 'exited', 'fatal'];
-
-/** What a restart of a pool needs of the supervisor. */
-export interface PoolRestart {
-  readonly events: SupervisorEmitter;
+/** What a restart of a pool needs of the supervisor (its events and clock, to wait). */
+export interface PoolRestart extends WaitSource {
   /** A new stopped copy of the unit beyond its pool, for a surge. */
   addSurge(unit: UnitSpec): ManagedProcess;
   removeSurge(proc: ManagedProcess): void;
@@ -26,7 +20,7 @@ export interface PoolRestart {
 export async function restartPool(pool: PoolRestart, procs: readonly ManagedProcess[], unit: UnitSpec, timeoutMs: number): Promise<WaitOutcome[]> {
   if (unit.restartStrategy === 'rolling' && unit.sockets.length > 0 && procs.length > 0 && unit.schedule === null) return rollWithSurge(pool, procs, unit, timeoutMs);
   if (unit.restartStrategy === 'all' || procs.length <= 1) {
-    const waiting = waitForStates(pool.events, procs, { done: UP, failed: DOWN, currentCounts: false, timeoutMs });
+    const waiting = waitForStates(pool, procs, { done: UP, failed: DOWN, timeoutMs });
     for (const proc of procs) proc.restart();
     return waiting.settle(false);
   }
@@ -36,7 +30,7 @@ export async function restartPool(pool: PoolRestart, procs: readonly ManagedProc
 }
 
 async function restartOne(pool: PoolRestart, proc: ManagedProcess, timeoutMs: number): Promise<WaitOutcome[]> {
-  const waiting = waitForStates(pool.events, [proc], { done: UP, failed: DOWN, currentCounts: false, timeoutMs });
+  const waiting = waitForStates(pool, [proc], { done: UP, failed: DOWN, timeoutMs });
   proc.restart();
   return waiting.settle(false);
 }
@@ -44,7 +38,7 @@ async function restartOne(pool: PoolRestart, proc: ManagedProcess, timeoutMs: nu
 async function rollWithSurge(pool: PoolRestart, procs: readonly ManagedProcess[], unit: UnitSpec, timeoutMs: number): Promise<WaitOutcome[]> {
   const surge = pool.addSurge(unit);
   pool.log('info', `rolling restart of ${procs.map((p) => p.name).join(', ')}: ${surge.name} stands in first, so no capacity is lost`, unit.name);
-  const starting = waitForStates(pool.events, [surge], { done: UP, failed: DOWN, currentCounts: false, timeoutMs });
+  const starting = waitForStates(pool, [surge], { done: UP, failed: DOWN, timeoutMs });
   surge.start();
   const [first] = await starting.settle(false);
   const outcomes: WaitOutcome[] = [];
@@ -63,7 +57,7 @@ async function rollWithSurge(pool: PoolRestart, procs: readonly ManagedProcess[]
       break;
     }
   }
-  const stopping = waitForStates(pool.events, [surge], { done: STOPPED, failed: [], currentCounts: true, timeoutMs: unit.stopTimeoutMs + 5000 });
+  const stopping = waitForStates(pool, [surge], { done: STOPPED, failed: [], timeoutMs: unit.stopTimeoutMs + 5000 });
   surge.stop();
   await stopping.settle(true);
   pool.removeSurge(surge);
@@ -73,4 +67,12 @@ async function rollWithSurge(pool: PoolRestart, procs: readonly ManagedProcess[]
 /** How long a pool restart may wait for one copy: its stop, its start, and a minute to get ready. */
 export function poolRestartTimeout(unit: UnitSpec): number {
   return unit.stopTimeoutMs + Math.max(unit.startSecsMs, 1000) + 60_000;
+}
+
+/** The copies `supd restart` names that roll (restart_strategy = "rolling": more than one, or one with sockets), by unit. */
+export function rollingGroups(units: Iterable<UnitSpec>, procs: readonly ManagedProcess[]): Array<{ unit: UnitSpec; procs: ManagedProcess[] }> {
+  return [...units]
+    .filter((u) => u.restartStrategy === 'rolling')
+    .map((unit) => ({ unit, procs: procs.filter((p) => p.unit.name === unit.name) }))
+    .filter((r) => r.procs.length > 1 || (r.procs.length === 1 && r.unit.sockets.length > 0));
 }

@@ -1,7 +1,7 @@
 // The snapshot `supd status` shows: each process as SPEC section 5's JSON, memory (the tree's
 // RSS and PSS) read from /proc at the moment of asking.
 import type { ProcessStatus, StatusReport } from '../control/protocol.js';
-import type { ManagedProcess } from '../process/managed-process.js';
+import type { ProcessView } from './view.js';
 import { readTreeMemory } from '../process/proc.js';
 
 /** What the supervisor knows beside the process itself. */
@@ -10,7 +10,7 @@ export interface StatusLookups {
   nextRunOf(name: string): Date | null;
 }
 
-export function describeProcess(proc: ManagedProcess, lookups: StatusLookups): ProcessStatus {
+export function describeProcess(proc: ProcessView, lookups: StatusLookups): ProcessStatus {
   const uptime = proc.uptimeMs;
   const memory = proc.pid === null ? null : readTreeMemory(proc.pid);
   return {
@@ -37,7 +37,7 @@ export function describeProcess(proc: ManagedProcess, lookups: StatusLookups): P
 }
 
 export function buildStatusReport(
-  processes: readonly ManagedProcess[],
+  processes: readonly ProcessView[],
   supervisor: { pid: number; version: string; config: string; startedAt: number },
   now: number,
   lookups: StatusLookups,

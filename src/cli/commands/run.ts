@@ -16,7 +16,7 @@ import { chooseReadPath } from '../../logs/pipe-reader.js';
 import { openSupdLog, type SupdLog } from '../../logs/supd-log.js';
 import { closeFifoDir, useFifoDir } from '../../process/child-stdio.js';
 import type { CopyTracker } from '../../process/copy-tracker.js';
-import { startGuardian } from '../../process/guardian.js';
+import { startGuardian, type Guardian } from '../../process/guardian.js';
 import { closeInheritedFds, type ClosedFd } from '../../process/inherited-fds.js';
 import { openTracker } from '../../process/open-tracker.js';
 import { Reports } from '../../reports/reporter.js';
@@ -32,7 +32,8 @@ import { applySocketAccess, resolveSocketAccess } from '../../control/socket-acc
 import { hasChild } from '../../process/states.js';
 import { secureStateDir } from '../../supervisor/state-dir.js';
 import { ProcessHistory } from '../../supervisor/history.js';
-import { Supervisor, type ReloadResult } from '../../supervisor/supervisor.js';
+import { composeSupervisor, type Runtime } from '../../supervisor/compose.js';
+import type { ReloadResult, Supervisor } from '../../supervisor/supervisor.js';
 import { WatchRestarts } from '../../watch/watch-restarts.js';
 import { formatIssue, isSupdError, SupdError } from '../../errors.js';
 import { flagString, type Command, type CommandContext } from '../command.js';
@@ -69,6 +70,37 @@ log files.`,
 };
 
 async function runSupervisor(config: SupdConfig, context: CommandContext, inherited: readonly ClosedFd[]): Promise<number> {
+  const ground = await prepareGround(config, context, inherited);
+  const { log, consoleOut, guardian, registry, tracker, startEnv } = ground;
+  const runtime = composeSupervisor(config, { log, guardian, registry, tracker, baseEnv: startEnv, console: consoleOut, applySettings: (s) => applyLogSettings(log, consoleOut, s) });
+  await bindSocketsOrRefuse(runtime, log, () => (guardian.close(), ground.lock.release()));
+  const life = superviseLife(runtime, log);
+  const serving = await serve(config, ground, runtime, life.shutdown);
+  if (ground.detached) log.detachStderr();
+  runtime.startAll();
+  const watching = new WatchRestarts(runtime.supervisor, log);
+  const code = await life.done;
+  watching.close();
+  await serving.close();
+  return closeGround(ground, code);
+}
+
+/** What supd holds before any program starts: its log, pidfile, copy tracker, guardian and the children's environment. */
+interface Ground {
+  readonly detached: boolean;
+  readonly log: SupdLog;
+  readonly consoleOut: ConsoleOutput;
+  readonly lock: { release(): void };
+  readonly registry: ChildRegistry;
+  readonly tracker: CopyTracker;
+  readonly guardian: Guardian;
+  /** supd's environment at start, without what is internal to `run -d`: the base of every child's. */
+  readonly startEnv: NodeJS.ProcessEnv;
+}
+
+// supd.log, the state dir and pidfile, then what is left of a previous supd is killed, then
+// the guardian and the fifo dir; each thing that is missing or short is said in supd.log.
+async function prepareGround(config: SupdConfig, context: CommandContext, inherited: readonly ClosedFd[]): Promise<Ground> {
   const detached = context.env[DETACHED_ENV] === '1';
   tuneDaemonHeap(context.env);
   const { supervisor: settings } = config;
@@ -83,11 +115,7 @@ async function runSupervisor(config: SupdConfig, context: CommandContext, inheri
   describeTracker(tracker, log);
   killLeftovers(registry, log);
   await killPreviousCgroups(tracker, log);
-  const shortage = fdShortage(config);
-  if (shortage !== null) log.warn(shortage);
-  if (findSetpriv() === null) log.warn('setpriv (util-linux) not found: children will not get a parent-death signal; the guardian still kills their groups if supd dies');
-  const orphans = noReaperWarning(context.env);
-  if (orphans !== null) log.warn(orphans);
+  warnShortcomings(config, context.env, log);
   const guardian = startGuardian(tracker.guardianCommand);
   // Two pipes for each process of the config: its first starts take no exec of their own.
   useFifoDir(settings.stateDir, 2 * countProcesses(config), (message) => log.warn(message));
@@ -95,32 +123,50 @@ async function runSupervisor(config: SupdConfig, context: CommandContext, inheri
   const startEnv = { ...context.env };
   delete startEnv[DETACHED_ENV];
   delete process.env[DETACHED_ENV];
-  const supervisor = new Supervisor(config, { log, guardian, registry, tracker, baseEnv: startEnv, console: consoleOut, applySettings: (s) => applyLogSettings(log, consoleOut, s) });
-  await bindSocketsOrRefuse(supervisor, log, () => (guardian.close(), lock.release()));
-  const version = readVersion();
+  return { detached, log, consoleOut, lock, registry, tracker, guardian, startEnv };
+}
+
+// What works less well here than it could: too few fds, no setpriv, no reaper for orphans.
+function warnShortcomings(config: SupdConfig, env: NodeJS.ProcessEnv, log: SupdLog): void {
+  const shortage = fdShortage(config);
+  if (shortage !== null) log.warn(shortage);
+  if (findSetpriv() === null) log.warn('setpriv (util-linux) not found: children will not get a parent-death signal; the guardian still kills their groups if supd dies');
+  const orphans = noReaperWarning(env);
+  if (orphans !== null) log.warn(orphans);
+}
+
+// How supd ends: a shutdown (asked, signalled, or an essential program that ended) stops
+// everything, then `done` gives the exit code.
+function superviseLife(runtime: Runtime, log: SupdLog): { done: Promise<number>; shutdown: (why: string) => Promise<void> } {
   let finished: (code: number) => void = () => undefined;
   const done = new Promise<number>((resolve) => (finished = resolve));
   let exitCode = EXIT_OK;
   const shutdown = async (why: string): Promise<void> => {
-    if (!supervisor.isShuttingDown) log.info(`${why}: stopping everything`);
-    await supervisor.shutdown();
+    if (!runtime.supervisor.isShuttingDown) log.info(`${why}: stopping everything`);
+    await runtime.shutdown();
     finished(exitCode);
   };
-  watchEssential(supervisor, (code, why) => {
+  watchEssential(runtime.view, (code, why) => {
     exitCode = code;
     void shutdown(why);
   });
+  return { done, shutdown };
+}
+
+// What answers while supd runs: reports, the control socket, the optional HTTP side, signals.
+async function serve(config: SupdConfig, ground: Ground, runtime: Runtime, shutdown: (why: string) => Promise<void>): Promise<{ close(): Promise<void> }> {
+  const { log } = ground;
+  const { supervisor: settings } = config;
+  const { view } = runtime;
+  const version = readVersion();
   // [supervisor.http] only: its code is loaded then, and its counters see every event from here.
-  const httpSide = settings.http === null ? null : new (await import('../../http/start.js')).HttpSide(supervisor, version);
-  const reload = (options: { dryRun?: boolean } = {}): Promise<ReloadResult> => {
-    const applying = reloadFromFile(supervisor, config.file, startEnv, log, options.dryRun === true);
-    if (options.dryRun !== true) applying.then(() => httpSide?.counters.noteReload(true), () => httpSide?.counters.noteReload(false));
-    return applying;
-  };
-  const history = new ProcessHistory(supervisor.events, () => supervisor.now());
-  const reports = new Reports(supervisor, { log, version, onSendTry: (label, ok) => httpSide?.counters.noteSendTry(label, ok) });
+  const httpSide = settings.http === null ? null : new (await import('../../http/start.js')).HttpSide(view, version);
+  const reload = reloadWith(runtime.supervisor, config.file, ground, httpSide?.counters ?? null);
+  const history = new ProcessHistory(view.events, () => view.now());
+  const reports = new Reports(view, { log, version, onSendTry: (label, ok) => httpSide?.counters.noteSendTry(label, ok) });
   const report = (name: string | undefined, send: boolean) => reports.answer(name, send);
-  const handler = createHandler({ supervisor, version, reload, report, history, shutdown: () => shutdown('shutdown requested'), dashboardUrl: () => httpSide?.url ?? null });
+  const context = { view, control: runtime.supervisor, outputs: runtime.outputs, version, reload, report, history };
+  const handler = createHandler({ ...context, shutdown: () => shutdown('shutdown requested'), dashboardUrl: () => httpSide?.url ?? null });
   const server = await startControlServer(settings.socket, handler);
   if (httpSide !== null) {
     await httpSide.listen(settings.http!, settings.stateDir, handler, log);
@@ -128,27 +174,40 @@ async function runSupervisor(config: SupdConfig, context: CommandContext, inheri
   }
   const access = resolveSocketAccess(settings.socketGroup, settings.socketMode);
   if (!('problem' in access)) applySocketAccess(settings.socket, settings.stateDir, access);
-  installSignals(supervisor, log, shutdown, reload);
+  installSignals(runtime, log, shutdown, reload);
   const forgetSocket = recordRunningSocket(config.file, settings.socket, process.pid, (m) => log.warn(m));
   log.info(`supd ${version} running (pid ${process.pid}) on ${config.file}, socket ${settings.socket}`);
-  if (detached) log.detachStderr();
-  supervisor.startAll();
-  const watching = new WatchRestarts(supervisor, log);
-  const code = await done;
-  reports.close();
-  watching.close();
-  await httpSide?.close();
-  await server.close();
+  return {
+    async close() {
+      reports.close();
+      await httpSide?.close();
+      await server.close();
+      forgetSocket();
+    },
+  };
+}
+
+// `supd reload` and SIGHUP: from the file, counted in the metrics (not a dry run).
+function reloadWith(supervisor: Supervisor, file: string, ground: Ground, counters: { noteReload(ok: boolean): void } | null) {
+  return (options: { dryRun?: boolean } = {}): Promise<ReloadResult> => {
+    const applying = reloadFromFile(supervisor, file, ground.startEnv, ground.log, options.dryRun === true);
+    if (options.dryRun !== true) applying.then(() => counters?.noteReload(true), () => counters?.noteReload(false));
+    return applying;
+  };
+}
+
+// Everything stopped: what is left in the cgroups, the guardian, the registry, the pidfile, the log.
+async function closeGround(ground: Ground, code: number): Promise<number> {
+  const { log, tracker } = ground;
   const killed = await tracker.close();
   if (killed > 0) log.info(`killed ${killed} process${killed === 1 ? '' : 'es'} left in the cgroups (kill_mode = process leftovers) on the way out`);
-  guardian.close();
+  ground.guardian.close();
   closeFifoDir();
-  registry.clear();
-  forgetSocket();
-  lock.release();
+  ground.registry.clear();
+  ground.lock.release();
   log.info(`supd exits${code === EXIT_OK ? '' : ` with code ${code}`}`);
   await log.close();
-  await consoleOut.flushed();
+  await ground.consoleOut.flushed();
   return code;
 }
 
@@ -173,9 +232,9 @@ function openLogAndConsole(settings: SupdConfig['supervisor'], context: CommandC
 }
 
 // A socket that cannot be bound refuses the start (exit 1), naming the program and address.
-async function bindSocketsOrRefuse(supervisor: Supervisor, log: SupdLog, release: () => void): Promise<void> {
+async function bindSocketsOrRefuse(runtime: Runtime, log: SupdLog, release: () => void): Promise<void> {
   try {
-    await supervisor.bindSockets();
+    await runtime.bindSockets();
   } catch (error) {
     log.error(`cannot start: ${(error as Error).message}`);
     release();
@@ -257,14 +316,14 @@ function countStopSignals(supervisor: Supervisor, log: SupdLog, shutdown: (why: 
 
 // SPEC section 6: TERM and INT stop everything; HUP reloads; USR2 reopens logs. No other
 // signal ends supd, so the ones that would by default are caught and logged.
-function installSignals(supervisor: Supervisor, log: SupdLog, shutdown: (why: string) => Promise<void>, reload: () => Promise<unknown>): void {
-  const onStopSignal = countStopSignals(supervisor, log, shutdown);
+function installSignals(runtime: Runtime, log: SupdLog, shutdown: (why: string) => Promise<void>, reload: () => Promise<unknown>): void {
+  const onStopSignal = countStopSignals(runtime.supervisor, log, shutdown);
   process.on('SIGTERM', () => onStopSignal('SIGTERM'));
   process.on('SIGINT', () => onStopSignal('SIGINT'));
   process.on('SIGUSR2', () => {
     log.info('SIGUSR2: reopening log files');
     log.reopen();
-    supervisor.reopenLogs();
+    runtime.outputs.reopen();
   });
   process.on('SIGHUP', () => {
     log.info('SIGHUP: reloading the config');

@@ -37,7 +37,7 @@ function setup(units: Record<string, { paths: string[]; debounceMs?: number }>, 
   const watching = new WatchRestarts(host, log);
   const reload = (spec: typeof units): Promise<void> => {
     host.currentConfig = config(spec);
-    host.events.emit('config:reloaded', { lines: [] });
+    host.events.emit('config:reloaded', { lines: [], live: [] });
     return watching.ready;
   };
   const countOf = (unit: string): number => restarts.filter((r) => r.unit === unit).length;
