@@ -122,6 +122,45 @@ export async function startSupd(configText: string, options: StartOptions = {}):
   return handle;
 }
 
+export interface WithSupdOptions extends StartOptions {
+  /** Leave the temp dir for a later supd of the test (`reuse`); that one removes it. */
+  readonly keepDir?: boolean;
+}
+
+type Body<T> = (supd: SupdUnderTest) => T | Promise<T>;
+
+/**
+ * Starts supd on the config, runs the body with it, and always cleans up after (supd, then the
+ * children it started, then the temp dir), whatever the body throws. Returns the body's value.
+ */
+export async function withSupd<T>(configText: string, body: Body<T>): Promise<T>;
+export async function withSupd<T>(configText: string, options: WithSupdOptions, body: Body<T>): Promise<T>;
+export async function withSupd<T>(configText: string, ...rest: [Body<T>] | [WithSupdOptions, Body<T>]): Promise<T> {
+  const [options, body] = rest.length === 1 ? [{}, rest[0]] : rest;
+  const supd = await startSupd(configText, options);
+  try {
+    return await body(supd);
+  } finally {
+    await supd.cleanup(options.keepDir);
+  }
+}
+
+/** What node:test's `t` offers for cleanup (TestContext, SuiteContext's `after`). */
+export interface AfterHook {
+  after(fn: () => unknown): void;
+}
+
+/**
+ * Starts supd for the test `t` and cleans it up when the test ends (`t.after`), whatever it
+ * throws: for tests that start several supd's in turn (a second one on `reuse` of the first).
+ * An earlier explicit `cleanup()` makes the late one a no-op.
+ */
+export async function supdFor(t: AfterHook, configText: string, options: WithSupdOptions = {}): Promise<SupdUnderTest> {
+  const supd = await startSupd(configText, options);
+  t.after(() => supd.cleanup(options.keepDir));
+  return supd;
+}
+
 /** Whether the process carries SUPD_TEST_DIR=dir in its environment (started by that supd or its test). */
 function hasMarker(pid: number, dir: string): boolean {
   try {

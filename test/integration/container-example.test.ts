@@ -10,7 +10,7 @@ import { ROOT } from '../helpers/paths.js';
 import { pidNamespaceSkip, startInPidNamespace } from '../helpers/pid-namespace.js';
 import { freePort } from '../helpers/ports.js';
 import { runCli } from '../helpers/run-cli.js';
-import { startSupd } from '../helpers/supd.js';
+import { withSupd } from '../helpers/supd.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const EXAMPLE = path.join(ROOT, 'examples', 'container');
@@ -23,12 +23,9 @@ test('examples/container/daemons.toml passes supd check', async () => {
 
 // nginx opens /dev/stdout: that needs children's stdout to be a pipe (SPEC section 7), not a socket.
 async function devStdoutOpens(): Promise<boolean> {
-  const supd = await startSupd('[programs.t]\ncommand = ["/bin/sh", "-c", "echo x > /dev/stdout && echo opened"]\nrestart = "never"\nstdout = "console"\nstderr = "console"\n');
-  try {
+  return withSupd('[programs.t]\ncommand = ["/bin/sh", "-c", "echo x > /dev/stdout && echo opened"]\nrestart = "never"\nstdout = "console"\nstderr = "console"\n', async (supd) => {
     return await waitFor(() => (/^t:0 \| opened$/m.test(supd.output()) ? 'yes' : supd.output().includes('No such device') ? 'no' : null), { what: 'the probe' }).then((r) => r === 'yes');
-  } finally {
-    await supd.cleanup();
-  }
+  });
 }
 
 function get(port: number): Promise<string> {

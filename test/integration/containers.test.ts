@@ -7,7 +7,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { pidNamespaceSkip, startInPidNamespace } from '../helpers/pid-namespace.js';
-import { startSupd } from '../helpers/supd.js';
+import { withSupd } from '../helpers/supd.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const skip = pidNamespaceSkip();
@@ -124,7 +124,7 @@ start_secs = "0"
 }
 
 test('essential (not PID 1): a fatal essential program makes supd exit 1 after stopping the rest in dependency order; a stopped one does nothing', async () => {
-  const supd = await startSupd(`
+  await withSupd(`
 [programs.db]
 command = ["sleep", "1000"]
 start_secs = "0"
@@ -142,8 +142,7 @@ start_secs = "5s"
 max_restarts = 1
 backoff = { initial = "100ms" }
 autostart = false
-`);
-  try {
+`, async (supd) => {
     await supd.waitForState('api:0', 'running');
     assert.equal((await supd.cli('stop', 'api')).code, 0);
     assert.equal((await supd.proc('db:0')).state, 'running', 'stopping an essential program by hand is no end');
@@ -154,7 +153,5 @@ autostart = false
     const log = supd.supdLog();
     assert.match(log, /essential program broken:0 is fatal/);
     assert.ok(log.indexOf('[db:0] stopping') > 0, 'db stopped');
-  } finally {
-    await supd.cleanup();
-  }
+  });
 });

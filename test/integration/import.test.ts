@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import { parse } from 'smol-toml';
 import { FIXTURES } from '../helpers/paths.js';
 import { runCli } from '../helpers/run-cli.js';
-import { startSupd } from '../helpers/supd.js';
+import { withSupd } from '../helpers/supd.js';
 import { makeTempDir } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -334,8 +334,7 @@ startsecs=0
 `);
     const imported = await runCli(['import', 'supervisord.conf', '--out', 'daemons.toml'], { cwd: temp.dir });
     assert.equal(imported.code, 0, imported.stderr);
-    const supd = await startSupd(readFileSync(path.join(temp.dir, 'daemons.toml'), 'utf8'), { reuse: temp });
-    try {
+    await withSupd(readFileSync(path.join(temp.dir, 'daemons.toml'), 'utf8'), { reuse: temp }, async (supd) => {
       await waitFor(async () => {
         const report = await supd.status();
         return report.processes.length === 3 && report.processes.every((p) => p.state === 'running');
@@ -346,8 +345,6 @@ startsecs=0
         assert.equal(first.name, `queue-worker:${index}`);
         assert.deepEqual(first.argv, ['queue:work', '--sleep=3', '--tries=3']);
       }
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 });

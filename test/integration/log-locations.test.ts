@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { FIXTURES, SUPD_BIN } from '../helpers/paths.js';
 import { runCli } from '../helpers/run-cli.js';
-import { startSupd } from '../helpers/supd.js';
+import { withSupd } from '../helpers/supd.js';
 import { makeTempDir } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -60,8 +60,7 @@ describe('log locations', () => {
   });
 
   test('a reload to a log location supd cannot write is refused, exit 2, and the old one stays', async () => {
-    const supd = await startSupd(web);
-    try {
+    await withSupd(web, async (supd) => {
       const before = await supd.waitForState('web:0', 'running');
       writeFileSync(path.join(supd.dir, 'blocker'), 'x\n');
       writeFileSync(supd.config, `[supervisor]\nlog_dir = "blocker/logs"\n${web}`);
@@ -76,13 +75,11 @@ describe('log locations', () => {
       const moved = await supd.cli('reload');
       assert.equal(moved.code, 0, moved.stderr);
       await waitFor(() => existsSync(path.join(supd.dir, 'elsewhere', 'supd.log')), { what: 'supd.log in the new place' });
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 
   test('a log file that fails at run time puts the reason in status and raises an alert', async () => {
-    const supd = await startSupd(`
+    await withSupd(`
 [programs.talk]
 command = ["/bin/sh", "-c", "while true; do echo line; sleep 0.1; done"]
 start_secs = "200ms"
@@ -90,8 +87,7 @@ stdout = { file = "out/talk.log" }
 [alerts]
 to = ["ops@example.com"]
 file = "alerts.txt"
-`);
-    try {
+`, async (supd) => {
       await supd.waitForState('talk:0', 'running');
       rmSync(path.join(supd.dir, 'out'), { recursive: true, force: true });
       writeFileSync(path.join(supd.dir, 'out'), 'a file where the log dir was\n');
@@ -104,8 +100,6 @@ file = "alerts.txt"
         return existsSync(file) && /log error\s+talk:0\s+cannot open/.test(readFileSync(file, 'utf8')) ? readFileSync(file, 'utf8') : null;
       }, { what: 'the alert' });
       assert.match(alert, /supd alert on .*: log error talk:0/);
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 });

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { FIXTURES } from '../helpers/paths.js';
 import { runCli } from '../helpers/run-cli.js';
-import { startSupd } from '../helpers/supd.js';
+import { withSupd } from '../helpers/supd.js';
 import { makeTempDir } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -36,7 +36,7 @@ async function get(port: number): Promise<string> {
 
 test('each copy gets its own port, probe, cwd, args, hooks and log files from {index} and {name}', async () => {
   const base = await freeBase();
-  const supd = await startSupd(
+  await withSupd(
     `
 [programs.app]
 command = ["node", "${path.join(FIXTURES, 'bin', 'serve.js')}", "--copy={name}"]
@@ -47,9 +47,7 @@ stdout = { file = "logs/{program}-copy-{index}.log" }
 health = { http = "http://127.0.0.1:\${BASE}{index}/", interval = "100ms", retries = 2, start_period = "0s" }
 hooks = { after_start = ["sh", "-c", "echo {name} $$PWD >> ../hooks.txt"] }
 `,
-    { env: { BASE: String(base) }, files: { 'work-0/.keep': '', 'work-1/.keep': '' } },
-  );
-  try {
+    { env: { BASE: String(base) }, files: { 'work-0/.keep': '', 'work-1/.keep': '' } }, async (supd) => {
     const zero = await supd.waitForState('app:0', (p) => p.state === 'running' && p.healthy === true);
     const one = await supd.waitForState('app:1', (p) => p.state === 'running' && p.healthy === true);
     assert.equal(await get(base * 10), '200');
@@ -72,9 +70,7 @@ hooks = { after_start = ["sh", "-c", "echo {name} $$PWD >> ../hooks.txt"] }
     assert.equal((await supd.proc('app:0')).pid, zero.pid, 'app:0 was not touched');
     assert.match(supd.supdLog(), /\[app:1\] unhealthy/);
     assert.doesNotMatch(supd.supdLog(), /\[app:0\] unhealthy/);
-  } finally {
-    await supd.cleanup();
-  }
+  });
 });
 
 test('supd check: an unknown {word} is an error at its key; two copies on one log file name {index}', async () => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { FIXTURES } from '../helpers/paths.js';
 import { startSmtpServer } from '../helpers/smtp.js';
-import { startSupd } from '../helpers/supd.js';
+import { startSupd, withSupd } from '../helpers/supd.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const BIN = path.join(FIXTURES, 'bin');
@@ -79,10 +79,9 @@ to = ["me@localhost"]
 file = "reports/alerts.txt"
 crash_loop = { restarts = 3, window = "10s" }
 `;
-    const supd = await startSupd(config, { env: { FAKE_SENDMAIL_OUT: 'sendmail.txt' } });
-    const file = (name: string) => path.join(supd.dir, 'reports', name);
-    const read = (name: string) => (existsSync(file(name)) ? readFileSync(file(name), 'utf8') : '');
-    try {
+    await withSupd(config, { env: { FAKE_SENDMAIL_OUT: 'sendmail.txt' } }, async (supd) => {
+      const file = (name: string) => path.join(supd.dir, 'reports', name);
+      const read = (name: string) => (existsSync(file(name)) ? readFileSync(file(name), 'utf8') : '');
       const alert = await waitFor(() => (read('alerts.txt').includes('crash loop') ? read('alerts.txt') : null), { timeoutMs: 10_000, what: 'a crash-loop alert' });
       assert.match(alert, /^Subject: supd alert on .*: crash loop bad:0$/m);
       assert.match(alert, /crash loop\s+bad:0\s+4 restarts within 10s/);
@@ -115,8 +114,6 @@ crash_loop = { restarts = 3, window = "10s" }
       const refused = await supd.cli('report', 'refused', '--send');
       assert.equal(refused.code, 1);
       assert.match(refused.stderr, /^report refused: not sent: .*(exit|code)/mi);
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 });

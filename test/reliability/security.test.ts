@@ -11,7 +11,7 @@ import { FIXTURES, SUPD_BIN } from '../helpers/paths.js';
 import { groupsOf } from '../helpers/procfs.js';
 import { runCli } from '../helpers/run-cli.js';
 import { reportFigures } from '../helpers/soak.js';
-import { startSupd } from '../helpers/supd.js';
+import { startSupd, withSupd } from '../helpers/supd.js';
 import { makeTempDir } from '../helpers/temp.js';
 import { isAlive, waitFor } from '../helpers/wait-for.js';
 
@@ -34,8 +34,7 @@ function walk(dir: string): string[] {
 const octal = (mode: number): string => (mode & 0o7777).toString(8).padStart(4, '0');
 
 test('the control socket refuses another user, by its own modes (0600 socket in a 0700 dir)', { skip: asRoot }, async (t) => {
-  const supd = await startSupd(`[programs.one]\ncommand = ["sleep", "2147483640"]\n`);
-  try {
+  await withSupd(`[programs.one]\ncommand = ["sleep", "2147483640"]\n`, async (supd) => {
     const stateDir = path.join(supd.dir, '.supd');
     const socket = path.join(stateDir, 'supd.sock');
     assert.equal(octal(statSync(socket).mode), '0600');
@@ -56,9 +55,7 @@ test('the control socket refuses another user, by its own modes (0600 socket in 
     assert.ok(String(throughSocket.stderr).includes(`permission denied on ${socket}: the socket is owned by root:root, mode 0600`), String(throughSocket.stderr));
     assert.equal((await supd.cli('status')).code, 0, 'root still gets in');
     reportFigures(t, { 'connections as nobody refused': 2 });
-  } finally {
-    await supd.cleanup();
-  }
+  });
 });
 
 test('nothing supd writes is writable by others, even when supd runs under umask 000', async (t) => {
@@ -154,7 +151,7 @@ test('a shared state dir (another owner, or sticky like /tmp) is refused', async
 test('user switching: the child has the user\'s groups, none of supd\'s supplementary groups', { skip: asRoot }, async (t) => {
   const nobodyGroups = execFileSync('id', ['-G', 'nobody'], { encoding: 'utf8' }).trim().split(' ').map(Number).sort((a, b) => a - b);
   // supd itself runs with the supplementary groups adm (4) and sudo (27).
-  const supd = await startSupd(
+  await withSupd(
     `
 [programs.asnobody]
 command = ["sleep", "2147483640"]
@@ -166,9 +163,7 @@ command = ["sleep", "2147483641"]
 group = "nogroup"
 start_secs = "0"
 `,
-    { wrapper: ['setpriv', '--groups=4,27', '--'] },
-  );
-  try {
+    { wrapper: ['setpriv', '--groups=4,27', '--'] }, async (supd) => {
     assert.deepEqual(groupsOf(supd.child.pid!).sort((a, b) => a - b), [4, 27], 'supd has the extra groups');
     const user = await supd.waitForState('asnobody:0', 'running');
     const groupOnly = await supd.waitForState('groupOnly:0', 'running');
@@ -176,9 +171,7 @@ start_secs = "0"
     assert.match(readFileSync(`/proc/${user.pid}/status`, 'utf8'), /^Uid:\s+65534\s+65534\s+65534\s+65534$/m);
     assert.deepEqual(groupsOf(groupOnly.pid!), [], 'a group alone clears the supplementary groups');
     reportFigures(t, { "supd's groups": '4 27', "the nobody child's groups": groupsOf(user.pid!).join(' '), "the group-only child's groups": '(none)' });
-  } finally {
-    await supd.cleanup();
-  }
+  });
 });
 
 test('env values appear in no log line, status, report or alert mail', { timeout: 60_000 }, async (t) => {
@@ -213,8 +206,7 @@ to = ["ops@example.com"]
 file = "reports/alerts.txt"
 min_interval = "1s"
 `;
-  const supd = await startSupd(config(''), { files: { 'app.env': `DB_PASSWORD=${fileSecret}\n` } });
-  try {
+  await withSupd(config(''), { files: { 'app.env': `DB_PASSWORD=${fileSecret}\n` } }, async (supd) => {
     await supd.waitForState('app:0', 'running');
     await supd.waitForState('doomed:0', 'fatal');
     const env = readFileSync(`/proc/${(await supd.proc('app:0')).pid}/environ`, 'utf8');
@@ -249,7 +241,5 @@ min_interval = "1s"
       assert.ok(!text.includes(secret) && !text.includes(fileSecret), `an env value in ${where}:\n${text}`);
     }
     reportFigures(t, { 'places searched for env values': Object.keys(places).length, 'bytes searched': Object.values(places).join('').length });
-  } finally {
-    await supd.cleanup();
-  }
+  });
 });
