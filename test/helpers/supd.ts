@@ -25,6 +25,8 @@ export interface SupdUnderTest {
   stop(): Promise<number | null>;
   /** Kill everything this test started (supd by SIGKILL, then the children it knew). */
   cleanup(keepDir?: boolean): Promise<void>;
+  /** Runs `fn` first when cleaning up (last registered first), while supd and its dir are still there. */
+  onCleanup(fn: () => unknown): void;
 }
 
 export interface StartOptions {
@@ -52,6 +54,7 @@ export async function startSupd(configText: string, options: StartOptions = {}):
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const knownPids = new Set<number>();
+  const cleanupHooks: Array<() => unknown> = [];
   const cli = (...args: string[]): Promise<CliResult> => runCli([...args, '-c', config], { cwd: temp.dir, env });
   const status = async (): Promise<StatusReport> => {
     const result = await cli('status', '--json');
@@ -90,7 +93,9 @@ export async function startSupd(configText: string, options: StartOptions = {}):
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       return exited;
     },
+    onCleanup: (fn) => cleanupHooks.push(fn),
     async cleanup(keepDir = false) {
+      const hookErrors = await runHooks(cleanupHooks.splice(0).reverse());
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
       // Only pids that are still ours: a pid seen in a status long ago may be someone else's now.
@@ -105,6 +110,7 @@ export async function startSupd(configText: string, options: StartOptions = {}):
       }
       await waitFor(() => left.every((pid) => !isAlive(pid)), { timeoutMs: 5000, what: 'children to be gone' }).catch(() => undefined);
       if (!keepDir) temp.remove();
+      if (hookErrors.length > 0) throw hookErrors[0];
     },
   };
   if (options.waitReady !== false) {
@@ -151,14 +157,39 @@ export interface AfterHook {
 }
 
 /**
- * Starts supd for the test `t` and cleans it up when the test ends (`t.after`), whatever it
- * throws: for tests that start several supd's in turn (a second one on `reuse` of the first).
- * An earlier explicit `cleanup()` makes the late one a no-op.
+ * Starts supd for the test `t` and cleans it up when the test ends, whatever it throws: for
+ * tests that start several supd's in turn (a later one on `reuse` of an earlier one's dir).
+ * The supd's of one test are cleaned up last started first; an explicit `cleanup()` before
+ * makes the late one kill nothing more.
  */
 export async function supdFor(t: AfterHook, configText: string, options: WithSupdOptions = {}): Promise<SupdUnderTest> {
+  let started = startedFor.get(t);
+  if (started === undefined) {
+    const list: Array<() => Promise<void>> = [];
+    startedFor.set(t, (started = list));
+    t.after(async () => {
+      const errors = await runHooks(list.splice(0).reverse());
+      if (errors.length > 0) throw errors[0];
+    });
+  }
   const supd = await startSupd(configText, options);
-  t.after(() => supd.cleanup(options.keepDir));
+  started.push(() => supd.cleanup(options.keepDir));
   return supd;
+}
+
+const startedFor = new WeakMap<AfterHook, Array<() => Promise<void>>>();
+
+/** Runs every hook, even after one throws; returns what they threw. */
+async function runHooks(hooks: ReadonlyArray<() => unknown>): Promise<unknown[]> {
+  const errors: unknown[] = [];
+  for (const hook of hooks) {
+    try {
+      await hook();
+    } catch (error) {
+      errors.push(error);
+    }
+  }
+  return errors;
 }
 
 /** Whether the process carries SUPD_TEST_DIR=dir in its environment (started by that supd or its test). */

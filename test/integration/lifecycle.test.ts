@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { FIXTURES } from '../helpers/paths.js';
 import { freePort } from '../helpers/ports.js';
-import { startSupd, withSupd } from '../helpers/supd.js';
+import { withSupd } from '../helpers/supd.js';
 import { isAlive, waitFor } from '../helpers/wait-for.js';
 
 const BIN = path.join(FIXTURES, 'bin');
@@ -62,24 +62,21 @@ backoff = { initial = "30s" }
 });
 
 describe('ready.tcp reads /proc', () => {
-  test('a port held by another process never makes a copy running, and is never connected to', async () => {
+  test('a port held by another process never makes a copy running, and is never connected to', async (t) => {
     const other = await listenHere();
-    const supd = await startSupd(`
+    t.after(() => other.close());
+    await withSupd(`
 [programs.squatter]
 command = [${node}, "${BIN}/forever.js"]
 ready = { tcp = "127.0.0.1:${other.port}", interval = "50ms", timeout = "1500ms" }
 stop_timeout = "1s"
 backoff = { initial = "30s" }
-`);
-    try {
+`, async (supd) => {
       const failed = await supd.waitForState('squatter:0', 'backoff');
       assert.match(failed.reason ?? '', /not ready within 1500 ms/);
       assert.match(failed.reason ?? '', /belongs to another process/);
       assert.equal(other.connections(), 0, 'the probe made no connection');
-    } finally {
-      await supd.cleanup();
-      await other.close();
-    }
+    });
   });
 
   test("a listener of the copy's descendant (a shell in front) makes it running", async () => {
@@ -99,22 +96,19 @@ start_secs = "0"
 
 describe('the daemonized check with ready', () => {
   test('a program that exits 0 leaving a daemon behind is fatal even though its ready passed', async () => {
-    const supd = await startSupd(`
+    await withSupd(`
 [programs.forker]
 command = [${node}, "${BIN}/daemonize.js", "daemon.pid"]
 env = { SAY_READY_MS = "300" }
 ready = { log = "started" }
-`);
-    let daemonPid = 0;
-    try {
+`, async (supd) => {
+      let daemonPid = 0;
+      supd.onCleanup(() => daemonPid > 0 && isAlive(daemonPid) && process.kill(daemonPid, 'SIGKILL'));
       const fatal = await supd.waitForState('forker:0', 'fatal');
       daemonPid = Number(readFileSync(path.join(supd.dir, 'daemon.pid'), 'utf8'));
       assert.match(fatal.reason ?? '', new RegExp(`daemonized itself: .*leaving pid ${daemonPid} running`));
       assert.equal(fatal.restarts, 0, 'not respawned');
-    } finally {
-      if (daemonPid > 0 && isAlive(daemonPid)) process.kill(daemonPid, 'SIGKILL');
-      await supd.cleanup();
-    }
+    });
   });
 });
 

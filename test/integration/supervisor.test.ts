@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { FIXTURES } from '../helpers/paths.js';
 import { runCli } from '../helpers/run-cli.js';
-import { startSupd, withSupd } from '../helpers/supd.js';
+import { supdFor, withSupd } from '../helpers/supd.js';
 import { isAlive, waitFor } from '../helpers/wait-for.js';
 
 const BIN = path.join(FIXTURES, 'bin');
@@ -183,7 +183,7 @@ start_secs = "100ms"
     });
   });
 
-  test('kill -9 of supd leaves no child after 2 s, and a restarted supd runs exact counts', async () => {
+  test('kill -9 of supd leaves no child after 2 s, and a restarted supd runs exact counts', async (t) => {
     const config = `
 [programs.pool]
 command = [${node}, "${BIN}/forever.js"]
@@ -193,54 +193,42 @@ start_secs = "0"
 command = ["${BIN}/spawn-grandchild.sh", "grandchild.pid"]
 start_secs = "0"
 `;
-    const first = await startSupd(config);
-    let second: Awaited<ReturnType<typeof startSupd>> | null = null;
-    try {
-      await waitFor(async () => (await first.status()).processes.every((p) => p.state === 'running'), { what: 'all running' });
-      const pids = (await first.status()).processes.map((p) => p.pid!);
-      const grandchild = await waitFor(() => Number(readLines(path.join(first.dir, 'grandchild.pid'))[0]) || null);
-      first.child.kill('SIGKILL');
-      await waitFor(() => [...pids, grandchild].every((pid) => !isAlive(pid)), { timeoutMs: 2000, what: 'no orphan 2 s after kill -9' });
-      await first.cleanup(true);
-      second = await startSupd(config, { reuse: first.temp });
-      await waitFor(async () => (await second!.status()).processes.every((p) => p.state === 'running'), { what: 'all running again' });
-      const again = await second.status();
-      assert.deepEqual(again.processes.map((p) => p.name), ['pool:0', 'pool:1', 'pool:2', 'family:0']);
-      assert.ok(pids.every((pid) => !again.processes.some((p) => p.pid === pid)));
-      assert.equal(countProcessesIn(first.dir, `${BIN}/forever.js`), 3, 'exactly 3 copies run in that directory, not 6');
-    } finally {
-      await second?.cleanup();
-      await first.cleanup();
-    }
+    const first = await supdFor(t, config);
+    await waitFor(async () => (await first.status()).processes.every((p) => p.state === 'running'), { what: 'all running' });
+    const pids = (await first.status()).processes.map((p) => p.pid!);
+    const grandchild = await waitFor(() => Number(readLines(path.join(first.dir, 'grandchild.pid'))[0]) || null);
+    first.child.kill('SIGKILL');
+    await waitFor(() => [...pids, grandchild].every((pid) => !isAlive(pid)), { timeoutMs: 2000, what: 'no orphan 2 s after kill -9' });
+    await first.cleanup(true);
+    const second = await supdFor(t, config, { reuse: first.temp });
+    await waitFor(async () => (await second.status()).processes.every((p) => p.state === 'running'), { what: 'all running again' });
+    const again = await second.status();
+    assert.deepEqual(again.processes.map((p) => p.name), ['pool:0', 'pool:1', 'pool:2', 'family:0']);
+    assert.ok(pids.every((pid) => !again.processes.some((p) => p.pid === pid)));
+    assert.equal(countProcessesIn(first.dir, `${BIN}/forever.js`), 3, 'exactly 3 copies run in that directory, not 6');
   });
 
-  test('a supd whose guardian died with it kills the survivors it recorded before starting again', async () => {
+  test('a supd whose guardian died with it kills the survivors it recorded before starting again', async (t) => {
     const config = `
 [programs.family]
 command = ["${BIN}/spawn-grandchild.sh", "grandchild.pid"]
 start_secs = "0"
 `;
-    const first = await startSupd(config);
-    let second: Awaited<ReturnType<typeof startSupd>> | null = null;
-    try {
-      await first.waitForState('family:0', 'running');
-      const grandchild = await waitFor(() => Number(readLines(path.join(first.dir, 'grandchild.pid'))[0]) || null);
-      await waitFor(() => readLines(path.join(first.dir, '.supd', 'children')).length === 1, { what: 'the child recorded' });
-      const guardian = childrenOf(first.child.pid!).find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('awk'));
-      assert.ok(guardian !== undefined, 'a guardian runs');
-      process.kill(guardian, 'SIGKILL');
-      first.child.kill('SIGKILL');
-      await waitFor(() => !isAlive(first.child.pid!), { what: 'supd gone' });
-      assert.ok(isAlive(grandchild), 'with the guardian gone too, the grandchild survived (the case under test)');
-      // (first.cleanup() would kill the survivor itself: it waits for the finally)
-      second = await startSupd(config, { reuse: first.temp });
-      await waitFor(() => !isAlive(grandchild), { timeoutMs: 2000, what: 'the survivor killed by the restarted supd' });
-      assert.match(second.supdLog(), /killing family:0 \(pid \d+\) left running by a previous supd/);
-      await second.waitForState('family:0', 'running');
-    } finally {
-      await second?.cleanup();
-      await first.cleanup();
-    }
+    const first = await supdFor(t, config);
+    await first.waitForState('family:0', 'running');
+    const grandchild = await waitFor(() => Number(readLines(path.join(first.dir, 'grandchild.pid'))[0]) || null);
+    await waitFor(() => readLines(path.join(first.dir, '.supd', 'children')).length === 1, { what: 'the child recorded' });
+    const guardian = childrenOf(first.child.pid!).find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('awk'));
+    assert.ok(guardian !== undefined, 'a guardian runs');
+    process.kill(guardian, 'SIGKILL');
+    first.child.kill('SIGKILL');
+    await waitFor(() => !isAlive(first.child.pid!), { what: 'supd gone' });
+    assert.ok(isAlive(grandchild), 'with the guardian gone too, the grandchild survived (the case under test)');
+    // (first.cleanup() would kill the survivor itself: it waits for the end of the test)
+    const second = await supdFor(t, config, { reuse: first.temp });
+    await waitFor(() => !isAlive(grandchild), { timeoutMs: 2000, what: 'the survivor killed by the restarted supd' });
+    assert.match(second.supdLog(), /killing family:0 \(pid \d+\) left running by a previous supd/);
+    await second.waitForState('family:0', 'running');
   });
 
   test('a second supd run on the same state dir is refused', async () => {
@@ -318,20 +306,17 @@ function readLines(file: string): string[] {
 
 describe('a program that daemonizes itself', () => {
   test('is fatal with a clear reason instead of respawning forever', async () => {
-    const supd = await startSupd(`
+    await withSupd(`
 [programs.forker]
 command = [${node}, "${BIN}/daemonize.js", "daemon.pid"]
-`);
-    let daemonPid = 0;
-    try {
+`, async (supd) => {
+      let daemonPid = 0;
+      supd.onCleanup(() => daemonPid > 0 && isAlive(daemonPid) && process.kill(daemonPid, 'SIGKILL'));
       const fatal = await supd.waitForState('forker:0', 'fatal');
       daemonPid = Number(readFileSync(path.join(supd.dir, 'daemon.pid'), 'utf8'));
       assert.match(fatal.reason ?? '', new RegExp(`daemonized itself: .*leaving pid ${daemonPid} running`));
       assert.equal(fatal.restarts, 0, 'not respawned');
       assert.match(supd.supdLog(), /\[forker:0\] it daemonized itself/);
-    } finally {
-      if (daemonPid > 0 && isAlive(daemonPid)) process.kill(daemonPid, 'SIGKILL');
-      await supd.cleanup();
-    }
+    });
   });
 });
