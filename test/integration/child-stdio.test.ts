@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { pickFifoDir } from '../../src/process/fifo-dir.js';
 import { listProcs } from '../helpers/procfs.js';
-import { startSupd, withSupd } from '../helpers/supd.js';
+import { withSupd } from '../helpers/supd.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -123,16 +123,13 @@ max_restarts = 100
       const stdioDir = pickFifoDir(path.join(first.dir, '.supd'));
       const leftBehind = readdirSync(stdioDir).filter((f) => f !== '.state-dir');
       assert.ok(leftBehind.length > 0, 'a killed supd leaves its spare FIFOs');
-      const second = await startSupd(config, { reuse: first.temp });
-      try {
+      await withSupd(config, { reuse: first.temp, keepDir: true }, async (second) => {
         await waitFor(() => (readdirSync(stdioDir).some((f) => leftBehind.includes(f)) ? null : true), { what: 'the old FIFOs to be swept' });
         const before = logOf(first.dir, 'again-0.out.log').length;
         await waitFor(() => (logOf(first.dir, 'again-0.out.log').length > before + 8 ? true : null), { what: 'more runs logged by the second supd' });
         assert.equal(await second.stop(), 0);
         assert.equal(existsSync(stdioDir), false, 'no FIFO left after shutdown');
-      } finally {
-        await second.cleanup(true);
-      }
+      });
     });
   });
 });

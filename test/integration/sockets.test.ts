@@ -7,7 +7,7 @@ import { fdTarget, getOnce, heldPort, listenVars } from '../helpers/held-sockets
 import { ROOT } from '../helpers/paths.js';
 import { freePort } from '../helpers/ports.js';
 import { runCli } from '../helpers/run-cli.js';
-import { startSupd, withSupd } from '../helpers/supd.js';
+import { withSupd } from '../helpers/supd.js';
 import { makeTempDir } from '../helpers/temp.js';
 import { isAlive, waitFor } from '../helpers/wait-for.js';
 
@@ -74,10 +74,10 @@ describe('sockets: supd binds and holds listening sockets (issue 19)', () => {
     }
   });
 
-  test('a reload that adds a busy address is refused and keeps everything; one that drops a socket closes it once its copies stopped', async () => {
-    const supd = await startSupd(web('processes = 2'));
+  test('a reload that adds a busy address is refused and keeps everything; one that drops a socket closes it once its copies stopped', async (t) => {
     const blocker = net.createServer();
-    try {
+    t.after(() => blocker.close());
+    await withSupd(web('processes = 2'), async (supd) => {
       const port = await heldPort(supd);
       const before = await Promise.all([supd.waitForState('web:0', 'running'), supd.waitForState('web:1', 'running')]);
       await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
@@ -101,10 +101,7 @@ describe('sockets: supd binds and holds listening sockets (issue 19)', () => {
       }
       for (const b of before) assert.ok(!isAlive(b.pid!));
       assert.equal((await getOnce({ port })).status, 200, 'the kept socket still answers');
-    } finally {
-      blocker.close();
-      await supd.cleanup();
-    }
+    });
   });
 
   test('check refuses ready.tcp on a held address and a ready.fd among the socket fds', async () => {
