@@ -1,8 +1,9 @@
 // A real supd on a temp config: started in the foreground as a child of the test, driven
 // through the CLI, and always cleaned up (the supervisor, then any child it left).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import type { StatusReport, ProcessStatus } from '../../src/control/protocol.js';
 import { SUPD_BIN } from './paths.js';
 import { runCli, type CliResult } from './run-cli.js';
@@ -178,6 +179,13 @@ export async function supdFor(t: AfterHook, configText: string, options: WithSup
 }
 
 const startedFor = new WeakMap<AfterHook, Array<() => Promise<void>>>();
+
+/** Runs a long-lived CLI command (`logs -f`) on this supd's config; killed when the supd is cleaned up. */
+export function spawnCli(supd: SupdUnderTest, ...args: string[]): ChildProcessByStdio<null, Readable, Readable> {
+  const cli = spawn(process.execPath, [SUPD_BIN, ...args, '-c', supd.config], { stdio: ['ignore', 'pipe', 'pipe'] });
+  supd.onCleanup(() => cli.kill('SIGKILL'));
+  return cli;
+}
 
 /** Runs every hook, even after one throws; returns what they threw. */
 async function runHooks(hooks: ReadonlyArray<() => unknown>): Promise<unknown[]> {

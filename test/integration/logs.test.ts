@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { classifyRotated } from '../../src/logs/rotated-files.js';
 import { FIXTURES, SUPD_BIN } from '../helpers/paths.js';
-import { startSupd, withSupd } from '../helpers/supd.js';
+import { withSupd } from '../helpers/supd.js';
 import { makeTempDir } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -203,56 +203,51 @@ backoff = { initial = "50ms", jitter = 0 }
     const temp = makeTempDir();
     spawnSync('mkfifo', [path.join(temp.dir, 'slow.fifo')]);
     const total = 1000 * 1024;
-    const supd = await startSupd(
+    await withSupd(
       `
 [programs.burst]
 command = ["sh", "-c", "head -c ${total} /dev/zero | tr '\\\\0' 'z'; exit 7"]
 restart = "never"
 stdout = { file = "slow.fifo", max_size = "0" }
 `,
-      { reuse: temp },
-    );
-    // The "disk" takes about 1 MB/s: the child is done long before its output is written.
-    const reader = createReadStream(path.join(supd.dir, 'slow.fifo'), { highWaterMark: 16 * 1024 });
-    let bytes = 0;
-    reader.on('data', (chunk) => {
-      bytes += chunk.length;
-      reader.pause();
-      setTimeout(() => reader.resume(), 15);
-    });
-    try {
+      { reuse: temp }, async (supd) => {
+      // The "disk" takes about 1 MB/s: the child is done long before its output is written.
+      const reader = createReadStream(path.join(supd.dir, 'slow.fifo'), { highWaterMark: 16 * 1024 });
+      supd.onCleanup(() => reader.destroy());
+      let bytes = 0;
+      reader.on('data', (chunk) => {
+        bytes += chunk.length;
+        reader.pause();
+        setTimeout(() => reader.resume(), 15);
+      });
       const exited = await supd.waitForState('burst:0', (p) => p.state === 'exited' && p.exit_code === 7);
       assert.ok(bytes >= total - 256 * 1024, `at the exit report ${bytes} of ${total} bytes had left supd (a FIFO holds the rest)`);
       assert.equal(exited.pid, null);
       await waitFor(() => bytes === total, { what: 'every byte' });
-    } finally {
-      reader.destroy();
-      await supd.cleanup();
-    }
+    });
   });
 
   test('a flood into a slow disk: the child waits on its pipe and supd\'s memory stays bounded', async () => {
     const temp = makeTempDir();
     spawnSync('mkfifo', [path.join(temp.dir, 'slow.fifo')]);
-    const supd = await startSupd(
+    await withSupd(
       `
 [programs.flood]
 command = ${flood(0, 'f', 60)}
 stdout = { file = "slow.fifo", max_size = "0" }
 `,
-      { reuse: temp },
-    );
-    // The "disk": a FIFO read at about 2 MB/s, while the child could write hundreds of MB/s.
-    const reader = createReadStream(path.join(supd.dir, 'slow.fifo'), { highWaterMark: 16 * 1024 });
-    let received = '';
-    let bytes = 0;
-    reader.on('data', (chunk) => {
-      bytes += chunk.length;
-      if (received.length < 1_000_000) received += chunk.toString();
-      reader.pause();
-      setTimeout(() => reader.resume(), 8);
-    });
-    try {
+      { reuse: temp }, async (supd) => {
+      // The "disk": a FIFO read at about 2 MB/s, while the child could write hundreds of MB/s.
+      const reader = createReadStream(path.join(supd.dir, 'slow.fifo'), { highWaterMark: 16 * 1024 });
+      supd.onCleanup(() => reader.destroy());
+      let received = '';
+      let bytes = 0;
+      reader.on('data', (chunk) => {
+        bytes += chunk.length;
+        if (received.length < 1_000_000) received += chunk.toString();
+        reader.pause();
+        setTimeout(() => reader.resume(), 8);
+      });
       await waitFor(() => bytes > 500_000, { timeoutMs: 10_000, what: 'output through the slow disk' });
       const base = rssKb(supd.child.pid!);
       let peak = base;
@@ -274,9 +269,6 @@ stdout = { file = "slow.fifo", max_size = "0" }
       assert.ok(written - bytes < 8 * 1024 * 1024, `the child wrote ${written} bytes, the disk took ${bytes}`);
       const lines = received.split('\n').slice(0, -1);
       lines.forEach((l, i) => assert.equal(l, `f ${i} ${'x'.repeat(60)}`));
-    } finally {
-      reader.destroy();
-      await supd.cleanup();
-    }
+    });
   });
 });
