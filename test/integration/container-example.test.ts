@@ -8,6 +8,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { ROOT } from '../helpers/paths.js';
 import { pidNamespaceSkip, startInPidNamespace } from '../helpers/pid-namespace.js';
+import { withCleanup } from '../helpers/with-cleanup.js';
 import { freePort } from '../helpers/ports.js';
 import { runCli } from '../helpers/run-cli.js';
 import { withSupd } from '../helpers/supd.js';
@@ -43,8 +44,7 @@ const skip = pidNamespaceSkip();
 test('examples/container runs as PID 1: web, worker and nginx up, nginx answers, console lines of all three, SIGTERM exits 0', { skip, timeout: 120_000 }, async (t) => {
   if (!(await devStdoutOpens())) return t.skip('SKIP: children\'s stdout is a socket here, not a pipe (SPEC section 7): nginx cannot open /dev/stdout');
   const [appPort, httpPort] = [await freePort(), await freePort()];
-  const run = startInPidNamespace(null, { APP_PORT: String(appPort) }, (dir) => copyExample(dir, appPort, httpPort));
-  try {
+  await withCleanup(startInPidNamespace(null, { APP_PORT: String(appPort) }, (dir) => copyExample(dir, appPort, httpPort)), async (run) => {
     await run.pid1();
     const body = await waitFor(() => get(httpPort).catch(() => null), { timeoutMs: 60_000, what: `nginx on ${httpPort}` });
     assert.match(body, /^hello from web:0 \(pid \d+\)\n$/);
@@ -56,9 +56,7 @@ test('examples/container runs as PID 1: web, worker and nginx up, nginx answers,
     const exit = await run.exited;
     assert.deepEqual([exit.code, exit.signal], [0, null], run.output());
     assert.match(run.output(), /worker: stopping after \d+ jobs/);
-  } finally {
-    await run.cleanup();
-  }
+  });
 });
 
 // The example, copied to a temp dir with its ports and paths made the test's own.
