@@ -8,11 +8,11 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { ROOT } from '../helpers/paths.js';
 import { pidNamespaceSkip, startInPidNamespace } from '../helpers/pid-namespace.js';
-import { withCleanup } from '../helpers/with-cleanup.js';
 import { freePort } from '../helpers/ports.js';
 import { runCli } from '../helpers/run-cli.js';
 import { withSupd } from '../helpers/supd.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { withCleanup } from '../helpers/with-cleanup.js';
 
 const EXAMPLE = path.join(ROOT, 'examples', 'container');
 
