@@ -56,6 +56,7 @@ export async function startSupd(configText: string, options: StartOptions = {}):
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const knownPids = new Set<number>();
   const cleanupHooks: Array<() => unknown> = [];
+  let killed: Promise<void> | undefined;
   const cli = (...args: string[]): Promise<CliResult> => runCli([...args, '-c', config], { cwd: temp.dir, env });
   const status = async (): Promise<StatusReport> => {
     const result = await cli('status', '--json');
@@ -97,19 +98,9 @@ export async function startSupd(configText: string, options: StartOptions = {}):
     onCleanup: (fn) => cleanupHooks.push(fn),
     async cleanup(keepDir = false) {
       const hookErrors = await runHooks(cleanupHooks.splice(0).reverse());
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await exited;
-      // Only pids that are still ours: a pid seen in a status long ago may be someone else's now.
-      const ours = (pid: number): boolean => pid !== process.pid && hasMarker(pid, temp.dir);
-      const left = [...new Set([...knownPids, ...listProcs().map((p) => p.pid)])].filter(ours);
-      for (const pid of left) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // gone already
-        }
-      }
-      await waitFor(() => left.every((pid) => !isAlive(pid)), { timeoutMs: 5000, what: 'children to be gone' }).catch(() => undefined);
+      // Once supd is gone and its children with it, a later call has only the dir left to remove.
+      killed ??= killAll(child, exited, temp.dir, knownPids);
+      await killed;
       if (!keepDir) temp.remove();
       if (hookErrors.length > 0) throw hookErrors[0];
     },
@@ -185,6 +176,23 @@ export function spawnCli(supd: SupdUnderTest, ...args: string[]): ChildProcessBy
   const cli = spawn(process.execPath, [SUPD_BIN, ...args, '-c', supd.config], { stdio: ['ignore', 'pipe', 'pipe'] });
   supd.onCleanup(() => cli.kill('SIGKILL'));
   return cli;
+}
+
+/** SIGKILL to supd, then to every process still marked as this test's (SUPD_TEST_DIR=dir); waits for them to be gone. */
+async function killAll(child: ChildProcess, exited: Promise<unknown>, dir: string, knownPids: ReadonlySet<number>): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await exited;
+  // Only pids that are still ours: a pid seen in a status long ago may be someone else's now.
+  const ours = (pid: number): boolean => pid !== process.pid && hasMarker(pid, dir);
+  const left = [...new Set([...knownPids, ...listProcs().map((p) => p.pid)])].filter(ours);
+  for (const pid of left) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  }
+  await waitFor(() => left.every((pid) => !isAlive(pid)), { timeoutMs: 5000, what: 'children to be gone' }).catch(() => undefined);
 }
 
 /** Runs every hook, even after one throws; returns what they threw. */
