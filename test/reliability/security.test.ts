@@ -11,7 +11,7 @@ import { FIXTURES, SUPD_BIN } from '../helpers/paths.js';
 import { groupsOf } from '../helpers/procfs.js';
 import { runCli } from '../helpers/run-cli.js';
 import { reportFigures } from '../helpers/soak.js';
-import { startSupd, withSupd } from '../helpers/supd.js';
+import { withSupd } from '../helpers/supd.js';
 import { makeTempDir } from '../helpers/temp.js';
 import { isAlive, waitFor } from '../helpers/wait-for.js';
 
@@ -59,10 +59,8 @@ test('the control socket refuses another user, by its own modes (0600 socket in 
 });
 
 test('nothing supd writes is writable by others, even when supd runs under umask 000', async (t) => {
-  const previous = process.umask(0);
-  let supd: Awaited<ReturnType<typeof startSupd>>;
-  try {
-    supd = await startSupd(`
+  // supd under umask 000 (set by the shell that execs it; this process keeps its own).
+  await withSupd(`
 [supervisor]
 log = { max_size = "4K", keep = 3, compress = true }
 
@@ -76,11 +74,8 @@ stderr = { file = "logs/err/chatty.err.log" }
 schedule = "0 0 1 1 *"
 to = ["ops@example.com"]
 file = "reports/status.txt"
-`);
-  } finally {
-    process.umask(previous);
-  }
-  try {
+`, { wrapper: ['sh', '-c', 'umask 000 && exec "$@"', 'sh'] }, async (supd) => {
+    assert.match(readFileSync(`/proc/${supd.child.pid}/status`, 'utf8'), /^Umask:\s+0000$/m, 'supd runs under umask 000');
     await supd.waitForState('chatty:0', 'running');
     assert.equal((await supd.cli('report', 'r', '--send')).code, 0);
     // Rotations and gzips of the process log and of supd.log (restarts fill it).
@@ -95,9 +90,7 @@ file = "reports/status.txt"
     assert.equal(octal(lstatSync(path.join(supd.dir, '.supd', 'supd.sock')).mode), '0600');
     assert.equal(octal(lstatSync(path.join(supd.dir, '.supd', 'children')).mode), '0600');
     reportFigures(t, { 'paths checked (state dir, logs, reports)': paths.length });
-  } finally {
-    await supd.cleanup();
-  }
+  });
 });
 
 test('a children registry another user could have written is not trusted: no process it names is killed', { skip: asRoot }, async (t) => {
@@ -115,16 +108,13 @@ test('a children registry another user could have written is not trusted: no pro
       const registry = path.join(stateDir, 'children');
       writeFileSync(registry, `${victim.pid} ${startTime} web:0\n`, { mode: 0o644 });
       forge(registry);
-      const supd = await startSupd('[programs.web]\ncommand = ["sleep", "2147483640"]\n', { reuse: temp });
-      try {
+      await withSupd('[programs.web]\ncommand = ["sleep", "2147483640"]\n', { reuse: temp, keepDir: true }, async (supd) => {
         assert.ok(isAlive(victim.pid!), 'the process the forged registry names is alive');
         assert.equal(octal(statSync(stateDir).mode), '0700', 'the state dir made supd\'s alone');
         assert.match(supd.supdLog(), /the state dir .* was writable by other users \(mode 0777\): made 0700/);
         chmodSync(stateDir, 0o777);
         assert.match(supd.supdLog(), /not trusting .*children.*(owned by uid 65534|writable by others)/);
-      } finally {
-        await supd.cleanup(true);
-      }
+      });
     }
     reportFigures(t, { 'forged registries ignored': 2 });
   } finally {
