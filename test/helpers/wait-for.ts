@@ -43,14 +43,14 @@ export function isAlive(pid: number): boolean {
  * run): polls the condition for the whole window and fails at the first poll where it is false
  * (or throws), saying what and after how long. Returns the last value seen.
  */
-export async function assertStays<T>(condition: () => T | Promise<T>, ms: number, message: string, intervalMs = 25): Promise<T> {
+export async function assertStays<T>(condition: () => T | Promise<T>, ms: number, message: string, intervalMs = 25): Promise<NonNullable<T>> {
   const start = Date.now();
   for (;;) {
     const value = await condition();
     if (value === false || value === null || value === undefined) {
       throw new AssertionError({ message: `${message}: no longer held after ${Date.now() - start} ms of ${ms} ms (value: ${JSON.stringify(value)})` });
     }
-    if (Date.now() - start >= ms) return value;
+    if (Date.now() - start >= ms) return value as NonNullable<T>;
     await new Promise((resolve) => setTimeout(resolve, Math.min(intervalMs, Math.max(1, ms - (Date.now() - start)))));
   }
 }

@@ -11,7 +11,7 @@ import { FIXTURES } from '../helpers/paths.js';
 import { MB, rssOf, samplePeakRss } from '../helpers/procfs.js';
 import { reportFigures, sized } from '../helpers/soak.js';
 import { withSupd } from '../helpers/supd.js';
-import { waitFor } from '../helpers/wait-for.js';
+import { assertStays, waitFor } from '../helpers/wait-for.js';
 
 const RUN_MS = sized(8_000, 30_000);
 /** Lines per child every 10 ms: 5,000 a second (20,000 in the soak). */
@@ -42,9 +42,10 @@ stdout = { max_size = "64K", keep = 100000, compress = true, timestamps = true }
     await waitFor(async () => (await supd.status()).processes.every((p) => p.state === 'running'), { timeoutMs: 20_000, what: 'all 10 running' });
     const peak = samplePeakRss(supd.child.pid!);
     const rssBefore = rssOf(supd.child.pid!);
-    await new Promise((resolve) => setTimeout(resolve, RUN_MS));
-    const status = await supd.status();
-    assert.ok(status.processes.every((p) => p.state === 'running' && p.restarts === 0), 'no child restarted meanwhile');
+    const status = await assertStays(async () => {
+      const report = await supd.status();
+      return report.processes.every((p) => p.state === 'running' && p.restarts === 0) ? report : null;
+    }, RUN_MS, 'no child restarted meanwhile', 500);
     const peakRss = peak.stop();
     assert.equal(await supd.stop(), 0, 'a clean shutdown');
 
