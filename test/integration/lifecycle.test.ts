@@ -2,14 +2,15 @@
 // daemonized check with `ready`, depends_on at every start, commands run as the program's
 // user, and memory as PSS.
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import { expectFatalDaemonized } from '../helpers/daemonized.js';
 import { FIXTURES } from '../helpers/paths.js';
 import { freePort } from '../helpers/ports.js';
 import { withSupd } from '../helpers/supd.js';
-import { isAlive, waitFor } from '../helpers/wait-for.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const BIN = path.join(FIXTURES, 'bin');
 const node = JSON.stringify(process.execPath);
@@ -102,12 +103,7 @@ command = [${node}, "${BIN}/daemonize.js", "daemon.pid"]
 env = { SAY_READY_MS = "300" }
 ready = { log = "started" }
 `, async (supd) => {
-      let daemonPid = 0;
-      supd.onCleanup(() => daemonPid > 0 && isAlive(daemonPid) && process.kill(daemonPid, 'SIGKILL'));
-      const fatal = await supd.waitForState('forker:0', 'fatal');
-      daemonPid = Number(readFileSync(path.join(supd.dir, 'daemon.pid'), 'utf8'));
-      assert.match(fatal.reason ?? '', new RegExp(`daemonized itself: .*leaving pid ${daemonPid} running`));
-      assert.equal(fatal.restarts, 0, 'not respawned');
+      await expectFatalDaemonized(supd);
     });
   });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import { expectFatalDaemonized } from '../helpers/daemonized.js';
 import { FIXTURES } from '../helpers/paths.js';
 import { runCli } from '../helpers/run-cli.js';
 import { supdFor, withSupd } from '../helpers/supd.js';
@@ -310,12 +311,7 @@ describe('a program that daemonizes itself', () => {
 [programs.forker]
 command = [${node}, "${BIN}/daemonize.js", "daemon.pid"]
 `, async (supd) => {
-      let daemonPid = 0;
-      supd.onCleanup(() => daemonPid > 0 && isAlive(daemonPid) && process.kill(daemonPid, 'SIGKILL'));
-      const fatal = await supd.waitForState('forker:0', 'fatal');
-      daemonPid = Number(readFileSync(path.join(supd.dir, 'daemon.pid'), 'utf8'));
-      assert.match(fatal.reason ?? '', new RegExp(`daemonized itself: .*leaving pid ${daemonPid} running`));
-      assert.equal(fatal.restarts, 0, 'not respawned');
+      await expectFatalDaemonized(supd);
       assert.match(supd.supdLog(), /\[forker:0\] it daemonized itself/);
     });
   });
