@@ -8,7 +8,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { FIXTURES, SUPD_BIN } from '../helpers/paths.js';
 import { withSupd, type SupdUnderTest } from '../helpers/supd.js';
-import { makeTempDir } from '../helpers/temp.js';
+import { makeTempDir, withTempDir } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const CHATTY = path.join(FIXTURES, 'bin', 'chatty.js');
@@ -149,8 +149,7 @@ function runOnTerminal(dir: string, env: NodeJS.ProcessEnv): Promise<{ code: num
 const hasScript = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0;
 
 test('on a terminal: a colour per program, none with NO_COLOR; supd\'s own lines (stderr is the same terminal) never split a program\'s line', { skip: hasScript ? false : 'SKIP: util-linux script is not installed (it gives supd a terminal)', timeout: 60_000 }, async () => {
-  const temp = makeTempDir();
-  try {
+  await withTempDir(async (temp) => {
     temp.write('daemons.toml', `
 [defaults]
 stdout = "console"
@@ -177,7 +176,5 @@ command = ["/bin/sh", "-c", "${process.execPath} ${CHATTY} 300 other 300; touch 
     const plainLines = programLines(plain.out);
     assert.equal(plainLines.length, 600);
     for (const line of plainLines) assert.match(line, /^(hello|other):0 \| (hello|other) \d+ x*$/);
-  } finally {
-    temp.remove();
-  }
+  });
 });

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { runCli } from '../helpers/run-cli.js';
 import { withSupd } from '../helpers/supd.js';
-import { makeTempDir } from '../helpers/temp.js';
+import { makeTempDir, withTempDir } from '../helpers/temp.js';
 import { isRoot, testUser } from '../helpers/test-user.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -79,8 +79,7 @@ test('an exec that fails after the spawn (a missing interpreter) has a reason in
 });
 
 test('supd check warns about a missing user, group, command and cwd (exit 0); --strict makes them errors (exit 2)', async () => {
-  const temp = makeTempDir();
-  try {
+  await withTempDir(async (temp) => {
     const config = temp.write(
       'daemons.toml',
       `
@@ -110,15 +109,12 @@ group = "no-such-group-13"
     assert.equal(strict.code, 2);
     assert.equal(strict.stdout, '');
     assert.match(strict.stderr, /^error: programs\.who\.user: no such user/m);
-  } finally {
-    temp.remove();
-  }
+  });
 });
 
 test('supd check as an ordinary user warns that another user needs root', { skip: typeof testUser() === 'string' ? (testUser() as string) : false }, async () => {
   const user = testUser() as Exclude<ReturnType<typeof testUser>, string>;
-  const temp = makeTempDir();
-  try {
+  await withTempDir(async (temp) => {
     chmodSync(temp.dir, 0o755);
     mkdirSync(path.join(temp.dir, 'logs'));
     chownSync(path.join(temp.dir, 'logs'), user.uid, user.gid);
@@ -127,7 +123,5 @@ test('supd check as an ordinary user warns that another user needs root', { skip
     const check = await runCli(['check', '-c', config], { wrapper: user.wrapper });
     assert.equal(check.code, 0, check.stderr);
     assert.match(check.stderr, /^warning: programs\.web\.user: cannot run as nobody: supd runs as uid \d+, not root \(supd will run as you\)$/m);
-  } finally {
-    temp.remove();
-  }
+  });
 });

@@ -9,7 +9,7 @@ import { act, dashboardOf, request, type Dashboard } from '../helpers/http.js';
 import { FIXTURES } from '../helpers/paths.js';
 import { startSupd, withSupd, type SupdUnderTest } from '../helpers/supd.js';
 import { runCli } from '../helpers/run-cli.js';
-import { makeTempDir } from '../helpers/temp.js';
+import { makeTempDir, withTempDir } from '../helpers/temp.js';
 import { findTool, needTools } from '../helpers/tools.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -98,8 +98,7 @@ describe('the HTTP listener refuses what it must', () => {
 
 describe('[supervisor.http] in the config', () => {
   test('a non-loopback listen without allow_remote is a config error naming the key; allow_remote without TLS too', async () => {
-    const temp = makeTempDir();
-    try {
+    await withTempDir(async (temp) => {
       const file = temp.write('daemons.toml', `[supervisor.http]\nlisten = "0.0.0.0:9190"\n\n[programs.web]\ncommand = "true"\n`);
       const result = await runCli(['check', '-c', file]);
       assert.equal(result.code, 2);
@@ -110,9 +109,7 @@ describe('[supervisor.http] in the config', () => {
       assert.match(tls.stderr, /supervisor\.http\.cert: is required: a non-loopback listen \(0\.0\.0\.0:9190\) speaks TLS only/);
       temp.write('daemons.toml', `[supervisor.http]\nlisten = "localhost:9190"\nmetrics_token = "short"\n\n[programs.web]\ncommand = "true"\n`);
       assert.match((await runCli(['check', '-c', file])).stderr, /supervisor\.http\.metrics_token: must NOT have fewer than 16 characters/);
-    } finally {
-      temp.remove();
-    }
+    });
   });
 
   test('metrics_token: /metrics needs the bearer token; supd dashboard without [supervisor.http] says how to turn it on', async () => {

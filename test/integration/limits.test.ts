@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { parseProcLimits, readHostLimits } from '../../src/config/host-limits.js';
 import { runCli } from '../helpers/run-cli.js';
-import { makeTempDir } from '../helpers/temp.js';
+import { makeTempDir, withTempDir } from '../helpers/temp.js';
 import { withSupd } from '../helpers/supd.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -87,13 +87,10 @@ oom_score_adj = -500
 });
 
 test('without CAP_SYS_RESOURCE: nofile above supd\'s own hard limit is a located config error of supd check', { skip: host.canRaiseLimits ? 'SKIP: supd has CAP_SYS_RESOURCE here (root): the limit is allowed' : false }, async () => {
-  const temp = makeTempDir();
-  try {
+  await withTempDir(async (temp) => {
     const config = temp.write('daemons.toml', `[programs.many]\ncommand = ["sleep", "1000"]\nlimits = { nofile = ${(ownNofile.hard ?? 1024) + 1} }\n`);
     const result = await runCli(['check', '-c', config]);
     assert.equal(result.code, 2);
     assert.match(result.stderr, new RegExp(`daemons\\.toml: programs\\.many\\.limits\\.nofile: ${(ownNofile.hard ?? 1024) + 1} is above supd's own hard limit \\(${ownNofile.hard}\\); only root \\(CAP_SYS_RESOURCE\\) can raise it \\(line 3\\)`));
-  } finally {
-    temp.remove();
-  }
+  });
 });

@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import { FIXTURES, SUPD_BIN } from '../helpers/paths.js';
 import { runCli } from '../helpers/run-cli.js';
 import { withSupd } from '../helpers/supd.js';
-import { makeTempDir } from '../helpers/temp.js';
+import { makeTempDir, withTempDir } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const BIN = path.join(FIXTURES, 'bin');
@@ -22,8 +22,7 @@ const asRoot = process.getuid?.() === 0 ? false : 'needs root to run supd check 
 
 describe('log locations', () => {
   test('check, run and run -d refuse a log_dir or log file that cannot be written, naming the path and why', async () => {
-    const temp = makeTempDir();
-    try {
+    await withTempDir(async (temp) => {
       temp.write('blocker', 'a file where a directory should be\n');
       const cases = [
         { config: `[supervisor]\nlog_dir = "blocker/logs"\n${web}`, key: 'supervisor.log_dir', file: path.join(temp.dir, 'blocker/logs/supd.log') },
@@ -40,23 +39,18 @@ describe('log locations', () => {
           assert.match(run.stderr, new RegExp(`${key.replace('.', '\\.')}: cannot write the log file`));
         }
       }
-    } finally {
-      temp.remove();
-    }
+    });
   });
 
-  test('check as a user who cannot create the log dir says permission denied with the owner and mode', { skip: asRoot }, () => {
-    const temp = makeTempDir();
-    try {
+  test('check as a user who cannot create the log dir says permission denied with the owner and mode', { skip: asRoot }, async () => {
+    await withTempDir(async (temp) => {
       chmodSync(temp.dir, 0o755);
       const toml = temp.write('daemons.toml', web);
       chmodSync(toml, 0o644);
       const check = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, SUPD_BIN, 'check', '-c', toml], { encoding: 'utf8', timeout: 20_000 });
       assert.equal(check.status, 2, check.stdout + check.stderr);
       assert.match(check.stderr, new RegExp(`supervisor\\.log_dir: cannot write the log file ${temp.dir}/logs/supd\\.log: permission denied \\(EACCES\\) on ${temp.dir} \\(owner uid 0, mode 0755\\)`));
-    } finally {
-      temp.remove();
-    }
+    });
   });
 
   test('a reload to a log location supd cannot write is refused, exit 2, and the old one stays', async () => {

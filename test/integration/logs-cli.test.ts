@@ -11,7 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { FIXTURES, SUPD_BIN } from '../helpers/paths.js';
 import { runCli } from '../helpers/run-cli.js';
 import { spawnCli, withSupd } from '../helpers/supd.js';
-import { makeTempDir, type TempDir } from '../helpers/temp.js';
+import { makeTempDir, withTempDir, type TempDir } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const lines = (from: number, to: number): string => Array.from({ length: to - from + 1 }, (_, i) => `line ${from + i}\n`).join('');
@@ -26,8 +26,7 @@ function leftLogs(temp: TempDir): string {
 }
 
 test('no supervisor: logs reads the files the config names, -n back through every rotated file (gzip too)', async () => {
-  const temp = makeTempDir();
-  try {
+  await withTempDir(async (temp) => {
     const config = leftLogs(temp);
     const all = await runCli(['logs', 'web', '-n', '110', '-c', config]);
     assert.equal(all.code, 0, all.stderr);
@@ -37,14 +36,11 @@ test('no supervisor: logs reads the files the config names, -n back through ever
     const nothing = await runCli(['logs', 'nosuch', '-c', config]);
     assert.equal(nothing.code, 1);
     assert.match(nothing.stderr, /no process matches nosuch/);
-  } finally {
-    temp.remove();
-  }
+  });
 });
 
 test('--grep: -n counts matching lines, from every file; a bad regex is a usage error naming it', async () => {
-  const temp = makeTempDir();
-  try {
+  await withTempDir(async (temp) => {
     const config = leftLogs(temp);
     const grep = await runCli(['logs', 'web', '--grep', '^line 1[0-9]$', '-n', '5', '-c', config]);
     assert.equal(grep.code, 0, grep.stderr);
@@ -55,9 +51,7 @@ test('--grep: -n counts matching lines, from every file; a bad regex is a usage 
     const since = await runCli(['logs', 'web', '--since', 'soon', '-c', config]);
     assert.equal(since.code, 2);
     assert.match(since.stderr, /--since takes a duration like 10m/);
-  } finally {
-    temp.remove();
-  }
+  });
 });
 
 test('--since with timestamps = true keeps lines from then on; --grep filters a follow too', async () => {
@@ -106,8 +100,7 @@ test('--clear through the supervisor empties the live file; writing goes on at i
 });
 
 test('no supervisor: --clear truncates the files; -f follows the path through a rotation', async () => {
-  const temp = makeTempDir();
-  try {
+  await withTempDir(async (temp) => {
     const config = leftLogs(temp);
     const file = path.join(temp.dir, 'logs', 'web-0.out.log');
     const follower = spawn(process.execPath, [SUPD_BIN, 'logs', 'web', '-f', '-n', '1', '-c', config], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -128,7 +121,5 @@ test('no supervisor: --clear truncates the files; -f follows the path through a 
     assert.equal(cleared.code, 0, cleared.stderr);
     assert.match(cleared.stdout, /^cleared web:0: .*web-0\.out\.log, .*web-0\.err\.log\n$/);
     assert.equal(readFileSync(file, 'utf8'), '');
-  } finally {
-    temp.remove();
-  }
+  });
 });

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { FIXTURES } from '../helpers/paths.js';
 import { runCli } from '../helpers/run-cli.js';
 import { withSupd } from '../helpers/supd.js';
-import { makeTempDir } from '../helpers/temp.js';
+import { makeTempDir, withTempDir } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 function isFree(port: number): Promise<boolean> {
@@ -74,14 +74,11 @@ hooks = { after_start = ["sh", "-c", "echo {name} $$PWD >> ../hooks.txt"] }
 });
 
 test('supd check: an unknown {word} is an error at its key; two copies on one log file name {index}', async () => {
-  const temp = makeTempDir();
-  try {
+  await withTempDir(async (temp) => {
     const config = temp.write('daemons.toml', '[programs.web]\ncommand = "serve --port {port}"\nprocesses = 2\nstdout = { file = "web.log" }\n');
     const run = await runCli(['check', '-c', config]);
     assert.equal(run.code, 2, run.stderr);
     assert.match(run.stderr, /programs\.web\.command: \{port\} is not a per-copy value: use \{index\}, \{name\}, \{program\} or \{method\}/);
     assert.match(run.stderr, /web:1 stdout would write the log file .*web\.log that web:0 stdout writes too \(use \{index\} in file\)/);
-  } finally {
-    temp.remove();
-  }
+  });
 });

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { SUPD_BIN } from '../helpers/paths.js';
 import { runCli } from '../helpers/run-cli.js';
 import { withSupd } from '../helpers/supd.js';
-import { makeTempDir } from '../helpers/temp.js';
+import { makeTempDir, withTempDir } from '../helpers/temp.js';
 
 const asRoot = process.getuid?.() === 0 ? false : 'needs root: it creates a user and a group and runs the CLI as them';
 const octal = (mode: number): string => (mode & 0o7777).toString(8).padStart(4, '0');
@@ -44,8 +44,7 @@ test('socket_group and socket_mode let the group use the socket, and nobody else
 });
 
 test('a socket_group that does not exist and a socket_mode that opens to others are config errors', async () => {
-  const temp = makeTempDir();
-  try {
+  await withTempDir(async (temp) => {
     const file = temp.write('daemons.toml', `[supervisor]\nsocket_group = "no-such-group-supd"\n[programs.one]\ncommand = "sleep 1"\n`);
     const check = await runCli(['check', '-c', file]);
     assert.equal(check.code, 2, check.stdout);
@@ -57,7 +56,5 @@ test('a socket_group that does not exist and a socket_mode that opens to others 
     const open = await runCli(['check', '-c', file]);
     assert.equal(open.code, 2);
     assert.match(open.stderr, /supervisor\.socket_mode: must be an octal mode for the owner and group only, like "0600" or "0660" \(others get nothing\) \(line 2\)/);
-  } finally {
-    temp.remove();
-  }
+  });
 });

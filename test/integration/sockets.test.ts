@@ -8,7 +8,7 @@ import { ROOT } from '../helpers/paths.js';
 import { freePort } from '../helpers/ports.js';
 import { runCli } from '../helpers/run-cli.js';
 import { withSupd } from '../helpers/supd.js';
-import { makeTempDir } from '../helpers/temp.js';
+import { makeTempDir, withTempDir } from '../helpers/temp.js';
 import { isAlive, waitFor } from '../helpers/wait-for.js';
 
 const SERVER = path.join(ROOT, 'examples', 'socket-web.js');
@@ -105,17 +105,14 @@ describe('sockets: supd binds and holds listening sockets (issue 19)', () => {
   });
 
   test('check refuses ready.tcp on a held address and a ready.fd among the socket fds', async () => {
-    const temp = makeTempDir();
-    try {
+    await withTempDir(async (temp) => {
       const port = await freePort();
       const config = temp.write('daemons.toml', web('', `{ http = "tcp://127.0.0.1:${port}" }`).replace('ready = { log = "listening on" }', `ready = { tcp = "127.0.0.1:${port}" }`) + web('', '{ a = "unix:a.sock", b = "unix:b.sock" }').replace('[programs.web]', '[programs.api]').replace('ready = { log = "listening on" }', 'ready = { fd = 4 }'));
       const result = await runCli(['check', '-c', config], { cwd: temp.dir });
       assert.equal(result.code, 2, result.stdout);
       assert.match(result.stderr, /programs\.web\.ready\.tcp: 127\.0\.0\.1:\d+ is the socket http that supd holds/);
       assert.match(result.stderr, /programs\.api\.ready\.fd: fd 4 is taken by the sockets \(fds 3 to 4\)/);
-    } finally {
-      temp.remove();
-    }
+    });
   });
 });
 

@@ -6,7 +6,7 @@ import { chmodSync, chownSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { runCli } from '../helpers/run-cli.js';
-import { makeTempDir } from '../helpers/temp.js';
+import { makeTempDir, withTempDir } from '../helpers/temp.js';
 import { isRoot, testUser } from '../helpers/test-user.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -54,8 +54,7 @@ test('a state dir that cannot be created: the path, its parent\'s owner and mode
 });
 
 test('a 0755 state dir owned by another user is refused like a shared one', { skip: isRoot ? false : 'SKIP: chown to another user needs root' }, async () => {
-  const temp = makeTempDir();
-  try {
+  await withTempDir(async (temp) => {
     const stateDir = path.join(temp.dir, '.supd');
     mkdirSync(stateDir, { mode: 0o755 });
     chownSync(stateDir, 65534, 65534);
@@ -63,9 +62,7 @@ test('a 0755 state dir owned by another user is refused like a shared one', { sk
     const run = await runCli(['run', '-c', config], { cwd: temp.dir, timeoutMs: 15_000 });
     assert.equal(run.code, 1, run.stderr);
     assert.match(run.stderr, /state dir .*\.supd belongs to nobody \(uid 65534\), mode 0755, not to root/);
-  } finally {
-    temp.remove();
-  }
+  });
 });
 
 test('SUPD_DETACHED_CHILD is not in the environment of a child of `run -d`', async () => {

@@ -12,7 +12,7 @@ import { groupsOf } from '../helpers/procfs.js';
 import { runCli } from '../helpers/run-cli.js';
 import { reportFigures } from '../helpers/soak.js';
 import { withSupd } from '../helpers/supd.js';
-import { makeTempDir } from '../helpers/temp.js';
+import { makeTempDir, withTempDir } from '../helpers/temp.js';
 import { isAlive, waitFor } from '../helpers/wait-for.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -124,8 +124,7 @@ test('a children registry another user could have written is not trusted: no pro
 });
 
 test('a shared state dir (another owner, or sticky like /tmp) is refused', async () => {
-  const temp = makeTempDir();
-  try {
+  await withTempDir(async (temp) => {
     const shared = path.join(temp.dir, 'shared');
     mkdirSync(shared);
     chmodSync(shared, 0o1777);
@@ -133,9 +132,7 @@ test('a shared state dir (another owner, or sticky like /tmp) is refused', async
     const run = await runCli(['run', '-c', config], { cwd: temp.dir, timeoutMs: 10_000 });
     assert.equal(run.code, 1, run.stderr);
     assert.match(run.stderr, /state dir .*shared is writable by other users \(mode 1777\) and shared/);
-  } finally {
-    temp.remove();
-  }
+  });
 });
 
 test('user switching: the child has the user\'s groups, none of supd\'s supplementary groups', { skip: asRoot }, async (t) => {
