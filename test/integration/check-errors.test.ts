@@ -6,7 +6,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { FIXTURES } from '../helpers/paths.js';
 import { runCli, type CliResult } from '../helpers/run-cli.js';
-import { makeTempDir, withTempDir } from '../helpers/temp.js';
+import { withTempDir } from '../helpers/temp.js';
 
 const BAD = path.join(FIXTURES, 'bad');
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { FIXTURES, SUPD_BIN } from '../helpers/paths.js';
 import { withSupd, type SupdUnderTest } from '../helpers/supd.js';
-import { makeTempDir, withTempDir } from '../helpers/temp.js';
+import { withTempDir } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const CHATTY = path.join(FIXTURES, 'bin', 'chatty.js');

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runCli } from '../helpers/run-cli.js';
-import { makeTempDir, withTempDir } from '../helpers/temp.js';
+import { withTempDir } from '../helpers/temp.js';
 
 const CASES: Record<string, string> = {
   directory: 'cwd',

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { parseProcLimits, readHostLimits } from '../../src/config/host-limits.js';
 import { runCli } from '../helpers/run-cli.js';
-import { makeTempDir, withTempDir } from '../helpers/temp.js';
+import { withTempDir } from '../helpers/temp.js';
 import { withSupd } from '../helpers/supd.js';
 
 const isRoot = process.getuid?.() === 0;

@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import { FIXTURES, SUPD_BIN } from '../helpers/paths.js';
 import { runCli } from '../helpers/run-cli.js';
 import { withSupd } from '../helpers/supd.js';
-import { makeTempDir, withTempDir } from '../helpers/temp.js';
+import { withTempDir } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const BIN = path.join(FIXTURES, 'bin');

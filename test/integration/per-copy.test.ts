@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { FIXTURES } from '../helpers/paths.js';
 import { runCli } from '../helpers/run-cli.js';
 import { withSupd } from '../helpers/supd.js';
-import { makeTempDir, withTempDir } from '../helpers/temp.js';
+import { withTempDir } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 function isFree(port: number): Promise<boolean> {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { ROOT } from '../helpers/paths.js';
 import { runCli } from '../helpers/run-cli.js';
-import { makeTempDir, withTempDir } from '../helpers/temp.js';
+import { withTempDir } from '../helpers/temp.js';
 
 const page = readFileSync(path.join(ROOT, 'docs', 'real-daemons.md'), 'utf8');
 const blocks = [...page.matchAll(/```toml\n([\s\S]*?)```/g)].map((m) => m[1]!);
