@@ -41,9 +41,10 @@ export function isAlive(pid: number): boolean {
 /**
  * The opposite of waitFor, for "nothing happens for a while" (not restarted, not written, not
  * run): polls the condition for the whole window and fails at the first poll where it is false
- * (or throws), saying what and after how long. Returns the last value seen.
+ * (or throws), saying what and after how long. Returns the last value seen. It runs the whole
+ * window: a condition that spawns (a CLI call) wants an interval of 100 ms or more.
  */
-export async function assertStays<T>(condition: () => T | Promise<T>, ms: number, message: string, intervalMs = 25): Promise<NonNullable<T>> {
+export async function assertStays<T>(condition: () => T | Promise<T>, ms: number, message: string, intervalMs = 100): Promise<NonNullable<T>> {
   const start = Date.now();
   for (;;) {
     const value = await condition();

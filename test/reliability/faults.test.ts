@@ -112,7 +112,7 @@ ${isRoot ? `\n[programs.ghost]\ncommand = ["sleep", "2147483644"]\nuser = "${gho
     await assertStays(async () => {
       const seen = await supd.proc('stoppable:0');
       return seen.state === 'running' && seen.pid === pid && seen.restarts === 0 && lastMark(progress, pid!) === markAtStop;
-    }, 1000, 'stoppable:0 running on its pid, 0 restarts, writing nothing while stopped');
+    }, 1000, 'stoppable:0 running on its pid, 0 restarts, writing nothing while stopped', 200);
     assert.equal(lastMark(progress, pid!), markAtStop, 'a stopped child writes nothing');
     process.kill(pid!, 'SIGCONT');
     await waitFor(() => lastMark(progress, pid!) > markAtStop, { what: 'the child writing again' });

@@ -79,7 +79,7 @@ start_secs = "0"
     await assertStays(async () => {
       const p = await supd.proc('chatty:0');
       return p.state === 'running' && p.pid === chatty.pid;
-    }, 1000, 'chatty running on its first pid while the disk is full');
+    }, 1000, 'chatty running on its first pid while the disk is full', 200);
     // supd answers and acts while the disk is full, and its own lines fill supd.log's last
     // block (a tmpfs page) until they meet ENOSPC too.
     for (let i = 0; i < 15; i++) assert.equal((await supd.cli('restart', 'idle')).code, 0);
