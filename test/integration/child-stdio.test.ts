@@ -137,15 +137,13 @@ max_restarts = 100
 describe('inherited file descriptors', () => {
   test('supd closes what its parent left open (fd 5, fd 40): neither it, the guardian nor a child holds them', async () => {
     const extra: Array<'ignore' | 'pipe'> = Array.from({ length: 38 }, (_, i) => (i + 3 === 5 || i + 3 === 40 ? 'pipe' : 'ignore'));
-    await withSupd(
-      `
+    await withSupd(`
 [programs.plain]
 command = ["sleep", "1000"]
 [programs.notify]
 command = ["sh", "-c", "echo READY=1 >&3; exec sleep 1000"]
 ready = { fd = 3 }
-`,
-      { extraStdio: extra }, async (supd) => {
+`, { extraStdio: extra }, async (supd) => {
       // Each is one end of a socketpair whose other end only supd was given: EOF once nobody holds it.
       await Promise.all(
         [5, 40].map((fd) => {

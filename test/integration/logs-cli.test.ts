@@ -57,9 +57,7 @@ test('--grep: -n counts matching lines, from every file; a bad regex is a usage 
 test('--since with timestamps = true keeps lines from then on; --grep filters a follow too', async () => {
   const temp = makeTempDir();
   temp.write('logs/t-0.out.log', '2020-01-01T00:00:00.000Z old line\n');
-  await withSupd(
-    `[programs.t]\ncommand = ["sh", "-c", "echo new line; echo other; while [ ! -e go ]; do sleep 0.05; done; echo new again; echo other; exec sleep 1000"]\nstdout = { timestamps = true }\n`,
-    { reuse: temp }, async (supd) => {
+  await withSupd(`[programs.t]\ncommand = ["sh", "-c", "echo new line; echo other; while [ ! -e go ]; do sleep 0.05; done; echo new again; echo other; exec sleep 1000"]\nstdout = { timestamps = true }\n`, { reuse: temp }, async (supd) => {
     const follower = spawnCli(supd, 'logs', 't', '-f', '--grep', 'new');
     await waitFor(() => readFileSync(path.join(supd.dir, 'logs', 't-0.out.log'), 'utf8').includes('other'), { what: 'the first lines' });
     const recent = await supd.cli('logs', 't', '--since', '10m');

@@ -203,14 +203,12 @@ backoff = { initial = "50ms", jitter = 0 }
     const temp = makeTempDir();
     spawnSync('mkfifo', [path.join(temp.dir, 'slow.fifo')]);
     const total = 1000 * 1024;
-    await withSupd(
-      `
+    await withSupd(`
 [programs.burst]
 command = ["sh", "-c", "head -c ${total} /dev/zero | tr '\\\\0' 'z'; exit 7"]
 restart = "never"
 stdout = { file = "slow.fifo", max_size = "0" }
-`,
-      { reuse: temp }, async (supd) => {
+`, { reuse: temp }, async (supd) => {
       // The "disk" takes about 1 MB/s: the child is done long before its output is written.
       const reader = createReadStream(path.join(supd.dir, 'slow.fifo'), { highWaterMark: 16 * 1024 });
       supd.onCleanup(() => reader.destroy());
@@ -230,13 +228,11 @@ stdout = { file = "slow.fifo", max_size = "0" }
   test('a flood into a slow disk: the child waits on its pipe and supd\'s memory stays bounded', async () => {
     const temp = makeTempDir();
     spawnSync('mkfifo', [path.join(temp.dir, 'slow.fifo')]);
-    await withSupd(
-      `
+    await withSupd(`
 [programs.flood]
 command = ${flood(0, 'f', 60)}
 stdout = { file = "slow.fifo", max_size = "0" }
-`,
-      { reuse: temp }, async (supd) => {
+`, { reuse: temp }, async (supd) => {
       // The "disk": a FIFO read at about 2 MB/s, while the child could write hundreds of MB/s.
       const reader = createReadStream(path.join(supd.dir, 'slow.fifo'), { highWaterMark: 16 * 1024 });
       supd.onCleanup(() => reader.destroy());

@@ -36,8 +36,7 @@ async function get(port: number): Promise<string> {
 
 test('each copy gets its own port, probe, cwd, args, hooks and log files from {index} and {name}', async () => {
   const base = await freeBase();
-  await withSupd(
-    `
+  await withSupd(`
 [programs.app]
 command = ["node", "${path.join(FIXTURES, 'bin', 'serve.js')}", "--copy={name}"]
 processes = 2
@@ -46,8 +45,7 @@ env = { PORT = "\${BASE}{index}", UNHEALTHY_FILE = "sick", LITERAL = "{{index}" 
 stdout = { file = "logs/{program}-copy-{index}.log" }
 health = { http = "http://127.0.0.1:\${BASE}{index}/", interval = "100ms", retries = 2, start_period = "0s" }
 hooks = { after_start = ["sh", "-c", "echo {name} $$PWD >> ../hooks.txt"] }
-`,
-    { env: { BASE: String(base) }, files: { 'work-0/.keep': '', 'work-1/.keep': '' } }, async (supd) => {
+`, { env: { BASE: String(base) }, files: { 'work-0/.keep': '', 'work-1/.keep': '' } }, async (supd) => {
     const zero = await supd.waitForState('app:0', (p) => p.state === 'running' && p.healthy === true);
     const one = await supd.waitForState('app:1', (p) => p.state === 'running' && p.healthy === true);
     assert.equal(await get(base * 10), '200');

@@ -138,8 +138,7 @@ test('a shared state dir (another owner, or sticky like /tmp) is refused', async
 test('user switching: the child has the user\'s groups, none of supd\'s supplementary groups', { skip: asRoot }, async (t) => {
   const nobodyGroups = execFileSync('id', ['-G', 'nobody'], { encoding: 'utf8' }).trim().split(' ').map(Number).sort((a, b) => a - b);
   // supd itself runs with the supplementary groups adm (4) and sudo (27).
-  await withSupd(
-    `
+  await withSupd(`
 [programs.asnobody]
 command = ["sleep", "2147483640"]
 user = "nobody"
@@ -149,8 +148,7 @@ start_secs = "0"
 command = ["sleep", "2147483641"]
 group = "nogroup"
 start_secs = "0"
-`,
-    { wrapper: ['setpriv', '--groups=4,27', '--'] }, async (supd) => {
+`, { wrapper: ['setpriv', '--groups=4,27', '--'] }, async (supd) => {
     assert.deepEqual(groupsOf(supd.child.pid!).sort((a, b) => a - b), [4, 27], 'supd has the extra groups');
     const user = await supd.waitForState('asnobody:0', 'running');
     const groupOnly = await supd.waitForState('groupOnly:0', 'running');

@@ -34,8 +34,7 @@ interface Sample {
 
 test(`crash storm memory: ${RESTARTS.toLocaleString('en-US')} restarts, anonymous memory after a GC within 10 MB of before`, { skip: SOAK ? false : 'soak only (npm run soak)', timeout: 3_600_000 }, async (t) => {
   const probeFile = path.join(tmpdir(), `supd-storm-memory-${process.pid}-${Date.now()}.jsonl`);
-  await withSupd(
-    `
+  await withSupd(`
 [supervisor]
 shutdown_timeout = "5s"
 
@@ -44,8 +43,7 @@ command = ["${FLAP}", "flap.flag"]
 processes = ${PROCESSES}
 start_secs = "0"
 stop_timeout = "2s"
-`,
-    { env: { NODE_OPTIONS: `--expose-gc --import=${PROBE}`, SUPD_MEMORY_PROBE: probeFile } }, async (supd) => {
+`, { env: { NODE_OPTIONS: `--expose-gc --import=${PROBE}`, SUPD_MEMORY_PROBE: probeFile } }, async (supd) => {
     const flag = path.join(supd.dir, 'flap.flag');
     supd.onCleanup(() => {
       rmSync(flag, { force: true });
