@@ -10,6 +10,7 @@ import { runCli, type CliResult } from './run-cli.js';
 import { makeTempDir, type TempDir } from './temp.js';
 import { listProcs } from './procfs.js';
 import { isAlive, WaitAborted, waitFor } from './wait-for.js';
+import { withCleanup } from './with-cleanup.js';
 
 export interface SupdUnderTest {
   readonly dir: string;
@@ -136,11 +137,7 @@ export async function withSupd<T>(configText: string, options: WithSupdOptions, 
 export async function withSupd<T>(configText: string, ...rest: [Body<T>] | [WithSupdOptions, Body<T>]): Promise<T> {
   const [options, body] = rest.length === 1 ? [{}, rest[0]] : rest;
   const supd = await startSupd(configText, options);
-  try {
-    return await body(supd);
-  } finally {
-    await supd.cleanup(options.keepDir);
-  }
+  return withCleanup({ cleanup: () => supd.cleanup(options.keepDir) }, () => body(supd));
 }
 
 /** What node:test's `t` offers for cleanup (TestContext, SuiteContext's `after`). */

@@ -29,11 +29,14 @@ function assertGone(what: Seen, dirToo = true): void {
 }
 
 describe('withSupd', () => {
-  test('a body that throws: the error comes through, and supd, its child and the dir are gone', async () => {
+  test('a body that throws: its error comes through (not a cleanup hook\'s), and supd, its child and the dir are gone', async () => {
     let what: Seen | undefined;
     await assert.rejects(
       withSupd(CONFIG, async (supd) => {
         what = await seen(supd);
+        supd.onCleanup(() => {
+          throw new Error('hook failed');
+        });
         throw new Error('boom');
       }),
       /^Error: boom$/,
