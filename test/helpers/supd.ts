@@ -1,14 +1,16 @@
 // A real supd on a temp config: started in the foreground as a child of the test, driven
 // through the CLI, and always cleaned up (the supervisor, then any child it left).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import type { StatusReport, ProcessStatus } from '../../src/control/protocol.js';
 import { SUPD_BIN } from './paths.js';
 import { runCli, type CliResult } from './run-cli.js';
 import { makeTempDir, type TempDir } from './temp.js';
 import { listProcs } from './procfs.js';
 import { isAlive, WaitAborted, waitFor } from './wait-for.js';
+import { withCleanup } from './with-cleanup.js';
 
 export interface SupdUnderTest {
   readonly dir: string;
@@ -25,6 +27,8 @@ export interface SupdUnderTest {
   stop(): Promise<number | null>;
   /** Kill everything this test started (supd by SIGKILL, then the children it knew). */
   cleanup(keepDir?: boolean): Promise<void>;
+  /** Runs `fn` first when cleaning up (last registered first), while supd and its dir are still there. */
+  onCleanup(fn: () => unknown): void;
 }
 
 export interface StartOptions {
@@ -52,6 +56,8 @@ export async function startSupd(configText: string, options: StartOptions = {}):
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const knownPids = new Set<number>();
+  const cleanupHooks: Array<() => unknown> = [];
+  let killed: Promise<void> | undefined;
   const cli = (...args: string[]): Promise<CliResult> => runCli([...args, '-c', config], { cwd: temp.dir, env });
   const status = async (): Promise<StatusReport> => {
     const result = await cli('status', '--json');
@@ -90,21 +96,14 @@ export async function startSupd(configText: string, options: StartOptions = {}):
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       return exited;
     },
+    onCleanup: (fn) => cleanupHooks.push(fn),
     async cleanup(keepDir = false) {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await exited;
-      // Only pids that are still ours: a pid seen in a status long ago may be someone else's now.
-      const ours = (pid: number): boolean => pid !== process.pid && hasMarker(pid, temp.dir);
-      const left = [...new Set([...knownPids, ...listProcs().map((p) => p.pid)])].filter(ours);
-      for (const pid of left) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // gone already
-        }
-      }
-      await waitFor(() => left.every((pid) => !isAlive(pid)), { timeoutMs: 5000, what: 'children to be gone' }).catch(() => undefined);
+      const hookErrors = await runHooks(cleanupHooks.splice(0).reverse());
+      // Once supd is gone and its children with it, a later call has only the dir left to remove.
+      killed ??= killAll(child, exited, temp.dir, knownPids);
+      await killed;
       if (!keepDir) temp.remove();
+      if (hookErrors.length > 0) throw hookErrors[0];
     },
   };
   if (options.waitReady !== false) {
@@ -120,6 +119,90 @@ export async function startSupd(configText: string, options: StartOptions = {}):
     });
   }
   return handle;
+}
+
+export interface WithSupdOptions extends StartOptions {
+  /** Leave the temp dir for a later supd of the test (`reuse`); that one removes it. */
+  readonly keepDir?: boolean;
+}
+
+type Body<T> = (supd: SupdUnderTest) => T | Promise<T>;
+
+/**
+ * Starts supd on the config, runs the body with it, and always cleans up after (supd, then the
+ * children it started, then the temp dir), whatever the body throws. Returns the body's value.
+ */
+export async function withSupd<T>(configText: string, body: Body<T>): Promise<T>;
+export async function withSupd<T>(configText: string, options: WithSupdOptions, body: Body<T>): Promise<T>;
+export async function withSupd<T>(configText: string, ...rest: [Body<T>] | [WithSupdOptions, Body<T>]): Promise<T> {
+  const [options, body] = rest.length === 1 ? [{}, rest[0]] : rest;
+  const supd = await startSupd(configText, options);
+  return withCleanup({ cleanup: () => supd.cleanup(options.keepDir) }, () => body(supd));
+}
+
+/** What node:test's `t` offers for cleanup (TestContext, SuiteContext's `after`). */
+export interface AfterHook {
+  after(fn: () => unknown): void;
+}
+
+/**
+ * Starts supd for the test `t` and cleans it up when the test ends, whatever it throws: for
+ * tests that start several supd's in turn (a later one on `reuse` of an earlier one's dir).
+ * The supd's of one test are cleaned up last started first; an explicit `cleanup()` before
+ * makes the late one kill nothing more.
+ */
+export async function supdFor(t: AfterHook, configText: string, options: WithSupdOptions = {}): Promise<SupdUnderTest> {
+  let started = startedFor.get(t);
+  if (started === undefined) {
+    const list: Array<() => Promise<void>> = [];
+    startedFor.set(t, (started = list));
+    t.after(async () => {
+      const errors = await runHooks(list.splice(0).reverse());
+      if (errors.length > 0) throw errors[0];
+    });
+  }
+  const supd = await startSupd(configText, options);
+  started.push(() => supd.cleanup(options.keepDir));
+  return supd;
+}
+
+const startedFor = new WeakMap<AfterHook, Array<() => Promise<void>>>();
+
+/** Runs a long-lived CLI command (`logs -f`) on this supd's config; killed when the supd is cleaned up. */
+export function spawnCli(supd: SupdUnderTest, ...args: string[]): ChildProcessByStdio<null, Readable, Readable> {
+  const cli = spawn(process.execPath, [SUPD_BIN, ...args, '-c', supd.config], { stdio: ['ignore', 'pipe', 'pipe'] });
+  supd.onCleanup(() => cli.kill('SIGKILL'));
+  return cli;
+}
+
+/** SIGKILL to supd, then to every process still marked as this test's (SUPD_TEST_DIR=dir); waits for them to be gone. */
+async function killAll(child: ChildProcess, exited: Promise<unknown>, dir: string, knownPids: ReadonlySet<number>): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await exited;
+  // Only pids that are still ours: a pid seen in a status long ago may be someone else's now.
+  const ours = (pid: number): boolean => pid !== process.pid && hasMarker(pid, dir);
+  const left = [...new Set([...knownPids, ...listProcs().map((p) => p.pid)])].filter(ours);
+  for (const pid of left) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  }
+  await waitFor(() => left.every((pid) => !isAlive(pid)), { timeoutMs: 5000, what: 'children to be gone' }).catch(() => undefined);
+}
+
+/** Runs every hook, even after one throws; returns what they threw. */
+async function runHooks(hooks: ReadonlyArray<() => unknown>): Promise<unknown[]> {
+  const errors: unknown[] = [];
+  for (const hook of hooks) {
+    try {
+      await hook();
+    } catch (error) {
+      errors.push(error);
+    }
+  }
+  return errors;
 }
 
 /** Whether the process carries SUPD_TEST_DIR=dir in its environment (started by that supd or its test). */

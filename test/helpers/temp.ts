@@ -24,3 +24,18 @@ export function makeTempDir(prefix = 'supd-test-'): TempDir {
     },
   };
 }
+
+type Body<T> = (temp: TempDir) => T | Promise<T>;
+
+/** Runs the body with a fresh temp dir and always removes it after, whatever the body throws. */
+export async function withTempDir<T>(body: Body<T>): Promise<T>;
+export async function withTempDir<T>(prefix: string, body: Body<T>): Promise<T>;
+export async function withTempDir<T>(...args: [Body<T>] | [string, Body<T>]): Promise<T> {
+  const [prefix, body] = args.length === 1 ? [undefined, args[0]] : args;
+  const temp = makeTempDir(prefix);
+  try {
+    return await body(temp);
+  } finally {
+    temp.remove();
+  }
+}

@@ -1,3 +1,4 @@
+import { AssertionError } from 'node:assert';
 import { readFileSync } from 'node:fs';
 
 // Poll a condition until it holds (never a bare sleep): returns its value, or throws with
@@ -34,5 +35,23 @@ export function isAlive(pid: number): boolean {
     return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
+  }
+}
+
+/**
+ * The opposite of waitFor, for "nothing happens for a while" (not restarted, not written, not
+ * run): polls the condition for the whole window and fails at the first poll where it is false
+ * (or throws), saying what and after how long. Returns the last value seen. It runs the whole
+ * window: a condition that spawns (a CLI call) wants an interval of 100 ms or more.
+ */
+export async function assertStays<T>(condition: () => T | Promise<T>, ms: number, message: string, intervalMs = 100): Promise<NonNullable<T>> {
+  const start = Date.now();
+  for (;;) {
+    const value = await condition();
+    if (value === false || value === null || value === undefined) {
+      throw new AssertionError({ message: `${message}: no longer held after ${Date.now() - start} ms of ${ms} ms (value: ${JSON.stringify(value)})` });
+    }
+    if (Date.now() - start >= ms) return value as NonNullable<T>;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(intervalMs, Math.max(1, ms - (Date.now() - start)))));
   }
 }

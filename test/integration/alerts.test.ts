@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { FIXTURES } from '../helpers/paths.js';
 import { closedPort, startSmtpServer } from '../helpers/smtp.js';
-import { startSupd } from '../helpers/supd.js';
+import { withSupd } from '../helpers/supd.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const BIN = path.join(FIXTURES, 'bin');
@@ -22,13 +22,13 @@ ${extra}
 describe('alerts', () => {
   test('one fatal makes one alert; five fatals within a second make one batched alert', async (t) => {
     const smtp = await startSmtpServer();
-    const supd = await startSupd(`${doomed('one')}${doomed('five', 'processes = 5\nautostart = false')}
+    t.after(() => smtp.close());
+    await withSupd(`${doomed('one')}${doomed('five', 'processes = 5\nautostart = false')}
 [alerts]
 to = ["ops@example.com"]
 smtp = "${smtp.url}"
 min_interval = "1s"
-`);
-    try {
+`, async (supd) => {
       const first = await waitFor(() => smtp.mails[0], { timeoutMs: 10_000, what: 'the first alert' });
       assert.match(first.subject, /^supd alert on .+: fatal one:0$/);
       assert.match(first.text, /UTC  fatal\s+one:0\s+exit 3; 1 restarts within/);
@@ -45,17 +45,15 @@ min_interval = "1s"
       assert.match(batch.text, /^5 alerts:$/m);
       await waitFor(() => supd.supdLog().match(/alert: sent/g)?.length === 2, { what: 'two alerts sent in supd.log' });
       assert.equal(smtp.mails.length, 2);
-    } finally {
-      await supd.cleanup();
-      await smtp.close();
-    }
+    });
   });
 
-  test('a server that refuses: the alert is retried with backoff while supd answers; report --send says whether it was accepted', async () => {
+  test('a server that refuses: the alert is retried with backoff while supd answers; report --send says whether it was accepted', async (t) => {
     let refusing = true;
     const smtp = await startSmtpServer({ refuse: () => (refusing ? '451 4.3.0 mailbox busy, try later' : null) });
+    t.after(() => smtp.close());
     const dead = await closedPort();
-    const supd = await startSupd(`
+    await withSupd(`
 [programs.ok]
 command = [${node}, "${BIN}/forever.js"]
 start_secs = "200ms"
@@ -71,8 +69,7 @@ smtp = "smtp://127.0.0.1:${dead}"
 [alerts]
 to = ["ops@example.com"]
 smtp = "${smtp.url}"
-`);
-    try {
+`, async (supd) => {
       await waitFor(() => /alert: cannot send "supd alert on .*: fatal one:0": .*mailbox busy.*; try 2 of 10 in 1000 ms/.test(supd.supdLog()), { what: 'a refused alert in supd.log' });
       assert.equal((await supd.proc('ok:0')).state, 'running', 'status answers while mail fails');
 
@@ -99,9 +96,6 @@ smtp = "${smtp.url}"
       assert.equal(printed.code, 0);
       assert.match(printed.stdout, /^supd report "mail" on /m);
       assert.match(printed.stdout, /^supd report "dead" on /m);
-    } finally {
-      await supd.cleanup();
-      await smtp.close();
-    }
+    });
   });
 });

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { FIXTURES } from '../helpers/paths.js';
 import { runCli, type CliResult } from '../helpers/run-cli.js';
-import { makeTempDir } from '../helpers/temp.js';
+import { withTempDir } from '../helpers/temp.js';
 
 const BAD = path.join(FIXTURES, 'bad');
 
@@ -143,15 +143,12 @@ test(
   'a config file without read permission: exit 2, named',
   { skip: process.getuid?.() === 0 ? 'running as root, which reads a file of mode 000 all the same' : false },
   async () => {
-    const temp = makeTempDir();
-    try {
+    await withTempDir(async (temp) => {
       chmodSync(temp.write('daemons.toml', '[programs.web]\ncommand = "a"\n'), 0o000);
       const result = await check('daemons.toml', temp.dir);
       assert.equal(result.code, 2);
       assert.equal(result.stderr, 'daemons.toml: cannot read the config file: EACCES\n');
       assertNoStackTrace(result);
-    } finally {
-      temp.remove();
-    }
+    });
   },
 );

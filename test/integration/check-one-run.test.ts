@@ -3,18 +3,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runCli } from '../helpers/run-cli.js';
-import { makeTempDir } from '../helpers/temp.js';
+import { withTempDir } from '../helpers/temp.js';
 
 async function check(text: string): Promise<{ code: number | null; lines: string[] }> {
-  const temp = makeTempDir();
-  try {
+  return withTempDir(async (temp) => {
     temp.write('daemons.toml', text);
     const result = await runCli(['check', '-c', 'daemons.toml'], { cwd: temp.dir });
     assert.doesNotMatch(result.stderr, /^\s+at /m, 'no stack trace');
     return { code: result.code, lines: result.stderr.trimEnd().split('\n') };
-  } finally {
-    temp.remove();
-  }
+  });
 }
 
 test('env names that are empty or hold "=", a space or NUL are errors, each located', async () => {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { pickFifoDir } from '../../src/process/fifo-dir.js';
 import { listProcs } from '../helpers/procfs.js';
-import { startSupd } from '../helpers/supd.js';
+import { withSupd } from '../helpers/supd.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -31,11 +31,10 @@ const waitForLog = (dir: string, file: string, text: string): Promise<string> =>
 
 describe('a child\'s stdout and stderr', () => {
   test('are pipes: /dev/stdout and /proc/self/fd/2 open by path, their lines reach the log files', async () => {
-    const supd = await startSupd(`
+    await withSupd(`
 [programs.paths]
 command = ["sh", "-c", "echo hi > /dev/stdout; echo err > /proc/self/fd/2; exec sleep 1000"]
-`);
-    try {
+`, async (supd) => {
       const { pid } = await supd.waitForState('paths:0', 'running');
       await waitForLog(supd.dir, 'paths-0.out.log', 'hi\n');
       await waitForLog(supd.dir, 'paths-0.err.log', 'err\n');
@@ -50,78 +49,64 @@ command = ["sh", "-c", "echo hi > /dev/stdout; echo err > /proc/self/fd/2; exec 
       const fifoDir = pickFifoDir(path.join(supd.dir, '.supd'));
       const strays = readdirSync(fifoDir).filter((f) => f !== '.state-dir' && !(/^\d+-\d+$/.test(f) && statSync(path.join(fifoDir, f)).isFIFO()));
       assert.deepEqual(strays, [], 'only spare FIFOs in the FIFO dir');
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 
   test('stderr = "merge": fd 2 is fd 1\'s pipe, lines in the order written', async () => {
-    const supd = await startSupd(`
+    await withSupd(`
 [programs.both]
 command = ["sh", "-c", "echo one; echo two > /dev/stderr; echo three; exec sleep 1000"]
 stderr = "merge"
-`);
-    try {
+`, async (supd) => {
       const { pid } = await supd.waitForState('both:0', 'running');
       assert.equal(await waitForLog(supd.dir, 'both-0.out.log', 'three\n'), 'one\ntwo\nthree\n');
       assert.ok(statSync(`/proc/${pid}/fd/2`).isFIFO());
       assert.equal(statSync(`/proc/${pid}/fd/1`).ino, statSync(`/proc/${pid}/fd/2`).ino, 'one pipe');
       assert.equal(readFileSync(`/proc/${pid}/comm`, 'utf8').trim(), 'sleep', 'no shell between supd and the program');
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 
   test('as another user, the child opens /dev/stdout: its pipes are its own', { skip: isRoot ? false : 'SKIP: user switching needs supd to run as root (CI runs as root)' }, async () => {
-    const supd = await startSupd(`
+    await withSupd(`
 [programs.www]
 command = ["sh", "-c", "echo uid=$(id -u) > /dev/stdout; echo err > /proc/self/fd/2; exec sleep 1000"]
 user = "nobody"
-`);
-    try {
+`, async (supd) => {
       await supd.waitForState('www:0', 'running');
       assert.equal(await waitForLog(supd.dir, 'www-0.out.log', 'uid='), 'uid=65534\n');
       await waitForLog(supd.dir, 'www-0.err.log', 'err\n');
       assert.doesNotMatch(supd.supdLog(), /socketpairs/);
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 
   test('ready.fd is a pipe too, and the child holds exactly fds 0-3', async () => {
-    const supd = await startSupd(`
+    await withSupd(`
 [programs.notify]
 command = ["sh", "-c", "echo READY=1 > /proc/self/fd/3; exec sleep 1000"]
 ready = { fd = 3 }
-`);
-    try {
+`, async (supd) => {
       const { pid } = await supd.waitForState('notify:0', 'running');
       assert.ok(statSync(`/proc/${pid}/fd/3`).isFIFO());
       assert.deepEqual(fdsOf(pid!), ['0', '1', '2', '3']);
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 
   test('the exit is reported once all it wrote is in the file; a grandchild holding the pipe does not hold the exit back', async () => {
-    const supd = await startSupd(`
+    await withSupd(`
 [programs.burst]
 command = ["sh", "-c", "seq 1 100000; echo last"]
 restart = "never"
 [programs.leaver]
 command = ["sh", "-c", "sleep 1000 & echo bye; exit 3"]
 restart = "never"
-`);
-    try {
+`, async (supd) => {
       await supd.waitForState('burst:0', 'exited');
       const text = logOf(supd.dir, 'burst-0.out.log');
       assert.ok(text.endsWith('100000\nlast\n'), `the whole output is written by the time the exit shows (${text.length} bytes)`);
       const leaver = await supd.waitForState('leaver:0', (p) => p.state === 'exited' || p.state === 'fatal', 5000);
       assert.notEqual(leaver.state, 'running');
       assert.equal(logOf(supd.dir, 'leaver-0.out.log'), 'bye\n');
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 
   test('respawns get fresh pipes; no FIFO is left after shutdown, and spare ones of a killed supd are swept', async () => {
@@ -131,44 +116,34 @@ command = ["sh", "-c", "echo run > /dev/stdout; sleep 0.2; exit 1"]
 backoff = { initial = "100ms", max = "200ms" }
 max_restarts = 100
 `;
-    const first = await startSupd(config);
-    try {
+    await withSupd(config, async (first) => {
       await waitFor(() => (logOf(first.dir, 'again-0.out.log').split('\n').length > 4 ? true : null), { what: 'three runs logged' });
       first.child.kill('SIGKILL');
       await new Promise((resolve) => first.child.once('exit', resolve));
       const stdioDir = pickFifoDir(path.join(first.dir, '.supd'));
       const leftBehind = readdirSync(stdioDir).filter((f) => f !== '.state-dir');
       assert.ok(leftBehind.length > 0, 'a killed supd leaves its spare FIFOs');
-      const second = await startSupd(config, { reuse: first.temp });
-      try {
+      await withSupd(config, { reuse: first.temp, keepDir: true }, async (second) => {
         await waitFor(() => (readdirSync(stdioDir).some((f) => leftBehind.includes(f)) ? null : true), { what: 'the old FIFOs to be swept' });
         const before = logOf(first.dir, 'again-0.out.log').length;
         await waitFor(() => (logOf(first.dir, 'again-0.out.log').length > before + 8 ? true : null), { what: 'more runs logged by the second supd' });
         assert.equal(await second.stop(), 0);
         assert.equal(existsSync(stdioDir), false, 'no FIFO left after shutdown');
-      } finally {
-        await second.cleanup(true);
-      }
-    } finally {
-      await first.cleanup();
-    }
+      });
+    });
   });
 });
 
 describe('inherited file descriptors', () => {
   test('supd closes what its parent left open (fd 5, fd 40): neither it, the guardian nor a child holds them', async () => {
     const extra: Array<'ignore' | 'pipe'> = Array.from({ length: 38 }, (_, i) => (i + 3 === 5 || i + 3 === 40 ? 'pipe' : 'ignore'));
-    const supd = await startSupd(
-      `
+    await withSupd(`
 [programs.plain]
 command = ["sleep", "1000"]
 [programs.notify]
 command = ["sh", "-c", "echo READY=1 >&3; exec sleep 1000"]
 ready = { fd = 3 }
-`,
-      { extraStdio: extra },
-    );
-    try {
+`, { extraStdio: extra }, async (supd) => {
       // Each is one end of a socketpair whose other end only supd was given: EOF once nobody holds it.
       await Promise.all(
         [5, 40].map((fd) => {
@@ -186,8 +161,6 @@ ready = { fd = 3 }
       const guardian = listProcs().find((p) => p.ppid === supd.child.pid && p.comm === 'awk');
       assert.ok(guardian !== undefined, 'the guardian runs');
       assert.deepEqual(fdsOf(guardian.pid), ['0', '1', '2']);
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 });

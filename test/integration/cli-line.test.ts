@@ -7,14 +7,13 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { runCli } from '../helpers/run-cli.js';
-import { makeTempDir } from '../helpers/temp.js';
+import { makeTempDir, withTempDir } from '../helpers/temp.js';
 
 const CONFIG = `[programs.web]\ncommand = "sleep 1000"\nprocesses = 2\n`;
 const VERBS = ['run', 'check', 'status', 'start', 'stop', 'restart', 'signal', 'scale', 'logs', 'reload', 'describe', 'pid', 'report', 'shutdown', 'version', 'help'];
 
 test('issue 13 bug 4: a global option before the verb (supd -c FILE check), and any option anywhere', async () => {
-  const temp = makeTempDir();
-  try {
+  await withTempDir(async (temp) => {
     const file = temp.write('conf/daemons.toml', CONFIG);
     for (const args of [['-c', file, 'check'], ['--config', file, 'check'], ['check', '-c', file], [`--config=${file}`, 'check'], ['--json', '-c', file, 'check']]) {
       const result = await runCli(args, { cwd: temp.dir });
@@ -25,9 +24,7 @@ test('issue 13 bug 4: a global option before the verb (supd -c FILE check), and 
     const early = await runCli(['--socket', path.join(temp.dir, 'none.sock'), '--no-wait', 'start', 'web'], { cwd: temp.dir });
     assert.equal(early.code, 3, `no supervisor answers, and nothing else went wrong: ${early.stderr}`);
     assert.doesNotMatch(early.stderr, /unknown/);
-  } finally {
-    temp.remove();
-  }
+  });
 });
 
 test('issue 14 bug 10: supd -v and supd --bogus say "unknown option" before the help (exit 2); --version and version print it', async () => {
@@ -112,8 +109,7 @@ test('an answer that is no supd response (not JSON) exits 1 as a protocol error,
 });
 
 test('issue 14 bug 10: check --json prints the counts, or every error as {"error": {code, message, issues}}', async () => {
-  const temp = makeTempDir();
-  try {
+  await withTempDir(async (temp) => {
     const good = temp.write('good.toml', CONFIG);
     assert.deepEqual(JSON.parse((await runCli(['check', '--json', '-c', good])).stdout), { ok: true, programs: 1, processes: 2 });
     const bad = temp.write('bad.toml', `[programs.web]\ncommand = "x"\nprocesses = -1\nrestart = "sometimes"\n`);
@@ -123,14 +119,11 @@ test('issue 14 bug 10: check --json prints the counts, or every error as {"error
     const { error } = JSON.parse(result.stdout) as { error: { code: string; message: string; issues: Array<{ path: string; line: number }> } };
     assert.equal(error.code, 'SUPD_E_CONFIG_INVALID');
     assert.deepEqual(error.issues.map((i) => [i.path, i.line]), [['programs.web.processes', 3], ['programs.web.restart', 4]]);
-  } finally {
-    temp.remove();
-  }
+  });
 });
 
 test('issue 14 bug 10: check refuses the cron range 5-1 and a config of more than 10,000 processes', async () => {
-  const temp = makeTempDir();
-  try {
+  await withTempDir(async (temp) => {
     const cron = temp.write('cron.toml', `[programs.job]\ncommand = "true"\nschedule = "5-1 * * * *"\n[reports.r]\nschedule = "0 8 * * fri-mon"\nto = ["a@b.c"]\nfile = "r.txt"\n`);
     const refused = await runCli(['check', '-c', cron]);
     assert.equal(refused.code, 2);
@@ -144,15 +137,12 @@ test('issue 14 bug 10: check refuses the cron range 5-1 and a config of more tha
     assert.match(tooMany.stderr, /programs: the processes total 11000 \(a 6000, b 5000\.\.\.\); one supd runs at most 10000/);
     const enough = temp.write('enough.toml', `[programs.a]\ncommand = "x"\nprocesses = 6000\n[programs.b]\ncommand = "x"\nprocesses = 4000\n`);
     assert.match((await runCli(['check', '-c', enough])).stdout, /ok: 2 programs, 10000 processes/);
-  } finally {
-    temp.remove();
-  }
+  });
 });
 
 test('processes = "max" is one per CPU and "max-N" N fewer, at least 1: in check\'s count', async () => {
   const cpus = availableParallelism();
-  const temp = makeTempDir();
-  try {
+  await withTempDir(async (temp) => {
     const file = temp.write('max.toml', `[programs.a]\ncommand = "true"\nprocesses = "max"\n[programs.b]\ncommand = "true"\nprocesses = "max-1"\n[programs.c]\ncommand = "true"\nprocesses = "max-999"\n`);
     const result = await runCli(['check', '--json', '-c', file]);
     assert.equal(result.code, 0, result.stderr);
@@ -161,7 +151,5 @@ test('processes = "max" is one per CPU and "max-N" N fewer, at least 1: in check
     const refused = await runCli(['check', '-c', bad]);
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /programs\.a\.processes: must be a whole number >= 0, "max" \(one per CPU\) or "max-N"/);
-  } finally {
-    temp.remove();
-  }
+  });
 });

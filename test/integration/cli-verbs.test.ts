@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import type { DescribeResult, StatusReport } from '../../src/control/protocol.js';
 import { SUPD_BIN } from '../helpers/paths.js';
 import { connectRaw } from '../helpers/raw-socket.js';
-import { startSupd } from '../helpers/supd.js';
+import { withSupd } from '../helpers/supd.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const CONFIG = `
@@ -27,8 +27,7 @@ restart = "never"
 `;
 
 test('aliases: list/avail = status, tail = logs, update = reload, reread = reload --dry-run', async () => {
-  const supd = await startSupd(CONFIG);
-  try {
+  await withSupd(CONFIG, async (supd) => {
     await supd.waitForState('web:1', 'running');
     const status = await supd.cli('status');
     for (const alias of ['list', 'avail']) {
@@ -52,14 +51,11 @@ test('aliases: list/avail = status, tail = logs, update = reload, reread = reloa
     assert.deepEqual(reread, dryRun);
     assert.doesNotMatch(reread.stderr, /unknown command/);
     assert.deepEqual((await supd.status()).processes.map((p) => p.pid), pids, 'reread changes nothing');
-  } finally {
-    await supd.cleanup();
-  }
+  });
 });
 
 test('supd pid: supd\'s own pid alone, the targets\' pids one per line, 1 when none has one', async () => {
-  const supd = await startSupd(CONFIG);
-  try {
+  await withSupd(CONFIG, async (supd) => {
     await supd.waitForState('web:1', 'running');
     const own = await supd.cli('pid');
     assert.equal(own.stdout, `${supd.child.pid}\n`);
@@ -73,14 +69,11 @@ test('supd pid: supd\'s own pid alone, the targets\' pids one per line, 1 when n
     assert.match(none.stderr, /flaky:0 has no process \(stopped\)/);
     assert.deepEqual(JSON.parse((await supd.cli('pid', 'all', '--json')).stdout), { pids: { 'web:0': pids[0], 'web:1': pids[1], 'flaky:0': null } });
     assert.equal((await supd.cli('pid', 'nothing')).code, 1);
-  } finally {
-    await supd.cleanup();
-  }
+  });
 });
 
 test('supd describe: the config after defaults, recent states with times, last exits, log paths; env values hidden', async () => {
-  const supd = await startSupd(CONFIG);
-  try {
+  await withSupd(CONFIG, async (supd) => {
     await supd.waitForState('web:1', 'running');
     await supd.cli('start', 'flaky');
     await supd.waitForState('flaky:0', 'exited');
@@ -115,14 +108,11 @@ test('supd describe: the config after defaults, recent states with times, last e
     assert.equal(many.exits.length, 10);
     assert.equal((await supd.cli('describe')).code, 2, 'a target is needed');
     assert.equal((await supd.cli('describe', 'nothing')).code, 1);
-  } finally {
-    await supd.cleanup();
-  }
+  });
 });
 
 test('supd status -w: plain repeated tables when stdout is no TTY, every --interval, until SIGINT (exit 0)', async () => {
-  const supd = await startSupd(CONFIG);
-  try {
+  await withSupd(CONFIG, async (supd) => {
     await supd.waitForState('web:1', 'running');
     const child = spawn(process.execPath, [SUPD_BIN, 'status', '-w', '--interval', '200ms', 'web', '-c', supd.config], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -136,14 +126,11 @@ test('supd status -w: plain repeated tables when stdout is no TTY, every --inter
     const bad = await supd.cli('status', '-w', '--interval', 'often');
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--interval takes a duration/);
-  } finally {
-    await supd.cleanup();
-  }
+  });
 });
 
 test('--json on every command, errors too, as {"error": {code, message, issues}} on stdout', async () => {
-  const supd = await startSupd(CONFIG);
-  try {
+  await withSupd(CONFIG, async (supd) => {
     await supd.waitForState('web:1', 'running');
     const parse = async (...args: string[]): Promise<{ code: number | null; body: Record<string, unknown> }> => {
       const result = await supd.cli(...args, '--json');
@@ -177,15 +164,12 @@ test('--json on every command, errors too, as {"error": {code, message, issues}}
     const gone = await parse('status');
     assert.equal(gone.code, 3);
     assert.equal((gone.body.error as { code: string }).code, 'SUPD_E_NOT_RUNNING');
-  } finally {
-    await supd.cleanup();
-  }
+  });
 });
 
 test('supd scale web max / max-1: one per CPU, N fewer, at least 1', async () => {
   const cpus = availableParallelism();
-  const supd = await startSupd(CONFIG.replace('processes = 2', 'processes = 1'));
-  try {
+  await withSupd(CONFIG.replace('processes = 2', 'processes = 1'), async (supd) => {
     const max = await supd.cli('scale', 'web', 'max');
     assert.equal(max.code, 0, max.stderr);
     assert.match(max.stdout, new RegExp(`^scaled web 1 -> ${cpus}$`, 'm'));
@@ -193,14 +177,11 @@ test('supd scale web max / max-1: one per CPU, N fewer, at least 1', async () =>
     assert.match(fewer.stdout, new RegExp(`^scaled web ${cpus} -> 1$`, 'm'));
     assert.equal((await supd.status()).processes.filter((p) => p.program === 'web').length, 1);
     assert.equal((await supd.cli('scale', 'web', 'most')).code, 2);
-  } finally {
-    await supd.cleanup();
-  }
+  });
 });
 
 test('a request whose targets is a string (or holds a number) is a protocol error, answered on its id', async () => {
-  const supd = await startSupd(CONFIG);
-  try {
+  await withSupd(CONFIG, async (supd) => {
     const raw = await connectRaw(path.join(supd.dir, '.supd', 'supd.sock'));
     raw.send(`${JSON.stringify({ id: 7, cmd: 'stop', targets: 'all' })}\n`);
     raw.send(`${JSON.stringify({ id: 8, cmd: 'status', targets: ['web', 1] })}\n`);
@@ -210,7 +191,5 @@ test('a request whose targets is a string (or holds a number) is a protocol erro
     assert.match(answers[0]!.error.message, /"targets" must be an array of strings, not "all"/);
     raw.socket.destroy();
     assert.ok((await supd.status()).processes.filter((p) => p.program === 'web').every((p) => p.state === 'running'), 'nothing was stopped');
-  } finally {
-    await supd.cleanup();
-  }
+  });
 });

@@ -4,11 +4,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { freePort } from '../helpers/ports.js';
-import { startSupd } from '../helpers/supd.js';
+import { withSupd } from '../helpers/supd.js';
 
 test('a failed start\'s reason carries the last line the program wrote to stderr, cut to 200 chars', async () => {
   const long = 'x'.repeat(500);
-  const supd = await startSupd(`
+  await withSupd(`
 [defaults]
 backoff = { initial = "30s" }
 
@@ -24,8 +24,7 @@ stderr = "merge"
 
 [programs.silent]
 command = ["sh", "-c", "kill -SEGV $$$$"]
-`);
-  try {
+`, async (supd) => {
     const py = await supd.waitForState('py:0', 'backoff');
     assert.equal(py.reason, 'exit 1: PermissionError: [Errno 13] Permission denied');
     const long = await supd.waitForState('long:0', 'backoff');
@@ -37,13 +36,11 @@ command = ["sh", "-c", "kill -SEGV $$$$"]
     const start = await supd.cli('restart', 'py');
     assert.equal(start.code, 1);
     assert.match(start.stderr, /^py:0 backoff: exit 1: PermissionError: \[Errno 13\] Permission denied$/m);
-  } finally {
-    await supd.cleanup();
-  }
+  });
 });
 
 test('supd stop names every process it stopped, dependents too, and why; supd start says which dependents stay stopped', async () => {
-  const supd = await startSupd(`
+  await withSupd(`
 [programs.postgres]
 command = "sleep 1000"
 start_secs = "100ms"
@@ -64,8 +61,7 @@ start_secs = "100ms"
 [programs.other]
 command = "sleep 1000"
 start_secs = "100ms"
-`);
-  try {
+`, async (supd) => {
     await supd.waitForState('worker:0', 'running');
     await supd.waitForState('other:0', 'running');
     const stop = await supd.cli('stop', 'postgres');
@@ -90,14 +86,12 @@ start_secs = "100ms"
       ['postgres:0 running', 'worker:0 stopped (depends on postgres; stays stopped: supd start worker)'],
     );
     await supd.waitForState('app.web:1', 'running');
-  } finally {
-    await supd.cleanup();
-  }
+  });
 });
 
 test('a start --timeout that runs out says what each process waited for, and in which state', async () => {
   const port = await freePort();
-  const supd = await startSupd(`
+  await withSupd(`
 [programs.slow]
 command = "sleep 1000"
 autostart = false
@@ -112,15 +106,12 @@ backoff = { initial = "30s" }
 command = "sleep 1000"
 autostart = false
 depends_on = ["db"]
-`);
-  try {
+`, async (supd) => {
     const slow = await supd.cli('start', 'slow', '--timeout', '1s');
     assert.equal(slow.code, 1);
     assert.equal(slow.stderr, `slow:0 starting: timed out after 1s: still starting, waiting for ready tcp 127.0.0.1:${port} (ready timeout 1m)\n`);
     const api = await supd.cli('--timeout', '2s', 'start', 'api');
     assert.equal(api.code, 1);
     assert.match(api.stderr, /^api:0 stopped: timed out after 2s: still stopped, waiting for db: db:0 is backoff \(exit 1: FATAL: could not open data directory\)$/m);
-  } finally {
-    await supd.cleanup();
-  }
+  });
 });

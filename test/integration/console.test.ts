@@ -7,8 +7,8 @@ import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { FIXTURES, SUPD_BIN } from '../helpers/paths.js';
-import { startSupd, type SupdUnderTest } from '../helpers/supd.js';
-import { makeTempDir } from '../helpers/temp.js';
+import { withSupd, type SupdUnderTest } from '../helpers/supd.js';
+import { withTempDir } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const CHATTY = path.join(FIXTURES, 'bin', 'chatty.js');
@@ -41,16 +41,13 @@ function captureStreams(supd: SupdUnderTest): { stdout: () => string; stderr: ()
 }
 
 async function runChatty(head: string): Promise<{ stdout: string; stderr: string; supdLog: string }> {
-  const supd = await startSupd(chattyConfig(head), { waitReady: false });
-  const streams = captureStreams(supd);
-  try {
+  return withSupd(chattyConfig(head), { waitReady: false }, async (supd) => {
+    const streams = captureStreams(supd);
     const expected = NAMES.length * LINES;
     await waitFor(() => streams.stdout().split('\n').length - 1 >= expected, { timeoutMs: 60_000, what: `${expected} console lines` });
     await supd.stop();
     return { stdout: streams.stdout(), stderr: streams.stderr(), supdLog: supd.supdLog() };
-  } finally {
-    await supd.cleanup();
-  }
+  });
 }
 
 test('console: 10 chatty children, every line once, whole, prefixed "<name> | " with names padded to one width', async () => {
@@ -113,9 +110,8 @@ command = ["/bin/sh", "-c", "i=0; while :; do i=$((i+1)); echo tick $i; sleep 0.
 start_secs = "0"
 stdout = ${stdout}
 `;
-  const supd = await startSupd(program('{ file = "ticker.log" }'));
-  const streams = captureStreams(supd);
-  try {
+  await withSupd(program('{ file = "ticker.log" }'), async (supd) => {
+    const streams = captureStreams(supd);
     const before = await supd.waitForState('ticker:0', 'running');
     await waitFor(() => readTicker(supd.dir).includes('tick 3'), { what: 'ticks in the file' });
     assert.equal(streams.stdout(), '', 'nothing on the console yet');
@@ -128,9 +124,7 @@ stdout = ${stdout}
     for (const line of streams.stdout().split('\n').slice(0, -1)) assert.match(line, /^ticker:0 \| tick \d+$/);
     const logs = await supd.cli('logs', 'ticker');
     assert.match(logs.stdout + logs.stderr, /stdout goes to supd's stdout \(stdout = "console"\)/);
-  } finally {
-    await supd.cleanup();
-  }
+  });
 });
 
 function readTicker(dir: string): string {
@@ -155,8 +149,7 @@ function runOnTerminal(dir: string, env: NodeJS.ProcessEnv): Promise<{ code: num
 const hasScript = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0;
 
 test('on a terminal: a colour per program, none with NO_COLOR; supd\'s own lines (stderr is the same terminal) never split a program\'s line', { skip: hasScript ? false : 'SKIP: util-linux script is not installed (it gives supd a terminal)', timeout: 60_000 }, async () => {
-  const temp = makeTempDir();
-  try {
+  await withTempDir(async (temp) => {
     temp.write('daemons.toml', `
 [defaults]
 stdout = "console"
@@ -183,7 +176,5 @@ command = ["/bin/sh", "-c", "${process.execPath} ${CHATTY} 300 other 300; touch 
     const plainLines = programLines(plain.out);
     assert.equal(plainLines.length, 600);
     for (const line of plainLines) assert.match(line, /^(hello|other):0 \| (hello|other) \d+ x*$/);
-  } finally {
-    temp.remove();
-  }
+  });
 });

@@ -10,8 +10,9 @@ import { ROOT } from '../helpers/paths.js';
 import { pidNamespaceSkip, startInPidNamespace } from '../helpers/pid-namespace.js';
 import { freePort } from '../helpers/ports.js';
 import { runCli } from '../helpers/run-cli.js';
-import { startSupd } from '../helpers/supd.js';
+import { withSupd } from '../helpers/supd.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { withCleanup } from '../helpers/with-cleanup.js';
 
 const EXAMPLE = path.join(ROOT, 'examples', 'container');
 
@@ -23,12 +24,9 @@ test('examples/container/daemons.toml passes supd check', async () => {
 
 // nginx opens /dev/stdout: that needs children's stdout to be a pipe (SPEC section 7), not a socket.
 async function devStdoutOpens(): Promise<boolean> {
-  const supd = await startSupd('[programs.t]\ncommand = ["/bin/sh", "-c", "echo x > /dev/stdout && echo opened"]\nrestart = "never"\nstdout = "console"\nstderr = "console"\n');
-  try {
+  return withSupd('[programs.t]\ncommand = ["/bin/sh", "-c", "echo x > /dev/stdout && echo opened"]\nrestart = "never"\nstdout = "console"\nstderr = "console"\n', async (supd) => {
     return await waitFor(() => (/^t:0 \| opened$/m.test(supd.output()) ? 'yes' : supd.output().includes('No such device') ? 'no' : null), { what: 'the probe' }).then((r) => r === 'yes');
-  } finally {
-    await supd.cleanup();
-  }
+  });
 }
 
 function get(port: number): Promise<string> {
@@ -46,8 +44,7 @@ const skip = pidNamespaceSkip();
 test('examples/container runs as PID 1: web, worker and nginx up, nginx answers, console lines of all three, SIGTERM exits 0', { skip, timeout: 120_000 }, async (t) => {
   if (!(await devStdoutOpens())) return t.skip('SKIP: children\'s stdout is a socket here, not a pipe (SPEC section 7): nginx cannot open /dev/stdout');
   const [appPort, httpPort] = [await freePort(), await freePort()];
-  const run = startInPidNamespace(null, { APP_PORT: String(appPort) }, (dir) => copyExample(dir, appPort, httpPort));
-  try {
+  await withCleanup(startInPidNamespace(null, { APP_PORT: String(appPort) }, (dir) => copyExample(dir, appPort, httpPort)), async (run) => {
     await run.pid1();
     const body = await waitFor(() => get(httpPort).catch(() => null), { timeoutMs: 60_000, what: `nginx on ${httpPort}` });
     assert.match(body, /^hello from web:0 \(pid \d+\)\n$/);
@@ -59,9 +56,7 @@ test('examples/container runs as PID 1: web, worker and nginx up, nginx answers,
     const exit = await run.exited;
     assert.deepEqual([exit.code, exit.signal], [0, null], run.output());
     assert.match(run.output(), /worker: stopping after \d+ jobs/);
-  } finally {
-    await run.cleanup();
-  }
+  });
 });
 
 // The example, copied to a temp dir with its ports and paths made the test's own.

@@ -4,11 +4,11 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { pidNamespaceSkip, startInPidNamespace } from '../helpers/pid-namespace.js';
-import { startSupd } from '../helpers/supd.js';
+import { withSupd } from '../helpers/supd.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { withCleanup } from '../helpers/with-cleanup.js';
 
 const skip = pidNamespaceSkip();
 const ORPHANS = 1000;
@@ -25,25 +25,23 @@ stop_timeout = "2s"
 }
 
 test(`PID 1: ${ORPHANS} orphaned grandchildren that exit leave 0 zombies after 1 s (tini reaps them)`, { skip, timeout: 120_000 }, async () => {
-  const supd = startInPidNamespace(orphanMaker(ORPHANS));
-  try {
+  await withCleanup(startInPidNamespace(orphanMaker(ORPHANS)), async (supd) => {
     await supd.pid1();
     await waitFor(() => existsSync(path.join(supd.temp.dir, 'forked')), { timeoutMs: 90_000, what: `${ORPHANS} orphans forked` });
-    // Every orphan has ended (no sleep 0.2 left alive), then 1 s more.
+    // Every orphan has ended (no sleep 0.2 left alive); within 1 s more, each is reaped (none
+    // exits after, so a namespace without a zombie stays so).
     await waitFor(() => supd.procs().filter((p) => p.comm === 'sleep' && p.state !== 'Z').length === 1, { timeoutMs: 30_000, what: 'the orphans to end' });
-    await sleep(1000);
-    const procs = supd.procs();
-    assert.deepEqual(procs.filter((p) => p.state === 'Z'), [], 'no zombie in the namespace');
+    const procs = await waitFor(() => {
+      const now = supd.procs();
+      return now.some((p) => p.state === 'Z') ? null : now;
+    }, { timeoutMs: 1000, what: 'no zombie in the namespace' });
     assert.ok(procs.some((p) => p.comm === 'tini'), 'tini runs in the namespace');
     assert.doesNotMatch(supd.output(), /found no tini/);
-  } finally {
-    await supd.cleanup();
-  }
+  });
 });
 
 test('PID 1 without a reaper (SUPD_NO_REAPER=1): the orphans stay zombies, and supd says so once at start, with the fix', { skip, timeout: 60_000 }, async () => {
-  const supd = startInPidNamespace(orphanMaker(50), { SUPD_NO_REAPER: '1' });
-  try {
+  await withCleanup(startInPidNamespace(orphanMaker(50), { SUPD_NO_REAPER: '1' }), async (supd) => {
     await supd.pid1();
     await waitFor(() => existsSync(path.join(supd.temp.dir, 'forked')), { timeoutMs: 30_000, what: 'orphans forked' });
     const zombies = await waitFor(() => {
@@ -53,13 +51,11 @@ test('PID 1 without a reaper (SUPD_NO_REAPER=1): the orphans stay zombies, and s
     assert.ok(zombies >= 50, 'the test can see zombies: what tini prevents above');
     assert.equal(supd.output().match(/is PID 1 without a reaper/g)?.length, 1, 'said once');
     assert.match(supd.output(), /docker run --init/);
-  } finally {
-    await supd.cleanup();
-  }
+  });
 });
 
 test('PID 1: SIGTERM stops every program (a stubborn one by SIGKILL after stop_timeout) and the namespace ends with exit 0 within stop_timeout + 1 s; SIGHUP reaches supd, not the programs', { skip, timeout: 60_000 }, async () => {
-  const supd = startInPidNamespace(`
+  await withCleanup(startInPidNamespace(`
 [defaults]
 start_secs = "0"
 stop_timeout = "2s"
@@ -70,8 +66,7 @@ processes = 2
 
 [programs.stubborn]
 command = ["/bin/sh", "-c", "trap '' TERM; while :; do sleep 0.1; done"]
-`);
-  try {
+`), async (supd) => {
     const pid1 = await supd.pid1();
     await waitFor(async () => {
       const status = await supd.cli('status', '--json');
@@ -89,9 +84,7 @@ command = ["/bin/sh", "-c", "trap '' TERM; while :; do sleep 0.1; done"]
     assert.match(log, /\[stubborn:0\] did not exit within 2000 ms of SIGTERM: sending SIGKILL/);
     assert.match(log, /all processes stopped/);
     assert.equal(existsSync(path.join(supd.temp.dir, 'hup-seen')), false, 'the SIGHUP went to supd alone');
-  } finally {
-    await supd.cleanup();
-  }
+  });
 });
 
 for (const [how, command, code] of [
@@ -99,7 +92,7 @@ for (const [how, command, code] of [
   ['is killed by SIGKILL', 'sleep 0.5; kill -9 $$$$', 137],
 ] as const) {
   test(`PID 1: an essential program that ${how} stops everything and PID 1 exits ${code}`, { skip, timeout: 60_000 }, async () => {
-    const supd = startInPidNamespace(`
+    await withCleanup(startInPidNamespace(`
 [programs.app]
 command = ["/bin/sh", "-c", "${command}"]
 essential = true
@@ -110,21 +103,18 @@ depends_on = ["db"]
 [programs.db]
 command = ["sleep", "1000"]
 start_secs = "0"
-`);
-    try {
+`), async (supd) => {
       await supd.pid1();
       const exit = await supd.exited;
       assert.deepEqual([exit.code, exit.signal], [code, null], supd.output());
       assert.match(supd.output(), new RegExp(`essential program app:0 (exited with code 3|was killed by SIGKILL) \\(supd exits ${code}\\)`));
       assert.match(supd.output(), /\[db:0\] stopping: sent SIGTERM/);
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 }
 
 test('essential (not PID 1): a fatal essential program makes supd exit 1 after stopping the rest in dependency order; a stopped one does nothing', async () => {
-  const supd = await startSupd(`
+  await withSupd(`
 [programs.db]
 command = ["sleep", "1000"]
 start_secs = "0"
@@ -142,8 +132,7 @@ start_secs = "5s"
 max_restarts = 1
 backoff = { initial = "100ms" }
 autostart = false
-`);
-  try {
+`, async (supd) => {
     await supd.waitForState('api:0', 'running');
     assert.equal((await supd.cli('stop', 'api')).code, 0);
     assert.equal((await supd.proc('db:0')).state, 'running', 'stopping an essential program by hand is no end');
@@ -154,7 +143,5 @@ autostart = false
     const log = supd.supdLog();
     assert.match(log, /essential program broken:0 is fatal/);
     assert.ok(log.indexOf('[db:0] stopping') > 0, 'db stopped');
-  } finally {
-    await supd.cleanup();
-  }
+  });
 });

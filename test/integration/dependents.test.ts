@@ -4,13 +4,13 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 import { FIXTURES } from '../helpers/paths.js';
-import { startSupd } from '../helpers/supd.js';
+import { withSupd } from '../helpers/supd.js';
 
 const BIN = path.join(FIXTURES, 'bin');
 const node = JSON.stringify(process.execPath);
 
 test('stop web:1 keeps app.* running; stop web stops them; start web brings them back', async () => {
-  const supd = await startSupd(`
+  await withSupd(`
 [programs.web]
 command = [${node}, "${BIN}/forever.js"]
 processes = 2
@@ -22,8 +22,7 @@ start_secs = "200ms"
 [programs.app.methods.mailer]
 processes = 2
 [programs.app.methods.importer]
-`);
-  try {
+`, async (supd) => {
     const apps = ['app.mailer:0', 'app.mailer:1', 'app.importer:0'];
     const before = await Promise.all(apps.map((name) => supd.waitForState(name, 'running')));
     const stopOne = await supd.cli('stop', 'web:1');
@@ -46,7 +45,5 @@ processes = 2
     assert.equal((await supd.cli('start', 'web')).code, 0);
     await supd.waitForState('app.mailer:0', 'running');
     assert.equal((await supd.proc('app.importer:0')).state, 'stopped', 'stopped by hand, left stopped');
-  } finally {
-    await supd.cleanup();
-  }
+  });
 });

@@ -7,8 +7,8 @@ import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from 'no
 import path from 'node:path';
 import { test } from 'node:test';
 import { runCli } from '../helpers/run-cli.js';
-import { startSupd } from '../helpers/supd.js';
-import { makeTempDir } from '../helpers/temp.js';
+import { withSupd } from '../helpers/supd.js';
+import { makeTempDir, withTempDir } from '../helpers/temp.js';
 import { isRoot, testUser } from '../helpers/test-user.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -31,8 +31,7 @@ function tools(dir: string, which: Array<'private' | 'public'>): { privateDir: s
 
 
 test('user = "nobody": a command on PATH that nobody cannot reach is skipped for one it can run', { skip: asRoot }, async () => {
-  const supd = await startSupd('[programs.web]\ncommand = "true"\nautostart = false\n');
-  try {
+  await withSupd('[programs.web]\ncommand = "true"\nautostart = false\n', async (supd) => {
     const { privateDir, publicDir } = tools(supd.dir, ['private', 'public']);
     supd.temp.write(
       'daemons.toml',
@@ -48,14 +47,11 @@ test('user = "nobody": a command on PATH that nobody cannot reach is skipped for
       }
     }, { what: 'the tool to print' });
     assert.equal(out, 'public tool as nobody\n');
-  } finally {
-    await supd.cleanup();
-  }
+  });
 });
 
 test('user = "nobody": a command only nobody cannot run is a failed start whose reason names the directory, owner and mode', { skip: asRoot }, async () => {
-  const supd = await startSupd('[programs.web]\ncommand = "true"\nautostart = false\n');
-  try {
+  await withSupd('[programs.web]\ncommand = "true"\nautostart = false\n', async (supd) => {
     const { privateDir } = tools(supd.dir, ['private']);
     const config = supd.temp.write(
       'daemons.toml',
@@ -67,29 +63,23 @@ test('user = "nobody": a command only nobody cannot run is a failed start whose 
     const check = await runCli(['check', '-c', config]);
     assert.equal(check.code, 0, check.stderr);
     assert.match(check.stderr, /^warning: programs\.tool\.command: nobody may not enter .*private \(owner root, mode 0700\) \(as nobody, on its PATH\)$/m);
-  } finally {
-    await supd.cleanup();
-  }
+  });
 });
 
 test('an exec that fails after the spawn (a missing interpreter) has a reason in status, not a bare exit 127', async () => {
   const temp = makeTempDir();
   const script = temp.write('broken.sh', '#!/nonexistent/interpreter\n');
   chmodSync(script, 0o755);
-  const supd = await startSupd(`[programs.broken]\ncommand = "${script}"\nbackoff = { initial = "5s" }\n`, { reuse: temp });
-  try {
+  await withSupd(`[programs.broken]\ncommand = "${script}"\nbackoff = { initial = "5s" }\n`, { reuse: temp }, async (supd) => {
     const proc = await supd.waitForState('broken:0', (p) => p.state === 'backoff' && p.exit_code !== null);
     assert.equal(proc.exit_code, 127);
     // What the exec said on stderr (setpriv's or sh's), else what exit 127 means: never a bare code.
     assert.match(proc.reason ?? '', /^exit 127: .*(No such file|not found)/);
-  } finally {
-    await supd.cleanup();
-  }
+  });
 });
 
 test('supd check warns about a missing user, group, command and cwd (exit 0); --strict makes them errors (exit 2)', async () => {
-  const temp = makeTempDir();
-  try {
+  await withTempDir(async (temp) => {
     const config = temp.write(
       'daemons.toml',
       `
@@ -119,15 +109,12 @@ group = "no-such-group-13"
     assert.equal(strict.code, 2);
     assert.equal(strict.stdout, '');
     assert.match(strict.stderr, /^error: programs\.who\.user: no such user/m);
-  } finally {
-    temp.remove();
-  }
+  });
 });
 
 test('supd check as an ordinary user warns that another user needs root', { skip: typeof testUser() === 'string' ? (testUser() as string) : false }, async () => {
   const user = testUser() as Exclude<ReturnType<typeof testUser>, string>;
-  const temp = makeTempDir();
-  try {
+  await withTempDir(async (temp) => {
     chmodSync(temp.dir, 0o755);
     mkdirSync(path.join(temp.dir, 'logs'));
     chownSync(path.join(temp.dir, 'logs'), user.uid, user.gid);
@@ -136,7 +123,5 @@ test('supd check as an ordinary user warns that another user needs root', { skip
     const check = await runCli(['check', '-c', config], { wrapper: user.wrapper });
     assert.equal(check.code, 0, check.stderr);
     assert.match(check.stderr, /^warning: programs\.web\.user: cannot run as nobody: supd runs as uid \d+, not root \(supd will run as you\)$/m);
-  } finally {
-    temp.remove();
-  }
+  });
 });

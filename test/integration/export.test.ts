@@ -10,7 +10,7 @@ import { describe, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { FIXTURES, ROOT } from '../helpers/paths.js';
 import { runCli } from '../helpers/run-cli.js';
-import { makeTempDir, type TempDir } from '../helpers/temp.js';
+import { makeTempDir, withTempDir, type TempDir } from '../helpers/temp.js';
 import { findTool, needTools, runTool } from '../helpers/tools.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -57,8 +57,7 @@ function validateK8s(text: string): Array<Record<string, any>> {
 
 describe('supd export checked by the real tools', () => {
   test('systemd: every unit of every config passes systemd-analyze verify, and --self too', { skip: needTools('systemd-analyze') }, async () => {
-    const temp = makeTempDir('supd-export-');
-    try {
+    await withTempDir('supd-export-', async (temp) => {
       for (const config of CONFIGS) {
         const out = await exportTo(temp, 'systemd', config);
         assert.ok(out.files.some((f) => f.endsWith('@.service')) && out.files.some((f) => /^supd-.*\.target$/.test(f)), out.files.join());
@@ -69,14 +68,11 @@ describe('supd export checked by the real tools', () => {
         for (const line of [/^Type=forking$/m, /^PIDFile=\//m, / run -d -c /, /^ExecReload=.* reload -c /m, /^ExecStop=.* shutdown -c /m]) assert.match(unit, line);
       }
       verifyUnits(path.join(ROOT, 'etc'), ['supd.service']);
-    } finally {
-      temp.remove();
-    }
+    });
   });
 
   test('k8s: every document of every config passes the Kubernetes schema of its kind', async () => {
-    const temp = makeTempDir('supd-export-');
-    try {
+    await withTempDir('supd-export-', async (temp) => {
       for (const config of CONFIGS) {
         const out = await exportTo(temp, 'k8s', config, '--image', 'registry.example/app:1');
         const objects = validateK8s(out.read('k8s.yaml'));
@@ -84,28 +80,22 @@ describe('supd export checked by the real tools', () => {
       }
       // The validator is live: a Deployment without its selector fails.
       assert.throws(() => validateK8s('apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: x }\nspec: { template: {} }\n'));
-    } finally {
-      temp.remove();
-    }
+    });
   });
 
   test('compose: every config passes docker-compose config -q', { skip: needTools('docker-compose') }, async () => {
-    const temp = makeTempDir('supd-export-');
-    try {
+    await withTempDir('supd-export-', async (temp) => {
       for (const config of CONFIGS) {
         const out = await exportTo(temp, 'compose', config, '--image', 'app:1');
         const result = runTool(findTool('docker-compose')!, ['-f', path.join(out.dir, 'compose.yaml'), 'config', '-q']);
         assert.equal(result.code, 0, `${config}: ${result.out}\n${out.read('compose.yaml')}`);
         assert.equal(result.out.trim(), '');
       }
-    } finally {
-      temp.remove();
-    }
+    });
   });
 
   test('logrotate: every stanza passes logrotate -d; initd: sh -n and shellcheck -S error', { skip: needTools('logrotate', 'shellcheck') }, async () => {
-    const temp = makeTempDir('supd-export-');
-    try {
+    await withTempDir('supd-export-', async (temp) => {
       for (const config of CONFIGS) {
         const rotate = await exportTo(temp, 'logrotate', config);
         const stanza = path.join(rotate.dir, rotate.files[0]!);
@@ -120,16 +110,13 @@ describe('supd export checked by the real tools', () => {
         const lint = runTool(findTool('shellcheck')!, ['-S', 'error', script]);
         assert.equal(lint.code, 0, lint.out);
       }
-    } finally {
-      temp.remove();
-    }
+    });
   });
 });
 
 describe('supd export round trips: the settings appear with their values', () => {
   test('systemd: processes, restart, backoff, limits of restarts, memory, depends_on, user, env, hooks, schedule', async () => {
-    const temp = makeTempDir('supd-export-');
-    try {
+    await withTempDir('supd-export-', async (temp) => {
       const out = await exportTo(temp, 'systemd', FULL);
       assert.deepEqual(out.files, ['api.target', 'api@.service', 'db.target', 'db@.service', 'nightly.service', 'nightly.timer', 'supd-full.target', 'worker.import.target', 'worker.import@.service', 'worker.mail.target', 'worker.mail@.service']);
       assert.match(out.read('api.target'), /^Wants=api@0\.service api@1\.service api@2\.service$/m);
@@ -154,14 +141,11 @@ describe('supd export round trips: the settings appear with their values', () =>
       assert.match(out.notes, /^programs\.api\.ready: not expressible in systemd/m);
       assert.match(out.notes, /^programs\.db\.health: not expressible in systemd/m);
       assert.match(out.notes, /^programs\.worker\.methods\.import\.autostart: false/m);
-    } finally {
-      temp.remove();
-    }
+    });
   });
 
   test('k8s: replicas, probes from ready and health on the pod\'s own port, memory, numeric user only, CronJob, ConfigMap', async () => {
-    const temp = makeTempDir('supd-export-');
-    try {
+    await withTempDir('supd-export-', async (temp) => {
       const out = await exportTo(temp, 'k8s', FULL, '--image', 'app:1');
       const objects = validateK8s(out.read('k8s.yaml'));
       const byName = new Map(objects.map((o) => [`${o.kind}/${o.metadata.name}`, o]));
@@ -187,14 +171,11 @@ describe('supd export round trips: the settings appear with their values', () =>
       assert.match(out.notes, /^programs\.api\.depends_on\[0\]: not expressible in Kubernetes/m);
       assert.match(out.notes, /^programs\.db\.user: "daemon" is a name/m);
       assert.match(out.notes, /^programs\.api\.command\[3\]: per-copy values/m);
-    } finally {
-      temp.remove();
-    }
+    });
   });
 
   test('compose: replicas, restart with its limit, healthcheck, depends_on waiting for health, user, env, memory, grace period', async () => {
-    const temp = makeTempDir('supd-export-');
-    try {
+    await withTempDir('supd-export-', async (temp) => {
       const out = await exportTo(temp, 'compose', FULL, '--image', 'app:1');
       const { services } = parseAllDocuments(out.read('compose.yaml'))[0]!.toJS() as { services: Record<string, any> };
       assert.deepEqual(Object.keys(services), ['db', 'api', 'worker.mail', 'worker.import']);
@@ -208,9 +189,7 @@ describe('supd export round trips: the settings appear with their values', () =>
       assert.equal(services.db.stop_signal, 'SIGINT');
       assert.equal(services.db.stop_grace_period, '30s');
       assert.match(out.notes, /^programs\.nightly\.schedule: not expressible in compose/m);
-    } finally {
-      temp.remove();
-    }
+    });
   });
 
   test('stdout without --out: each file after a "# file:" line; an invalid config exits 2; an unknown target is a usage error', async () => {
@@ -219,8 +198,7 @@ describe('supd export round trips: the settings appear with their values', () =>
     assert.match(printed.stdout, /^# file: db@\.service\n# Written by supd export systemd/);
     assert.match(printed.stdout, /\n# file: api\.target\n/);
     assert.match(printed.stdout, /\n# file: nightly\.timer\n/);
-    const temp = makeTempDir('supd-export-');
-    try {
+    await withTempDir('supd-export-', async (temp) => {
       const bad = temp.write('daemons.toml', '[programs.x]\nprocesses = -1\n');
       const invalid = await runCli(['export', 'k8s', '-c', bad]);
       assert.equal(invalid.code, 2);
@@ -228,9 +206,7 @@ describe('supd export round trips: the settings appear with their values', () =>
       const unknown = await runCli(['export', 'nomad', '-c', FULL]);
       assert.equal(unknown.code, 2);
       assert.match(unknown.stderr, /name one target: systemd, k8s, compose, initd, logrotate/);
-    } finally {
-      temp.remove();
-    }
+    });
   });
 });
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runCli } from '../helpers/run-cli.js';
-import { makeTempDir } from '../helpers/temp.js';
+import { withTempDir } from '../helpers/temp.js';
 
 const CASES: Record<string, string> = {
   directory: 'cwd',
@@ -30,8 +30,7 @@ const CASES: Record<string, string> = {
 };
 
 test('keys from other supervisors are hinted with the key that does their job', async () => {
-  const temp = makeTempDir();
-  try {
+  await withTempDir(async (temp) => {
     const lines = Object.keys(CASES).map((key) => `${key} = "x"`);
     const config = temp.write('daemons.toml', `[programs.web]\ncommand = "sleep 1"\n${lines.join('\n')}\n`);
     const run = await runCli(['check', '-c', config]);
@@ -40,19 +39,14 @@ test('keys from other supervisors are hinted with the key that does their job', 
       assert.match(run.stderr, new RegExp(`programs\\.web\\.${key}: unknown key \\(did you mean "${ours}"\\?`), `${key} -> ${ours}\n${run.stderr}`);
     }
     assert.match(run.stderr, /programs\.web\.redirect_stderr: unknown key \(did you mean "stderr"\? as in stderr = "merge"\)/);
-  } finally {
-    temp.remove();
-  }
+  });
 });
 
 test('a hint is given only where its key belongs: numprocs in [supervisor] gets none', async () => {
-  const temp = makeTempDir();
-  try {
+  await withTempDir(async (temp) => {
     const config = temp.write('daemons.toml', '[supervisor]\nnumprocs = 2\n[programs.web]\ncommand = "sleep 1"\n');
     const run = await runCli(['check', '-c', config]);
     assert.equal(run.code, 2);
     assert.match(run.stderr, /supervisor\.numprocs: unknown key( \(line \d+\))?$/m);
-  } finally {
-    temp.remove();
-  }
+  });
 });

@@ -7,9 +7,9 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { act, dashboardOf, request, type Dashboard } from '../helpers/http.js';
 import { FIXTURES } from '../helpers/paths.js';
-import { startSupd, type SupdUnderTest } from '../helpers/supd.js';
+import { startSupd, withSupd, type SupdUnderTest } from '../helpers/supd.js';
 import { runCli } from '../helpers/run-cli.js';
-import { makeTempDir } from '../helpers/temp.js';
+import { makeTempDir, withTempDir } from '../helpers/temp.js';
 import { findTool, needTools } from '../helpers/tools.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -98,8 +98,7 @@ describe('the HTTP listener refuses what it must', () => {
 
 describe('[supervisor.http] in the config', () => {
   test('a non-loopback listen without allow_remote is a config error naming the key; allow_remote without TLS too', async () => {
-    const temp = makeTempDir();
-    try {
+    await withTempDir(async (temp) => {
       const file = temp.write('daemons.toml', `[supervisor.http]\nlisten = "0.0.0.0:9190"\n\n[programs.web]\ncommand = "true"\n`);
       const result = await runCli(['check', '-c', file]);
       assert.equal(result.code, 2);
@@ -110,37 +109,28 @@ describe('[supervisor.http] in the config', () => {
       assert.match(tls.stderr, /supervisor\.http\.cert: is required: a non-loopback listen \(0\.0\.0\.0:9190\) speaks TLS only/);
       temp.write('daemons.toml', `[supervisor.http]\nlisten = "localhost:9190"\nmetrics_token = "short"\n\n[programs.web]\ncommand = "true"\n`);
       assert.match((await runCli(['check', '-c', file])).stderr, /supervisor\.http\.metrics_token: must NOT have fewer than 16 characters/);
-    } finally {
-      temp.remove();
-    }
+    });
   });
 
   test('metrics_token: /metrics needs the bearer token; supd dashboard without [supervisor.http] says how to turn it on', async () => {
-    const supd = await startSupd(`[supervisor.http]\nlisten = "127.0.0.1:0"\nmetrics_token = "scrape-token-0123456789"\n\n[programs.web]\ncommand = [${node}, ${forever}]\n`);
-    try {
+    await withSupd(`[supervisor.http]\nlisten = "127.0.0.1:0"\nmetrics_token = "scrape-token-0123456789"\n\n[programs.web]\ncommand = [${node}, ${forever}]\n`, async (supd) => {
       const d = await dashboardOf(supd);
       assert.equal((await request(`${d.base}/metrics`)).status, 401);
       assert.equal((await request(`${d.base}/metrics`, { headers: { Authorization: 'Bearer wrong-token-0123456789' } })).status, 401);
       assert.equal((await request(`${d.base}/metrics`, { headers: { Authorization: 'Bearer scrape-token-0123456789' } })).status, 200);
-    } finally {
-      await supd.cleanup();
-    }
-    const plain = await startSupd(`[programs.web]\ncommand = [${node}, ${forever}]\n`);
-    try {
+    });
+    await withSupd(`[programs.web]\ncommand = [${node}, ${forever}]\n`, async (plain) => {
       const result = await plain.cli('dashboard');
       assert.equal(result.code, 2);
       assert.match(result.stderr, /the dashboard is off: set \[supervisor\.http\] listen/);
-    } finally {
-      await plain.cleanup();
-    }
+    });
   });
 
   test('with cert and key it speaks HTTPS only, and the cookie is Secure', { skip: needTools('openssl') }, async () => {
     const temp = makeTempDir();
     const made = spawnSync(findTool('openssl')!, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(temp.dir, 'key.pem'), '-out', path.join(temp.dir, 'cert.pem'), '-days', '1', '-subj', '/CN=localhost'], { encoding: 'utf8' });
     assert.equal(made.status, 0, made.stderr);
-    const supd = await startSupd(`[supervisor.http]\nlisten = "127.0.0.1:0"\ncert = "cert.pem"\nkey = "key.pem"\n\n[programs.web]\ncommand = [${node}, ${forever}]\n`, { reuse: temp });
-    try {
+    await withSupd(`[supervisor.http]\nlisten = "127.0.0.1:0"\ncert = "cert.pem"\nkey = "key.pem"\n\n[programs.web]\ncommand = [${node}, ${forever}]\n`, { reuse: temp }, async (supd) => {
       const d = await dashboardOf(supd);
       assert.match(d.url, /^https:\/\/127\.0\.0\.1:[0-9]+\/\?token=[0-9a-f]{64}$/);
       const login = await new Promise<http.IncomingMessage>((resolve, reject) => https.get(d.url, { rejectUnauthorized: false }, resolve).on('error', reject));
@@ -148,14 +138,11 @@ describe('[supervisor.http] in the config', () => {
       assert.equal(login.statusCode, 303);
       assert.match(String(login.headers['set-cookie']), /HttpOnly; SameSite=Strict; Secure$/);
       await assert.rejects(request(`${d.base.replace('https:', 'http:')}/metrics`), 'plain HTTP is not answered');
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 
   test('listen = "unix:PATH": the dashboard over a unix socket (0600)', async () => {
-    const supd = await startSupd(`[supervisor.http]\nlisten = "unix:.supd/http.sock"\n\n[programs.web]\ncommand = [${node}, ${forever}]\n`);
-    try {
+    await withSupd(`[supervisor.http]\nlisten = "unix:.supd/http.sock"\n\n[programs.web]\ncommand = [${node}, ${forever}]\n`, async (supd) => {
       const d = await dashboardOf(supd);
       const socketPath = path.join(supd.dir, '.supd', 'http.sock');
       assert.equal(statSync(socketPath).mode & 0o777, 0o600);
@@ -168,8 +155,6 @@ describe('[supervisor.http] in the config', () => {
       });
       assert.equal(res.status, 200);
       assert.match(res.body, /"name":"web:0"/);
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 });

@@ -8,8 +8,8 @@ import { describe, test } from 'node:test';
 import { parse } from 'smol-toml';
 import { FIXTURES } from '../helpers/paths.js';
 import { runCli } from '../helpers/run-cli.js';
-import { startSupd } from '../helpers/supd.js';
-import { makeTempDir } from '../helpers/temp.js';
+import { withSupd } from '../helpers/supd.js';
+import { makeTempDir, withTempDir } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const IMPORTS = path.join(FIXTURES, 'import');
@@ -23,8 +23,7 @@ interface Imported {
 
 // Imports into a temp dir's daemons.toml, then checks it with `supd check` as a user would.
 async function importFixture(fixture: string, ...extra: string[]): Promise<Imported> {
-  const temp = makeTempDir('supd-import-');
-  try {
+  return withTempDir('supd-import-', async (temp) => {
     const out = path.join(temp.dir, 'daemons.toml');
     const env = { ...process.env, NO_COLOR: '1', HOME: '/home/tester' };
     const result = await runCli(['import', path.join(IMPORTS, fixture), '--out', out, ...extra], { cwd: temp.dir, env });
@@ -36,9 +35,7 @@ async function importFixture(fixture: string, ...extra: string[]): Promise<Impor
     // Through JSON: smol-toml's tables have no prototype, which deepEqual tells apart.
     const data = JSON.parse(JSON.stringify(parse(text))) as { programs: Imported['programs']; supervisor?: Record<string, unknown> };
     return { text, programs: data.programs, supervisor: data.supervisor, stderr: result.stderr };
-  } finally {
-    temp.remove();
-  }
+  });
 }
 
 /** The comment lines written above a program's table. */
@@ -270,8 +267,7 @@ describe('supd import from a Procfile', () => {
 
 describe('supd import, the edges', () => {
   test('an unreadable or malformed file exits 2 naming it and the line', async () => {
-    const temp = makeTempDir('supd-import-');
-    try {
+    await withTempDir('supd-import-', async (temp) => {
       const missing = await runCli(['import', path.join(temp.dir, 'nope.conf')], { cwd: temp.dir });
       assert.equal(missing.code, 2);
       assert.match(missing.stderr, /nope\.conf: cannot read it: ENOENT/);
@@ -291,14 +287,11 @@ describe('supd import, the edges', () => {
       const unknown = await runCli(['import', what], { cwd: temp.dir });
       assert.equal(unknown.code, 2);
       assert.match(unknown.stderr, /cannot tell what it is: name it with --from/);
-    } finally {
-      temp.remove();
-    }
+    });
   });
 
   test('--out never replaces a file without --force; without --out the TOML goes to stdout', async () => {
-    const temp = makeTempDir('supd-import-');
-    try {
+    await withTempDir('supd-import-', async (temp) => {
       const out = temp.write('daemons.toml', '# mine\n');
       const source = path.join(IMPORTS, 'procfile', 'Procfile.rails');
       const refused = await runCli(['import', source, '--out', out], { cwd: temp.dir });
@@ -310,9 +303,7 @@ describe('supd import, the edges', () => {
       const printed = await runCli(['import', source], { cwd: temp.dir });
       assert.equal(printed.code, 0);
       assert.match(printed.stdout, /^# Imported by `supd import` from Procfile\.rails \(Procfile\)/);
-    } finally {
-      temp.remove();
-    }
+    });
   });
 
   test('a Laravel-style supervisord.conf, imported, runs: every worker up with its own log', async () => {
@@ -334,8 +325,7 @@ startsecs=0
 `);
     const imported = await runCli(['import', 'supervisord.conf', '--out', 'daemons.toml'], { cwd: temp.dir });
     assert.equal(imported.code, 0, imported.stderr);
-    const supd = await startSupd(readFileSync(path.join(temp.dir, 'daemons.toml'), 'utf8'), { reuse: temp });
-    try {
+    await withSupd(readFileSync(path.join(temp.dir, 'daemons.toml'), 'utf8'), { reuse: temp }, async (supd) => {
       await waitFor(async () => {
         const report = await supd.status();
         return report.processes.length === 3 && report.processes.every((p) => p.state === 'running');
@@ -346,8 +336,6 @@ startsecs=0
         assert.equal(first.name, `queue-worker:${index}`);
         assert.deepEqual(first.argv, ['queue:work', '--sleep=3', '--tries=3']);
       }
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 });

@@ -2,14 +2,15 @@
 // daemonized check with `ready`, depends_on at every start, commands run as the program's
 // user, and memory as PSS.
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import { expectFatalDaemonized } from '../helpers/daemonized.js';
 import { FIXTURES } from '../helpers/paths.js';
 import { freePort } from '../helpers/ports.js';
-import { startSupd } from '../helpers/supd.js';
-import { isAlive, waitFor } from '../helpers/wait-for.js';
+import { withSupd } from '../helpers/supd.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const BIN = path.join(FIXTURES, 'bin');
 const node = JSON.stringify(process.execPath);
@@ -33,97 +34,77 @@ function listenHere(): Promise<{ port: number; connections: () => number; close:
 
 describe('start_secs against ready', () => {
   test('ready, then an exit within start_secs: a failed start, backed off, not respawned at once', async () => {
-    const supd = await startSupd(`
+    await withSupd(`
 [programs.flash]
 command = ["sh", "-c", "echo up; sleep 0.2; exit 1"]
 ready = { log = "up" }
 start_secs = "2s"
 backoff = { initial = "4s" }
-`);
-    try {
+`, async (supd) => {
       const backoff = await supd.waitForState('flash:0', 'backoff');
       assert.ok(backoff.restarts <= 1, `restarts ${backoff.restarts}`);
       assert.match(supd.supdLog(), /\[flash:0\] exited too soon \(1 in a row\)/);
       assert.ok((await supd.proc('flash:0')).restarts <= 1, 'no instant respawn loop');
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 
   test('ready and up past start_secs: an exit respawns at once (the backoff is for failed starts)', async () => {
-    const supd = await startSupd(`
+    await withSupd(`
 [programs.steady]
 command = ["sh", "-c", "echo up; sleep 0.6; exit 1"]
 ready = { log = "up" }
 start_secs = "300ms"
 backoff = { initial = "30s" }
-`);
-    try {
+`, async (supd) => {
       await supd.waitForState('steady:0', (p) => p.restarts >= 2, 15_000);
       assert.doesNotMatch(supd.supdLog(), /exited too soon/);
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 });
 
 describe('ready.tcp reads /proc', () => {
-  test('a port held by another process never makes a copy running, and is never connected to', async () => {
+  test('a port held by another process never makes a copy running, and is never connected to', async (t) => {
     const other = await listenHere();
-    const supd = await startSupd(`
+    t.after(() => other.close());
+    await withSupd(`
 [programs.squatter]
 command = [${node}, "${BIN}/forever.js"]
 ready = { tcp = "127.0.0.1:${other.port}", interval = "50ms", timeout = "1500ms" }
 stop_timeout = "1s"
 backoff = { initial = "30s" }
-`);
-    try {
+`, async (supd) => {
       const failed = await supd.waitForState('squatter:0', 'backoff');
       assert.match(failed.reason ?? '', /not ready within 1500 ms/);
       assert.match(failed.reason ?? '', /belongs to another process/);
       assert.equal(other.connections(), 0, 'the probe made no connection');
-    } finally {
-      await supd.cleanup();
-      await other.close();
-    }
+    });
   });
 
   test("a listener of the copy's descendant (a shell in front) makes it running", async () => {
     const port = await freePort();
-    const supd = await startSupd(`
+    await withSupd(`
 [programs.wrapped]
 command = ["sh", "-c", "${process.execPath} ${BIN}/serve.js; exit 3"]
 env = { PORT = "${port}", DELAY_MS = "300" }
 ready = { tcp = "localhost:${port}", interval = "50ms", timeout = "20s" }
 start_secs = "0"
-`);
-    try {
+`, async (supd) => {
       const running = await supd.waitForState('wrapped:0', 'running');
       assert.equal(running.restarts, 0);
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 });
 
 describe('the daemonized check with ready', () => {
   test('a program that exits 0 leaving a daemon behind is fatal even though its ready passed', async () => {
-    const supd = await startSupd(`
+    await withSupd(`
 [programs.forker]
 command = [${node}, "${BIN}/daemonize.js", "daemon.pid"]
 env = { SAY_READY_MS = "300" }
 ready = { log = "started" }
-`);
-    let daemonPid = 0;
-    try {
-      const fatal = await supd.waitForState('forker:0', 'fatal');
-      daemonPid = Number(readFileSync(path.join(supd.dir, 'daemon.pid'), 'utf8'));
-      assert.match(fatal.reason ?? '', new RegExp(`daemonized itself: .*leaving pid ${daemonPid} running`));
-      assert.equal(fatal.restarts, 0, 'not respawned');
-    } finally {
-      if (daemonPid > 0 && isAlive(daemonPid)) process.kill(daemonPid, 'SIGKILL');
-      await supd.cleanup();
-    }
+`, async (supd) => {
+      await expectFatalDaemonized(supd);
+    });
   });
 });
 
@@ -141,8 +122,7 @@ start_secs = "0"
 `;
 
   test('a crash respawn and `supd restart` wait while the dependency is down, and start once it runs', async () => {
-    const supd = await startSupd(config);
-    try {
+    await withSupd(config, async (supd) => {
       await supd.waitForState('app:0', 'running');
       // db goes into a crash loop: never running.
       writeFileSync(path.join(supd.dir, 'crash'), '');
@@ -171,14 +151,11 @@ start_secs = "0"
       assert.equal((await supd.proc('db:0')).state === 'running', false);
       rmSync(path.join(supd.dir, 'crash'));
       await supd.waitForState('app:0', 'running', 15_000);
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 
   test('a health restart waits for the dependency too', async () => {
-    const supd = await startSupd(`${config}health = { exec = ["sh", "-c", "test ! -e sick"], interval = "200ms", retries = 1 }\n`);
-    try {
+    await withSupd(`${config}health = { exec = ["sh", "-c", "test ! -e sick"], interval = "200ms", retries = 1 }\n`, async (supd) => {
       await supd.waitForState('app:0', (p) => p.state === 'running' && p.healthy === true);
       writeFileSync(path.join(supd.dir, 'crash'), '');
       process.kill((await supd.proc('db:0')).pid!, 'SIGKILL');
@@ -190,9 +167,7 @@ start_secs = "0"
       rmSync(path.join(supd.dir, 'sick'));
       rmSync(path.join(supd.dir, 'crash'));
       await supd.waitForState('app:0', 'running', 15_000);
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 });
 
@@ -203,7 +178,7 @@ describe('commands run for a program run as the program', () => {
     // Each check its own exit code, so supd.log's `unhealthy: exec ...: exit N` says which failed.
     const check = ['[ "$(id -u)" = 65534 ] || exit 11', '[ "$(id -g)" = "$(id -g nobody)" ] || exit 12', '[ "$USER" = nobody ] || exit 13', '[ "$HOME" = "$(getent passwd nobody | cut -d: -f6)" ] || exit 14', '[ "$(pwd)" = /usr ] || exit 15', '[ "$MARK" = yes ] || exit 16', 'echo "as-program-ok $SUPD_EVENT"'].join('; ');
     const argv = JSON.stringify(['sh', '-c', check]);
-    const supd = await startSupd(`
+    await withSupd(`
 [defaults]
 user = "nobody"
 cwd = "/usr"
@@ -218,8 +193,7 @@ hooks = { before_start = ${argv}, after_start = ${argv} }
 [programs.job]
 command = ${argv}
 schedule = "0 0 1 1 *"
-`);
-    try {
+`, async (supd) => {
       const healthy = await waitFor(async () => {
         const p = await supd.proc('pg:0');
         return p.healthy === null ? null : p;
@@ -231,9 +205,7 @@ schedule = "0 0 1 1 *"
       assert.equal((await supd.cli('start', 'job')).code, 0);
       const ran = await supd.waitForState('job:0', (p) => p.state === 'waiting' && p.exit_code !== null);
       assert.equal(ran.exit_code, 0, 'the scheduled run ran as the program');
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 });
 
@@ -243,7 +215,7 @@ describe('memory is the tree PSS', () => {
   const prefork = `["perl", "-e", "$| = 1; my $x = 'x' x (20 << 20); for (1 .. 3) { if (!fork) { sleep 1000; exit 0 } } print qq(forked\\\\n); sleep 1000"]`;
 
   test('status gives pss_bytes beside rss_bytes; max_memory and the table use the PSS', async () => {
-    const supd = await startSupd(`
+    await withSupd(`
 [programs.prefork]
 command = ${prefork}
 ready = { log = "forked" }
@@ -255,8 +227,7 @@ command = ${prefork}
 ready = { log = "forked" }
 start_secs = "0"
 max_memory = "20M"
-`);
-    try {
+`, async (supd) => {
       const p = await supd.waitForState('prefork:0', (s) => s.state === 'running' && (s.rss_bytes ?? 0) > 140 * 1024 * 1024, 20_000);
       assert.ok(p.pss_bytes !== null && p.pss_bytes > 30 * 1024 * 1024, `pss ${p.pss_bytes}`);
       assert.ok(p.pss_bytes < p.rss_bytes! / 2, `PSS ${p.pss_bytes} is well under RSS ${p.rss_bytes}: the 40 MB is counted once`);
@@ -274,8 +245,6 @@ max_memory = "20M"
       const none = await supd.proc('prefork:0');
       assert.equal(none.rss_bytes, null);
       assert.equal(none.pss_bytes, null);
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 });

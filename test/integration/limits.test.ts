@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { parseProcLimits, readHostLimits } from '../../src/config/host-limits.js';
 import { runCli } from '../helpers/run-cli.js';
-import { makeTempDir } from '../helpers/temp.js';
-import { startSupd } from '../helpers/supd.js';
+import { withTempDir } from '../helpers/temp.js';
+import { withSupd } from '../helpers/supd.js';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -19,7 +19,7 @@ function niceOf(pid: number): number {
 test('limits, nice and oom_score_adj are the program\'s own from its first instruction: /proc shows them for the pid supd reports', async () => {
   // Above supd's own hard limits only as root; lowered limits work for anyone.
   const nofile = isRoot ? '[1000, 2000]' : '[100, 200]';
-  const supd = await startSupd(`
+  await withSupd(`
 [programs.limited]
 command = ["sleep", "1000"]
 start_secs = "0"
@@ -30,8 +30,7 @@ oom_score_adj = 300
 [programs.plain]
 command = ["sleep", "1000"]
 start_secs = "0"
-`);
-  try {
+`, async (supd) => {
     const proc = await supd.waitForState('limited:0', 'running');
     const pid = proc.pid!;
     assert.match(readFileSync(`/proc/${pid}/cmdline`, 'utf8'), /^(\S*\/)?sleep\0/, 'the pid is the program itself (every helper exec\'d)');
@@ -50,59 +49,48 @@ start_secs = "0"
     assert.deepEqual(parseProcLimits(readFileSync(`/proc/${plain}/limits`, 'utf8'))['Max open files'], own['Max open files']);
     assert.equal(niceOf(plain), niceOf(supd.child.pid!));
     assert.equal(readFileSync(`/proc/${plain}/oom_score_adj`, 'utf8'), readFileSync(`/proc/${supd.child.pid}/oom_score_adj`, 'utf8'));
-  } finally {
-    await supd.cleanup();
-  }
+  });
 });
 
 const host = readHostLimits();
 const ownNofile = host.limits['Max open files']!;
 
 test('with CAP_SYS_NICE: a negative nice, and the user switch comes after the limits are set', { skip: host.canRaisePriority && isRoot ? false : 'SKIP: needs root with CAP_SYS_NICE (CI runs as root)' }, async () => {
-  const supd = await startSupd(`
+  await withSupd(`
 [programs.urgent]
 command = ["sleep", "1000"]
 start_secs = "0"
 user = "nobody"
 limits = { nofile = [64, 128] }
 nice = -5
-`);
-  try {
+`, async (supd) => {
     const pid = (await supd.waitForState('urgent:0', 'running')).pid!;
     assert.match(readFileSync(`/proc/${pid}/status`, 'utf8'), /^Uid:\s+65534\s/m);
     assert.deepEqual(parseProcLimits(readFileSync(`/proc/${pid}/limits`, 'utf8'))['Max open files'], { soft: 64, hard: 128 });
     assert.equal(niceOf(pid), -5);
-  } finally {
-    await supd.cleanup();
-  }
+  });
 });
 
 test('with CAP_SYS_RESOURCE: nofile above supd\'s own hard limit and a negative oom_score_adj', { skip: host.canRaiseLimits ? false : 'SKIP: supd lacks CAP_SYS_RESOURCE here (this box drops it even for root); the next test shows the config error instead' }, async () => {
   const wanted = (ownNofile.hard ?? 1024) * 2;
-  const supd = await startSupd(`
+  await withSupd(`
 [programs.many]
 command = ["sleep", "1000"]
 start_secs = "0"
 limits = { nofile = ${wanted} }
 oom_score_adj = -500
-`);
-  try {
+`, async (supd) => {
     const pid = (await supd.waitForState('many:0', 'running')).pid!;
     assert.deepEqual(parseProcLimits(readFileSync(`/proc/${pid}/limits`, 'utf8'))['Max open files'], { soft: wanted, hard: wanted });
     assert.equal(readFileSync(`/proc/${pid}/oom_score_adj`, 'utf8').trim(), '-500');
-  } finally {
-    await supd.cleanup();
-  }
+  });
 });
 
 test('without CAP_SYS_RESOURCE: nofile above supd\'s own hard limit is a located config error of supd check', { skip: host.canRaiseLimits ? 'SKIP: supd has CAP_SYS_RESOURCE here (root): the limit is allowed' : false }, async () => {
-  const temp = makeTempDir();
-  try {
+  await withTempDir(async (temp) => {
     const config = temp.write('daemons.toml', `[programs.many]\ncommand = ["sleep", "1000"]\nlimits = { nofile = ${(ownNofile.hard ?? 1024) + 1} }\n`);
     const result = await runCli(['check', '-c', config]);
     assert.equal(result.code, 2);
     assert.match(result.stderr, new RegExp(`daemons\\.toml: programs\\.many\\.limits\\.nofile: ${(ownNofile.hard ?? 1024) + 1} is above supd's own hard limit \\(${ownNofile.hard}\\); only root \\(CAP_SYS_RESOURCE\\) can raise it \\(line 3\\)`));
-  } finally {
-    temp.remove();
-  }
+  });
 });

@@ -7,8 +7,8 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { FIXTURES, SUPD_BIN } from '../helpers/paths.js';
 import { runCli } from '../helpers/run-cli.js';
-import { startSupd } from '../helpers/supd.js';
-import { makeTempDir } from '../helpers/temp.js';
+import { withSupd } from '../helpers/supd.js';
+import { withTempDir } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const BIN = path.join(FIXTURES, 'bin');
@@ -22,8 +22,7 @@ const asRoot = process.getuid?.() === 0 ? false : 'needs root to run supd check 
 
 describe('log locations', () => {
   test('check, run and run -d refuse a log_dir or log file that cannot be written, naming the path and why', async () => {
-    const temp = makeTempDir();
-    try {
+    await withTempDir(async (temp) => {
       temp.write('blocker', 'a file where a directory should be\n');
       const cases = [
         { config: `[supervisor]\nlog_dir = "blocker/logs"\n${web}`, key: 'supervisor.log_dir', file: path.join(temp.dir, 'blocker/logs/supd.log') },
@@ -40,28 +39,22 @@ describe('log locations', () => {
           assert.match(run.stderr, new RegExp(`${key.replace('.', '\\.')}: cannot write the log file`));
         }
       }
-    } finally {
-      temp.remove();
-    }
+    });
   });
 
-  test('check as a user who cannot create the log dir says permission denied with the owner and mode', { skip: asRoot }, () => {
-    const temp = makeTempDir();
-    try {
+  test('check as a user who cannot create the log dir says permission denied with the owner and mode', { skip: asRoot }, async () => {
+    await withTempDir(async (temp) => {
       chmodSync(temp.dir, 0o755);
       const toml = temp.write('daemons.toml', web);
       chmodSync(toml, 0o644);
       const check = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, SUPD_BIN, 'check', '-c', toml], { encoding: 'utf8', timeout: 20_000 });
       assert.equal(check.status, 2, check.stdout + check.stderr);
       assert.match(check.stderr, new RegExp(`supervisor\\.log_dir: cannot write the log file ${temp.dir}/logs/supd\\.log: permission denied \\(EACCES\\) on ${temp.dir} \\(owner uid 0, mode 0755\\)`));
-    } finally {
-      temp.remove();
-    }
+    });
   });
 
   test('a reload to a log location supd cannot write is refused, exit 2, and the old one stays', async () => {
-    const supd = await startSupd(web);
-    try {
+    await withSupd(web, async (supd) => {
       const before = await supd.waitForState('web:0', 'running');
       writeFileSync(path.join(supd.dir, 'blocker'), 'x\n');
       writeFileSync(supd.config, `[supervisor]\nlog_dir = "blocker/logs"\n${web}`);
@@ -76,13 +69,11 @@ describe('log locations', () => {
       const moved = await supd.cli('reload');
       assert.equal(moved.code, 0, moved.stderr);
       await waitFor(() => existsSync(path.join(supd.dir, 'elsewhere', 'supd.log')), { what: 'supd.log in the new place' });
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 
   test('a log file that fails at run time puts the reason in status and raises an alert', async () => {
-    const supd = await startSupd(`
+    await withSupd(`
 [programs.talk]
 command = ["/bin/sh", "-c", "while true; do echo line; sleep 0.1; done"]
 start_secs = "200ms"
@@ -90,8 +81,7 @@ stdout = { file = "out/talk.log" }
 [alerts]
 to = ["ops@example.com"]
 file = "alerts.txt"
-`);
-    try {
+`, async (supd) => {
       await supd.waitForState('talk:0', 'running');
       rmSync(path.join(supd.dir, 'out'), { recursive: true, force: true });
       writeFileSync(path.join(supd.dir, 'out'), 'a file where the log dir was\n');
@@ -104,8 +94,6 @@ file = "alerts.txt"
         return existsSync(file) && /log error\s+talk:0\s+cannot open/.test(readFileSync(file, 'utf8')) ? readFileSync(file, 'utf8') : null;
       }, { what: 'the alert' });
       assert.match(alert, /supd alert on .*: log error talk:0/);
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 });

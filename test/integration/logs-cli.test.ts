@@ -10,8 +10,8 @@ import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { FIXTURES, SUPD_BIN } from '../helpers/paths.js';
 import { runCli } from '../helpers/run-cli.js';
-import { startSupd } from '../helpers/supd.js';
-import { makeTempDir, type TempDir } from '../helpers/temp.js';
+import { spawnCli, withSupd } from '../helpers/supd.js';
+import { makeTempDir, withTempDir, type TempDir } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const lines = (from: number, to: number): string => Array.from({ length: to - from + 1 }, (_, i) => `line ${from + i}\n`).join('');
@@ -26,8 +26,7 @@ function leftLogs(temp: TempDir): string {
 }
 
 test('no supervisor: logs reads the files the config names, -n back through every rotated file (gzip too)', async () => {
-  const temp = makeTempDir();
-  try {
+  await withTempDir(async (temp) => {
     const config = leftLogs(temp);
     const all = await runCli(['logs', 'web', '-n', '110', '-c', config]);
     assert.equal(all.code, 0, all.stderr);
@@ -37,14 +36,11 @@ test('no supervisor: logs reads the files the config names, -n back through ever
     const nothing = await runCli(['logs', 'nosuch', '-c', config]);
     assert.equal(nothing.code, 1);
     assert.match(nothing.stderr, /no process matches nosuch/);
-  } finally {
-    temp.remove();
-  }
+  });
 });
 
 test('--grep: -n counts matching lines, from every file; a bad regex is a usage error naming it', async () => {
-  const temp = makeTempDir();
-  try {
+  await withTempDir(async (temp) => {
     const config = leftLogs(temp);
     const grep = await runCli(['logs', 'web', '--grep', '^line 1[0-9]$', '-n', '5', '-c', config]);
     assert.equal(grep.code, 0, grep.stderr);
@@ -55,20 +51,14 @@ test('--grep: -n counts matching lines, from every file; a bad regex is a usage 
     const since = await runCli(['logs', 'web', '--since', 'soon', '-c', config]);
     assert.equal(since.code, 2);
     assert.match(since.stderr, /--since takes a duration like 10m/);
-  } finally {
-    temp.remove();
-  }
+  });
 });
 
 test('--since with timestamps = true keeps lines from then on; --grep filters a follow too', async () => {
   const temp = makeTempDir();
   temp.write('logs/t-0.out.log', '2020-01-01T00:00:00.000Z old line\n');
-  const supd = await startSupd(
-    `[programs.t]\ncommand = ["sh", "-c", "echo new line; echo other; while [ ! -e go ]; do sleep 0.05; done; echo new again; echo other; exec sleep 1000"]\nstdout = { timestamps = true }\n`,
-    { reuse: temp },
-  );
-  const follower = spawn(process.execPath, [SUPD_BIN, 'logs', 't', '-f', '--grep', 'new', '-c', supd.config], { stdio: ['ignore', 'pipe', 'pipe'] });
-  try {
+  await withSupd(`[programs.t]\ncommand = ["sh", "-c", "echo new line; echo other; while [ ! -e go ]; do sleep 0.05; done; echo new again; echo other; exec sleep 1000"]\nstdout = { timestamps = true }\n`, { reuse: temp }, async (supd) => {
+    const follower = spawnCli(supd, 'logs', 't', '-f', '--grep', 'new');
     await waitFor(() => readFileSync(path.join(supd.dir, 'logs', 't-0.out.log'), 'utf8').includes('other'), { what: 'the first lines' });
     const recent = await supd.cli('logs', 't', '--since', '10m');
     assert.equal(recent.code, 0, recent.stderr);
@@ -81,17 +71,13 @@ test('--since with timestamps = true keeps lines from then on; --grep filters a 
     writeFileSync(path.join(supd.dir, 'go'), '');
     await waitFor(() => seen.includes('new again'), { what: 'the followed line' });
     assert.doesNotMatch(seen, /other|old/);
-  } finally {
-    follower.kill('SIGKILL');
-    await supd.cleanup();
-  }
+  });
 });
 
 test('--clear through the supervisor empties the live file; writing goes on at its top; a follower goes on too', async () => {
-  const supd = await startSupd(`[programs.w]\ncommand = ["node", "${path.join(FIXTURES, 'bin', 'burst-lines.js')}", "go", "3", "done"]\n`);
-  const file = path.join(supd.dir, 'logs', 'w-0.out.log');
-  const follower = spawn(process.execPath, [SUPD_BIN, 'logs', 'w', '-f', '-c', supd.config], { stdio: ['ignore', 'pipe', 'pipe'] });
-  try {
+  await withSupd(`[programs.w]\ncommand = ["node", "${path.join(FIXTURES, 'bin', 'burst-lines.js')}", "go", "3", "done"]\n`, async (supd) => {
+    const file = path.join(supd.dir, 'logs', 'w-0.out.log');
+    const follower = spawnCli(supd, 'logs', 'w', '-f');
     let seen = '';
     follower.stdout.on('data', (c: Buffer) => (seen += c.toString()));
     await waitFor(() => seen.includes('ready\n'), { what: 'the follower to see "ready"' });
@@ -108,15 +94,11 @@ test('--clear through the supervisor empties the live file; writing goes on at i
     assert.match(readFileSync(file, 'utf8'), /^line 1 y+\nline 2 y+\nline 3 y+\n$/);
     await waitFor(() => seen.includes('line 3 '), { what: 'the follower to see the lines after the clear' });
     assert.match(seen, /^ready\nline 1 y+\nline 2 y+\nline 3 y+\n$/);
-  } finally {
-    follower.kill('SIGKILL');
-    await supd.cleanup();
-  }
+  });
 });
 
 test('no supervisor: --clear truncates the files; -f follows the path through a rotation', async () => {
-  const temp = makeTempDir();
-  try {
+  await withTempDir(async (temp) => {
     const config = leftLogs(temp);
     const file = path.join(temp.dir, 'logs', 'web-0.out.log');
     const follower = spawn(process.execPath, [SUPD_BIN, 'logs', 'web', '-f', '-n', '1', '-c', config], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -137,7 +119,5 @@ test('no supervisor: --clear truncates the files; -f follows the path through a 
     assert.equal(cleared.code, 0, cleared.stderr);
     assert.match(cleared.stdout, /^cleared web:0: .*web-0\.out\.log, .*web-0\.err\.log\n$/);
     assert.equal(readFileSync(file, 'utf8'), '');
-  } finally {
-    temp.remove();
-  }
+  });
 });

@@ -2,24 +2,22 @@
 // not finished: every line still comes, once and in order (a follower holds each file it has
 // opened across rename and unlink and reads it to its end before moving on).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { FIXTURES, SUPD_BIN } from '../helpers/paths.js';
-import { startSupd } from '../helpers/supd.js';
+import { FIXTURES } from '../helpers/paths.js';
+import { spawnCli, withSupd } from '../helpers/supd.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const LINES = 5000;
 
 test('logs -f, paused while 5,000 lines rotate through max_size = 8K with keep = 1: every line once, in order', async () => {
-  const supd = await startSupd(`
+  await withSupd(`
 [programs.burst]
 command = ["node", "${path.join(FIXTURES, 'bin', 'burst-lines.js')}", "go", "${LINES}", "done"]
 stdout = { max_size = "8K", keep = 1, compress = false }
-`);
-  const follower = spawn(process.execPath, [SUPD_BIN, 'logs', 'burst', '-f', '-n', '1', '-c', supd.config], { stdio: ['ignore', 'pipe', 'pipe'] });
-  try {
+`, async (supd) => {
+    const follower = spawnCli(supd, 'logs', 'burst', '-f', '-n', '1');
     let seen = '';
     let errors = '';
     follower.stdout.on('data', (chunk: Buffer) => (seen += chunk.toString()));
@@ -37,8 +35,5 @@ stdout = { max_size = "8K", keep = 1, compress = false }
     numbers.forEach((n, i) => assert.equal(n, i + 1, `line ${i + 1} came as ${n}`));
     assert.equal(errors, '', 'no gap: every file was held open');
     assert.ok(rotations <= 2, `keep = 1 pruned behind the follower (${rotations} rotated files left)`);
-  } finally {
-    follower.kill('SIGKILL');
-    await supd.cleanup();
-  }
+  });
 });

@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { classifyRotated } from '../../src/logs/rotated-files.js';
 import { FIXTURES, SUPD_BIN } from '../helpers/paths.js';
-import { startSupd } from '../helpers/supd.js';
+import { withSupd } from '../helpers/supd.js';
 import { makeTempDir } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -40,7 +40,7 @@ function rssKb(pid: number): number {
 
 describe('logs', () => {
   test('200,000 lines as fast as a child can write them, max_size = 100K: every line once, none cut, beside another flood', async () => {
-    const supd = await startSupd(`
+    await withSupd(`
 [programs.flood]
 command = ${flood(200_000, 'a', 3)}
 restart = "never"
@@ -49,8 +49,7 @@ stdout = { max_size = "100K", keep = 1000 }
 command = ${flood(50_000, 'b', 30)}
 restart = "never"
 stdout = { max_size = "1M", keep = 1000, timestamps = true }
-`);
-    try {
+`, async (supd) => {
       await supd.waitForState('flood:0', 'exited', 30_000);
       await supd.waitForState('other:0', 'exited', 30_000);
       const file = path.join(supd.dir, 'logs', 'flood-0.out.log');
@@ -65,13 +64,11 @@ stdout = { max_size = "1M", keep = 1000, timestamps = true }
         return line.replace(stamp, '');
       });
       assertNumbered(`${unstamped.join('\n')}\n`, 'b', 50_000, 30);
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 
   test('-n reads across the rotated boundary (into a gzip file); -f follows across rotations', async () => {
-    const supd = await startSupd(`
+    await withSupd(`
 [programs.burst]
 command = ${flood(60, 'n', 10)}
 restart = "never"
@@ -79,8 +76,7 @@ stdout = { max_size = "300" }
 [programs.slow]
 command = ${flood(0, 's', 10, 15)}
 stdout = { max_size = "400" }
-`);
-    try {
+`, async (supd) => {
       await supd.waitForState('burst:0', 'exited');
       const file = path.join(supd.dir, 'logs', 'burst-0.out.log');
       await waitFor(noPlainRotated(file), { what: 'rotated files compressed' });
@@ -104,13 +100,11 @@ stdout = { max_size = "400" }
       assert.ok(rotatedAfter >= rotatedBefore + 2, `rotations while following: ${rotatedBefore} -> ${rotatedAfter}`);
       const numbers = seen.split('\n').slice(0, 120).map((line) => Number(/^s (\d+) x+$/.exec(line)![1]));
       numbers.forEach((n, i) => assert.equal(n, numbers[0]! + i, `followed line ${i}: ${n} after ${numbers[i - 1]}`));
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 
   test('several targets interleave with a name prefix; --stderr; merge keeps order; false keeps no file', async () => {
-    const supd = await startSupd(`
+    await withSupd(`
 [programs.two]
 command = ["sh", "-c", "echo out-$SUPD_INDEX; echo err-$SUPD_INDEX >&2; exec sleep 100"]
 processes = 2
@@ -124,8 +118,7 @@ stderr = { file = "logs/mute-{index}.custom.log" }
 [programs.own]
 command = [${node}, "${BIN}/forever.js"]
 stderr = "merge"
-`);
-    try {
+`, async (supd) => {
       const ownLog = path.join(supd.dir, 'logs', 'own-0.out.log');
       await waitFor(() => existsSync(ownLog) && readFileSync(ownLog, 'utf8').includes('pid'), { what: 'own output' });
       assert.equal(JSON.parse(readFileSync(ownLog, 'utf8')).pid, (await supd.proc('own:0')).pid, 'merged, the pid is still the program\'s own');
@@ -144,9 +137,7 @@ stderr = "merge"
       const mute = await supd.cli('logs', 'mute');
       assert.equal(mute.code, 1);
       assert.match(mute.stderr, /mute:0: stdout is not kept \(stdout = false\)/);
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 
   test('a reload that changes log settings moves a running process\'s output: same pid, no line lost, twice, or cut', async () => {
@@ -155,8 +146,7 @@ stderr = "merge"
 command = ${flood(0, 't', 40, 2)}
 stdout = ${stdout}
 `;
-    const supd = await startSupd(config('{ max_size = "10M" }'));
-    try {
+    await withSupd(config('{ max_size = "10M" }'), async (supd) => {
       const first = path.join(supd.dir, 'logs', 'tick-0.out.log');
       const second = path.join(supd.dir, 'logs', 'moved-0.log');
       await waitFor(() => existsSync(first) && readFileSync(first, 'utf8').split('\n').length > 50, { what: 'output before the reload' });
@@ -171,21 +161,18 @@ stdout = ${stdout}
       const text = readLog(first).text + readFileSync(second, 'utf8');
       const lines = text.split('\n').slice(0, -1);
       lines.forEach((line, i) => assert.equal(line, `t ${i} ${'x'.repeat(40)}`));
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 
   test('supd.log: spawn, exit, backoff, fatal and stop, one line each; SIGUSR2 reopens moved files; restarts append', async () => {
-    const supd = await startSupd(`
+    await withSupd(`
 [programs.web]
 command = ${flood(0, 'w', 5, 20)}
 [programs.bad]
 command = ["sh", "-c", "exit 3"]
 max_restarts = 1
 backoff = { initial = "50ms", jitter = 0 }
-`);
-    try {
+`, async (supd) => {
       await supd.waitForState('bad:0', 'fatal');
       const file = path.join(supd.dir, 'logs', 'web-0.out.log');
       await waitFor(() => readFileSync(file, 'utf8').includes('w 3 '), { what: 'web output' });
@@ -209,65 +196,54 @@ backoff = { initial = "50ms", jitter = 0 }
       line(/\[web:0\] stopping: sent SIGTERM to pid \d+, SIGKILL after 10000 ms/);
       line(/\[web:0\] pid \d+ killed by SIGTERM after /);
       line(/SIGUSR2: reopening log files/);
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 
   test('output still on its way to a slow disk when a process exits is written before the exit is reported', async () => {
     const temp = makeTempDir();
     spawnSync('mkfifo', [path.join(temp.dir, 'slow.fifo')]);
     const total = 1000 * 1024;
-    const supd = await startSupd(
-      `
+    await withSupd(`
 [programs.burst]
 command = ["sh", "-c", "head -c ${total} /dev/zero | tr '\\\\0' 'z'; exit 7"]
 restart = "never"
 stdout = { file = "slow.fifo", max_size = "0" }
-`,
-      { reuse: temp },
-    );
-    // The "disk" takes about 1 MB/s: the child is done long before its output is written.
-    const reader = createReadStream(path.join(supd.dir, 'slow.fifo'), { highWaterMark: 16 * 1024 });
-    let bytes = 0;
-    reader.on('data', (chunk) => {
-      bytes += chunk.length;
-      reader.pause();
-      setTimeout(() => reader.resume(), 15);
-    });
-    try {
+`, { reuse: temp }, async (supd) => {
+      // The "disk" takes about 1 MB/s: the child is done long before its output is written.
+      const reader = createReadStream(path.join(supd.dir, 'slow.fifo'), { highWaterMark: 16 * 1024 });
+      supd.onCleanup(() => reader.destroy());
+      let bytes = 0;
+      reader.on('data', (chunk) => {
+        bytes += chunk.length;
+        reader.pause();
+        setTimeout(() => reader.resume(), 15);
+      });
       const exited = await supd.waitForState('burst:0', (p) => p.state === 'exited' && p.exit_code === 7);
       assert.ok(bytes >= total - 256 * 1024, `at the exit report ${bytes} of ${total} bytes had left supd (a FIFO holds the rest)`);
       assert.equal(exited.pid, null);
       await waitFor(() => bytes === total, { what: 'every byte' });
-    } finally {
-      reader.destroy();
-      await supd.cleanup();
-    }
+    });
   });
 
   test('a flood into a slow disk: the child waits on its pipe and supd\'s memory stays bounded', async () => {
     const temp = makeTempDir();
     spawnSync('mkfifo', [path.join(temp.dir, 'slow.fifo')]);
-    const supd = await startSupd(
-      `
+    await withSupd(`
 [programs.flood]
 command = ${flood(0, 'f', 60)}
 stdout = { file = "slow.fifo", max_size = "0" }
-`,
-      { reuse: temp },
-    );
-    // The "disk": a FIFO read at about 2 MB/s, while the child could write hundreds of MB/s.
-    const reader = createReadStream(path.join(supd.dir, 'slow.fifo'), { highWaterMark: 16 * 1024 });
-    let received = '';
-    let bytes = 0;
-    reader.on('data', (chunk) => {
-      bytes += chunk.length;
-      if (received.length < 1_000_000) received += chunk.toString();
-      reader.pause();
-      setTimeout(() => reader.resume(), 8);
-    });
-    try {
+`, { reuse: temp }, async (supd) => {
+      // The "disk": a FIFO read at about 2 MB/s, while the child could write hundreds of MB/s.
+      const reader = createReadStream(path.join(supd.dir, 'slow.fifo'), { highWaterMark: 16 * 1024 });
+      supd.onCleanup(() => reader.destroy());
+      let received = '';
+      let bytes = 0;
+      reader.on('data', (chunk) => {
+        bytes += chunk.length;
+        if (received.length < 1_000_000) received += chunk.toString();
+        reader.pause();
+        setTimeout(() => reader.resume(), 8);
+      });
       await waitFor(() => bytes > 500_000, { timeoutMs: 10_000, what: 'output through the slow disk' });
       const base = rssKb(supd.child.pid!);
       let peak = base;
@@ -289,9 +265,6 @@ stdout = { file = "slow.fifo", max_size = "0" }
       assert.ok(written - bytes < 8 * 1024 * 1024, `the child wrote ${written} bytes, the disk took ${bytes}`);
       const lines = received.split('\n').slice(0, -1);
       lines.forEach((l, i) => assert.equal(l, `f ${i} ${'x'.repeat(60)}`));
-    } finally {
-      reader.destroy();
-      await supd.cleanup();
-    }
+    });
   });
 });

@@ -8,8 +8,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { FIXTURES } from '../helpers/paths.js';
 import { runCli } from '../helpers/run-cli.js';
-import { startSupd } from '../helpers/supd.js';
-import { makeTempDir } from '../helpers/temp.js';
+import { withSupd } from '../helpers/supd.js';
+import { withTempDir } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 function isFree(port: number): Promise<boolean> {
@@ -36,8 +36,7 @@ async function get(port: number): Promise<string> {
 
 test('each copy gets its own port, probe, cwd, args, hooks and log files from {index} and {name}', async () => {
   const base = await freeBase();
-  const supd = await startSupd(
-    `
+  await withSupd(`
 [programs.app]
 command = ["node", "${path.join(FIXTURES, 'bin', 'serve.js')}", "--copy={name}"]
 processes = 2
@@ -46,10 +45,7 @@ env = { PORT = "\${BASE}{index}", UNHEALTHY_FILE = "sick", LITERAL = "{{index}" 
 stdout = { file = "logs/{program}-copy-{index}.log" }
 health = { http = "http://127.0.0.1:\${BASE}{index}/", interval = "100ms", retries = 2, start_period = "0s" }
 hooks = { after_start = ["sh", "-c", "echo {name} $$PWD >> ../hooks.txt"] }
-`,
-    { env: { BASE: String(base) }, files: { 'work-0/.keep': '', 'work-1/.keep': '' } },
-  );
-  try {
+`, { env: { BASE: String(base) }, files: { 'work-0/.keep': '', 'work-1/.keep': '' } }, async (supd) => {
     const zero = await supd.waitForState('app:0', (p) => p.state === 'running' && p.healthy === true);
     const one = await supd.waitForState('app:1', (p) => p.state === 'running' && p.healthy === true);
     assert.equal(await get(base * 10), '200');
@@ -72,20 +68,15 @@ hooks = { after_start = ["sh", "-c", "echo {name} $$PWD >> ../hooks.txt"] }
     assert.equal((await supd.proc('app:0')).pid, zero.pid, 'app:0 was not touched');
     assert.match(supd.supdLog(), /\[app:1\] unhealthy/);
     assert.doesNotMatch(supd.supdLog(), /\[app:0\] unhealthy/);
-  } finally {
-    await supd.cleanup();
-  }
+  });
 });
 
 test('supd check: an unknown {word} is an error at its key; two copies on one log file name {index}', async () => {
-  const temp = makeTempDir();
-  try {
+  await withTempDir(async (temp) => {
     const config = temp.write('daemons.toml', '[programs.web]\ncommand = "serve --port {port}"\nprocesses = 2\nstdout = { file = "web.log" }\n');
     const run = await runCli(['check', '-c', config]);
     assert.equal(run.code, 2, run.stderr);
     assert.match(run.stderr, /programs\.web\.command: \{port\} is not a per-copy value: use \{index\}, \{name\}, \{program\} or \{method\}/);
     assert.match(run.stderr, /web:1 stdout would write the log file .*web\.log that web:0 stdout writes too \(use \{index\} in file\)/);
-  } finally {
-    temp.remove();
-  }
+  });
 });

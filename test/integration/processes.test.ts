@@ -10,7 +10,7 @@ import { describe, test } from 'node:test';
 import { findCgroupRoots } from '../../src/process/cgroup-roots.js';
 import { FIXTURES } from '../helpers/paths.js';
 import { childrenOf } from '../helpers/procfs.js';
-import { startSupd, type SupdUnderTest } from '../helpers/supd.js';
+import { supdFor, withSupd, type SupdUnderTest, type StartOptions } from '../helpers/supd.js';
 import { isAlive, waitFor } from '../helpers/wait-for.js';
 
 const BIN = path.join(FIXTURES, 'bin');
@@ -60,11 +60,19 @@ function baseOf(supd: SupdUnderTest): string | null {
   return /in a cgroup \(v[^)]*\) under (\S+)/.exec(supd.supdLog())?.[1] ?? null;
 }
 
-/** A supd tracking that way; `dirs` are made first, for fixtures that write into them. */
-function start(tracking: Tracking, config: string, dirs: readonly string[] = []): Promise<SupdUnderTest> {
+/** Options for a supd tracking that way; `dirs` are made first, for fixtures that write into them. */
+function tracked(tracking: Tracking, dirs: readonly string[] = []): StartOptions {
   const files = Object.fromEntries(dirs.map((d) => [`${d}/.keep`, '']));
-  return startSupd(config, { env: { SUPD_TEST_TRACKING: tracking }, files });
+  return { env: { SUPD_TEST_TRACKING: tracking }, files };
 }
+
+/** withSupd with a supd tracking that way (and `dirs` made first). */
+function withTracking(tracking: Tracking, config: string, ...rest: [Body] | [readonly string[], Body]): Promise<void> {
+  const [dirs, body] = rest.length === 1 ? [[], rest[0]] : rest;
+  return withSupd(config, tracked(tracking, dirs), body);
+}
+
+type Body = (supd: SupdUnderTest) => Promise<void>;
 
 /** Kills what a test's fixtures wrote down, whatever happened (the fallback lets some escape). */
 function killListed(supd: SupdUnderTest, ...files: string[]): void {
@@ -78,12 +86,11 @@ for (const tracking of TRACKINGS) {
 
   describe(`what a program leaves behind (tracking: ${tracking})`, { skip }, () => {
     test('kill -9 of a master: its workers are killed, and said so, before the next master starts', async () => {
-      const supd = await start(tracking, `
+      await withTracking(tracking, `
 [programs.web]
 command = ["${BIN}/master-workers.sh", ".", "3"]
 start_secs = "200ms"
-`);
-      try {
+`, async (supd) => {
         const first = await supd.waitForState('web:0', 'running');
         const workers = await workersOf(supd, 3);
         assert.equal(baseOf(supd) === null, tracking === 'session', supd.supdLog());
@@ -98,13 +105,11 @@ start_secs = "200ms"
         const last = pidsIn(supd, 'workers.pid');
         assert.equal(last.length, 3);
         for (const pid of last) assert.ok(!isAlive(pid), `worker ${pid} gone after stop`);
-      } finally {
-        await supd.cleanup();
-      }
+      });
     });
 
     test('background jobs (in its group, or in a group of their own in its session) die with each run, on stop and on shutdown', async () => {
-      const supd = await start(tracking, `
+      await withTracking(tracking, `
 [programs.jobs]
 command = ["${BIN}/background-job.sh", ".", "0.4"]
 start_secs = "100ms"
@@ -113,8 +118,8 @@ backoff = { initial = "100ms" }
 command = ["${BIN}/background-job.sh", "steady"]
 [programs.oneshot]
 command = ["sh", "-c", "sleep 1001 & echo $! > oneshot.pid"]
-`, ['steady']);
-      try {
+`, ['steady'], async (supd) => {
+        supd.onCleanup(() => killListed(supd, 'job.pid', 'steady/job.pid', 'oneshot.pid'));
         await waitFor(() => pidsIn(supd, 'job.pid').length >= 6, { timeoutMs: 15_000, what: 'three runs of jobs' });
         // Each run's two jobs are killed when it exits: never more than the current run's two.
         assert.ok(pidsIn(supd, 'job.pid').filter(isAlive).length <= 2, 'at most the current run\'s jobs alive');
@@ -130,19 +135,15 @@ command = ["sh", "-c", "sleep 1001 & echo $! > oneshot.pid"]
         for (const pid of steady) assert.ok(!isAlive(pid), `job ${pid} gone after shutdown`);
         const base = baseOf(supd);
         if (base !== null) assert.ok(!existsSync(base), `${base} removed on the way out`);
-      } finally {
-        killListed(supd, 'job.pid', 'steady/job.pid', 'oneshot.pid');
-        await supd.cleanup();
-      }
+      });
     });
 
     test('supd signal goes to the main process; --group to every process of the copy', async () => {
-      const supd = await start(tracking, `
+      await withTracking(tracking, `
 [programs.web]
 command = ["${BIN}/master-workers.sh", ".", "2"]
 start_secs = "0"
-`);
-      try {
+`, async (supd) => {
         const master = (await supd.waitForState('web:0', 'running')).pid!;
         const workers = await workersOf(supd, 2);
         assert.equal((await supd.cli('signal', 'STOP', 'web')).code, 0);
@@ -156,13 +157,11 @@ start_secs = "0"
         assert.equal((await supd.cli('signal', 'CONT', 'web', '--group')).code, 0);
         await waitFor(() => [master, ...workers].every((pid) => stateOf(pid) === 'S'), { what: 'every process running on' });
         assert.match(supd.supdLog(), /\[web:0\] sent SIGSTOP to every process/);
-      } finally {
-        await supd.cleanup();
-      }
+      });
     });
 
     test('kill_mode = "mixed" lets a child finish while its parent stops gracefully; "group" sends it the stop signal too', async () => {
-      const supd = await start(tracking, `
+      await withTracking(tracking, `
 [programs.mixed]
 command = ["${BIN}/graceful-parent.sh", "mixed"]
 start_secs = "0"
@@ -174,8 +173,7 @@ start_secs = "0"
 command = ["${BIN}/graceful-parent.sh", "old"]
 kill_group = true
 start_secs = "0"
-`, ['mixed', 'group', 'old']);
-      try {
+`, ['mixed', 'group', 'old'], async (supd) => {
         const read = (file: string) => (existsSync(path.join(supd.dir, file)) ? readFileSync(path.join(supd.dir, file), 'utf8') : '');
         const tasks = await waitFor(() => {
           const pids = ['mixed', 'group', 'old'].map((d) => pidsIn(supd, `${d}/task.pid`)[0]);
@@ -196,19 +194,17 @@ start_secs = "0"
         assert.equal(read('mixed/task.done'), 'done\n', 'mixed: the task finished');
         assert.equal(read('mixed/parent.log'), 'TERM\nexiting\n', 'mixed: the parent got TERM and waited');
         assert.equal(mixed.exit_code, 0);
-      } finally {
-        await supd.cleanup();
-      }
+      });
     });
 
     test('kill_mode = "process": the workers outlive a kill -9 of their master (no cleanup)', async () => {
-      const supd = await start(tracking, `
+      await withTracking(tracking, `
 [programs.web]
 command = ["${BIN}/master-workers.sh", ".", "2"]
 kill_mode = "process"
 start_secs = "200ms"
-`);
-      try {
+`, async (supd) => {
+        supd.onCleanup(() => killListed(supd, 'workers.pid'));
         const first = await supd.waitForState('web:0', 'running');
         const workers = await workersOf(supd, 2);
         process.kill(first.pid!, 'SIGKILL');
@@ -222,10 +218,7 @@ start_secs = "200ms"
           await waitFor(() => workers.every((pid) => !isAlive(pid)), { timeoutMs: 2000, what: 'the workers killed on the way out' });
           assert.match(supd.supdLog(), /killed [45] processes left in the cgroups/);
         }
-      } finally {
-        killListed(supd, 'workers.pid');
-        await supd.cleanup();
-      }
+      });
     });
   });
 }
@@ -235,15 +228,15 @@ for (const tracking of ['cgroup2', 'cgroup1'] as const) {
 
   describe(`a daemon that leaves with setsid (tracking: ${tracking})`, { skip }, () => {
     test('is killed with each run, on stop and on shutdown; its cgroup goes', async () => {
-      const supd = await start(tracking, `
+      await withTracking(tracking, `
 [programs.esc]
 command = ["${BIN}/escape-setsid.sh", ".", "0.4"]
 start_secs = "100ms"
 backoff = { initial = "100ms" }
 [programs.steady]
 command = ["${BIN}/escape-setsid.sh", "steady"]
-`, ['steady']);
-      try {
+`, ['steady'], async (supd) => {
+        supd.onCleanup(() => killListed(supd, 'escaped.pid', 'steady/escaped.pid'));
         await waitFor(() => pidsIn(supd, 'escaped.pid').length >= 3, { timeoutMs: 15_000, what: 'three runs' });
         assert.ok(pidsIn(supd, 'escaped.pid').filter(isAlive).length <= 1, 'one orphan at most: the current run\'s');
         assert.match(supd.supdLog(), /\[esc:0\] killed 1 leftover process of esc:0/);
@@ -256,65 +249,51 @@ command = ["${BIN}/escape-setsid.sh", "steady"]
         assert.equal(await supd.stop(), 0);
         assert.ok(!isAlive(steady), 'gone after shutdown');
         assert.ok(!existsSync(base), `${base} removed`);
-      } finally {
-        killListed(supd, 'escaped.pid', 'steady/escaped.pid');
-        await supd.cleanup();
-      }
+      });
     });
 
-    test('kill -9 of supd: the guardian empties its cgroups; with the guardian killed too, the next supd does', async () => {
+    test('kill -9 of supd: the guardian empties its cgroups; with the guardian killed too, the next supd does', async (t) => {
       const config = `
 [programs.esc]
 command = ["${BIN}/escape-setsid.sh", "."]
 start_secs = "0"
 `;
-      const first = await start(tracking, config);
-      let second: SupdUnderTest | null = null;
-      let third: SupdUnderTest | null = null;
-      try {
-        const escaped = await waitFor(() => pidsIn(first, 'escaped.pid')[0], { what: 'the escapee' });
-        const firstBase = baseOf(first)!;
-        first.child.kill('SIGKILL');
-        await waitFor(() => !isAlive(escaped), { timeoutMs: 2000, what: 'the escapee killed by the guardian' });
-        await waitFor(() => !existsSync(firstBase), { timeoutMs: 3000, what: 'the cgroups removed by the guardian' });
-        await first.cleanup(true);
-        second = await startSupd(config, { reuse: first.temp, env: { SUPD_TEST_TRACKING: tracking } });
-        const again = await waitFor(() => pidsIn(second!, 'escaped.pid')[1], { what: 'a new escapee' });
-        const guardian = childrenOf(second.child.pid!).find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('awk'))!;
-        process.kill(guardian, 'SIGKILL');
-        second.child.kill('SIGKILL');
-        await waitFor(() => !isAlive(second!.child.pid!), { what: 'supd gone' });
-        assert.ok(isAlive(again), 'with the guardian gone too, the escapee survived (the case under test)');
-        // (second.cleanup() would kill it: it waits for the finally)
-        third = await startSupd(config, { reuse: first.temp, env: { SUPD_TEST_TRACKING: tracking } });
-        await waitFor(() => !isAlive(again), { timeoutMs: 2000, what: 'the escapee killed by the next supd' });
-        assert.match(third.supdLog(), /killed 1 process of esc:0 left in its cgroup by a previous supd/);
-        assert.ok(!existsSync(baseOf(second)!), 'the old cgroups removed');
-      } finally {
-        if (third !== null) killListed(third, 'escaped.pid');
-        await third?.cleanup();
-        await second?.cleanup(true);
-        await first.cleanup();
-      }
+      const first = await supdFor(t, config, tracked(tracking));
+      const escaped = await waitFor(() => pidsIn(first, 'escaped.pid')[0], { what: 'the escapee' });
+      const firstBase = baseOf(first)!;
+      first.child.kill('SIGKILL');
+      await waitFor(() => !isAlive(escaped), { timeoutMs: 2000, what: 'the escapee killed by the guardian' });
+      await waitFor(() => !existsSync(firstBase), { timeoutMs: 3000, what: 'the cgroups removed by the guardian' });
+      await first.cleanup(true);
+      const second = await supdFor(t, config, { ...tracked(tracking), reuse: first.temp, keepDir: true });
+      const again = await waitFor(() => pidsIn(second, 'escaped.pid')[1], { what: 'a new escapee' });
+      const guardian = childrenOf(second.child.pid!).find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('awk'))!;
+      process.kill(guardian, 'SIGKILL');
+      second.child.kill('SIGKILL');
+      await waitFor(() => !isAlive(second.child.pid!), { what: 'supd gone' });
+      assert.ok(isAlive(again), 'with the guardian gone too, the escapee survived (the case under test)');
+      // (second.cleanup() would kill it: it waits for the end of the test)
+      const third = await supdFor(t, config, { ...tracked(tracking), reuse: first.temp });
+      third.onCleanup(() => killListed(third, 'escaped.pid'));
+      await waitFor(() => !isAlive(again), { timeoutMs: 2000, what: 'the escapee killed by the next supd' });
+      assert.match(third.supdLog(), /killed 1 process of esc:0 left in its cgroup by a previous supd/);
+      assert.ok(!existsSync(baseOf(second)!), 'the old cgroups removed');
     });
   });
 }
 
 describe('a daemon that leaves with setsid (tracking: session, the fallback)', () => {
   test('escapes: the fallback cannot see a process that left its session (docs/processes.md says so)', async () => {
-    const supd = await start('session', `
+    await withTracking('session', `
 [programs.esc]
 command = ["${BIN}/escape-setsid.sh", "."]
 start_secs = "0"
-`);
-    try {
+`, async (supd) => {
+      supd.onCleanup(() => killListed(supd, 'escaped.pid'));
       const escaped = await waitFor(() => pidsIn(supd, 'escaped.pid')[0], { what: 'the escapee' });
       assert.match(supd.supdLog(), /by process group and session, not by cgroup \(SUPD_TEST_TRACKING=session\): a process that calls setsid and forks again escapes/);
       assert.equal((await supd.cli('stop', 'esc')).code, 0);
       assert.ok(isAlive(escaped), 'the known limit of the fallback');
-    } finally {
-      killListed(supd, 'escaped.pid');
-      await supd.cleanup();
-    }
+    });
   });
 });

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { FIXTURES } from '../helpers/paths.js';
-import { startSupd } from '../helpers/supd.js';
+import { withSupd } from '../helpers/supd.js';
 
 const BIN = path.join(FIXTURES, 'bin');
 const node = JSON.stringify(process.execPath);
@@ -17,8 +17,7 @@ ${extra}
 `;
 
 test('stop, health, memory, hook, restart, backoff and log rotation settings apply without a restart', async () => {
-  const supd = await startSupd(web('stop_signal = "SIGTERM"\nstop_timeout = "10s"'));
-  try {
+  await withSupd(web('stop_signal = "SIGTERM"\nstop_timeout = "10s"'), async (supd) => {
     const before = await supd.waitForState('web:0', 'running');
     writeFileSync(
       supd.config,
@@ -44,7 +43,5 @@ stdout = { max_size = "1M", keep = 3 }`),
     const stop = await supd.cli('stop', 'web');
     assert.equal(stop.code, 0, stop.stderr);
     assert.match(supd.supdLog(), new RegExp(`\\[web:0\\] stopping: sent SIGINT to pid ${before.pid}, SIGKILL after 3000 ms`), 'the stop used the new settings');
-  } finally {
-    await supd.cleanup();
-  }
+  });
 });

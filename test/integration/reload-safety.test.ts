@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { FIXTURES } from '../helpers/paths.js';
-import { startSupd } from '../helpers/supd.js';
+import { withSupd } from '../helpers/supd.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const BIN = path.join(FIXTURES, 'bin');
@@ -27,9 +27,8 @@ const runCount = (file: string): number => (existsSync(file) ? readFileSync(file
 
 describe('reload safety', () => {
   test('reload and restart re-arm a scheduled program, never run it; supd start runs it now', async () => {
-    const supd = await startSupd(forever('web') + nightly('runs.log'));
-    const runs = path.join(supd.dir, 'runs.log');
-    try {
+    await withSupd(forever('web') + nightly('runs.log'), async (supd) => {
+      const runs = path.join(supd.dir, 'runs.log');
       await supd.waitForState('nightly:0', 'waiting');
       writeFileSync(supd.config, forever('web') + nightly('runs.log', 'b') + nightly('runs.log').replace('programs.nightly', 'programs.added'));
       const reload = await supd.cli('reload');
@@ -48,14 +47,11 @@ describe('reload safety', () => {
       await waitFor(() => runCount(runs) === 1, { what: 'the explicit run' });
       await supd.waitForState('nightly:0', 'waiting');
       assert.equal(runCount(runs), 1);
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 
   test('a file with no programs while programs run is refused, exit 2, nothing changed; every reload is summed up in supd.log', async () => {
-    const supd = await startSupd(forever('web') + forever('api'));
-    try {
+    await withSupd(forever('web') + forever('api'), async (supd) => {
       const web = await supd.waitForState('web:0', 'running');
       writeFileSync(supd.config, '');
       const empty = await supd.cli('reload');
@@ -71,14 +67,11 @@ describe('reload safety', () => {
       assert.equal(removed.code, 0, removed.stderr);
       assert.deepEqual(removed.stdout.trim().split('\n'), ['unchanged web', 'removed api']);
       assert.match(supd.supdLog(), /reload: unchanged web\n.*reload: removed api/);
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 
   test('reload --dry-run and check --diff print the lines a reload would print and change nothing', async () => {
-    const supd = await startSupd(forever('web', 'env = { A = "1" }') + forever('api', 'processes = 2') + forever('old'));
-    try {
+    await withSupd(forever('web', 'env = { A = "1" }') + forever('api', 'processes = 2') + forever('old'), async (supd) => {
       const before = await waitFor(async () => {
         const r = await supd.status();
         return r.processes.every((p) => p.state === 'running') ? r : null;
@@ -96,14 +89,11 @@ describe('reload safety', () => {
       assert.doesNotMatch(supd.supdLog(), /reload: /, 'no reload happened');
       const real = await supd.cli('reload');
       assert.deepEqual(real.stdout.trim().split('\n'), expected, 'the real reload printed the same');
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 
   test('a state_dir changed in the file: the CLI still reaches the running supd, and reload says it needs a restart of supd', async () => {
-    const supd = await startSupd(forever('web'));
-    try {
+    await withSupd(forever('web'), async (supd) => {
       const web = await supd.waitForState('web:0', 'running');
       writeFileSync(supd.config, `[supervisor]\nstate_dir = "moved-state"\n${forever('web')}`);
       const reload = await supd.cli('reload');
@@ -116,8 +106,6 @@ describe('reload safety', () => {
       assert.equal((JSON.parse(status.stdout) as { processes: Array<{ pid: number }> }).processes[0]!.pid, web.pid);
       assert.equal(await supd.stop(), 0);
       assert.ok(!existsSync(path.join(supd.dir, '.daemons.toml.supd')), 'the record is gone with supd');
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import type { StatusReport } from '../../src/control/protocol.js';
 import { FIXTURES } from '../helpers/paths.js';
-import { startSupd, type SupdUnderTest } from '../helpers/supd.js';
+import { withSupd, type SupdUnderTest } from '../helpers/supd.js';
 import { isAlive, waitFor } from '../helpers/wait-for.js';
 
 const BIN = path.join(FIXTURES, 'bin');
@@ -32,8 +32,7 @@ function lastJsonLine(file: string): { pid: number; color: string | null } {
 
 describe('reload', () => {
   test('supd reload applies only what changed and says so', async () => {
-    const supd = await startSupd(before);
-    try {
+    await withSupd(before, async (supd) => {
       const old = pidsOf(await allRunning(supd));
       writeFileSync(supd.config, after);
       const result = await supd.cli('reload');
@@ -48,14 +47,11 @@ describe('reload', () => {
       assert.equal(now['c:0'], old['c:0'], 'c:0 untouched');
       assert.equal(now['c:1'], old['c:1'], 'c:1 untouched');
       assert.match(supd.supdLog(), /reload: changed b \(restarted 1\)/);
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 
   test('an invalid file changes nothing: exit 2 with every error, every pid unchanged', async () => {
-    const supd = await startSupd(before);
-    try {
+    await withSupd(before, async (supd) => {
       const old = pidsOf(await allRunning(supd));
       writeFileSync(supd.config, `${before}\n[programs.e]\ncommand = "x"\nprocesses = -1\nbogus = 1\n`);
       const result = await supd.cli('reload');
@@ -65,14 +61,11 @@ describe('reload', () => {
       assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
       assert.deepEqual(pidsOf(await supd.status()), old);
       assert.match(supd.supdLog(), /reload refused, nothing changed/);
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 
   test('SIGHUP does the same as supd reload', async () => {
-    const supd = await startSupd(before);
-    try {
+    await withSupd(before, async (supd) => {
       const old = pidsOf(await allRunning(supd));
       writeFileSync(supd.config, after);
       supd.child.kill('SIGHUP');
@@ -84,15 +77,12 @@ describe('reload', () => {
       assert.notEqual(pidsOf(report)['b:0'], old['b:0']);
       assert.match(supd.supdLog(), /reload: added d/);
       assert.ok(supd.child.exitCode === null, 'supd still runs');
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 
   test('rolling restart keeps at least 3 of 4 copies running at every poll', async () => {
     const pool = (color: string) => program('pool', `processes = 4\nrestart_strategy = "rolling"\nstart_secs = "300ms"\nenv = { TEST_COLOR = "${color}" }`);
-    const supd = await startSupd(pool('red'));
-    try {
+    await withSupd(pool('red'), async (supd) => {
       const old = pidsOf(await allRunning(supd));
       writeFileSync(supd.config, pool('blue'));
       const reload = supd.cli('reload');
@@ -112,8 +102,6 @@ describe('reload', () => {
       assert.ok(fewest >= 3, `fewest running was ${fewest}`);
       const now = pidsOf(await supd.status());
       for (const name of Object.keys(old)) assert.notEqual(now[name], old[name], `${name} restarted`);
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 });

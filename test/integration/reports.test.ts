@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { FIXTURES } from '../helpers/paths.js';
 import { startSmtpServer } from '../helpers/smtp.js';
-import { startSupd } from '../helpers/supd.js';
+import { withSupd } from '../helpers/supd.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const BIN = path.join(FIXTURES, 'bin');
@@ -21,15 +21,15 @@ const row = (name: string, state: string) => new RegExp(`^${name.replace('.', '\
 describe('reports', () => {
   test('a report every 2 s reaches a real SMTP server (with auth), with every process and its state, as text and HTML', async (t) => {
     const smtp = await startSmtpServer({ auth: { user: 'supd', pass: 's3cret' } });
-    const supd = await startSupd(`${forever('web', 'processes = 2')}${forever('idle', 'autostart = false')}
+    t.after(() => smtp.close());
+    await withSupd(`${forever('web', 'processes = 2')}${forever('idle', 'autostart = false')}
 [reports.often]
 schedule = "*/2 * * * * *"
 to = ["ops@example.com", "dev@example.com"]
 from = "watch@example.com"
 subject = "[{host}] supd: {summary}"
 smtp = "${smtp.url}"
-`);
-    try {
+`, async (supd) => {
       const full = await waitFor(() => smtp.mails.find((m) => row('web:1', 'running').test(m.text)), { timeoutMs: 15_000, what: 'a report with web running' });
       assert.deepEqual([full.from, full.to], ['watch@example.com', ['ops@example.com', 'dev@example.com']]);
       assert.equal(full.subject, `[${hostname()}] supd: 2 running, 1 stopped`);
@@ -45,10 +45,7 @@ smtp = "${smtp.url}"
       t.diagnostic(`${smtp.mails.length} reports; arrival after the tick: ${latencies.join(', ')} ms`);
       assert.match(supd.supdLog(), /report often: scheduled "\*\/2 \* \* \* \* \*"/);
       assert.match(supd.supdLog(), /report often: sent "\[.*\] supd: 2 running, 1 stopped" \(250 /);
-    } finally {
-      await supd.cleanup();
-      await smtp.close();
-    }
+    });
   });
 
   test('file transport: reports and crash-loop alerts appended to files; stops are not crashes; reloads are told', async () => {
@@ -79,10 +76,9 @@ to = ["me@localhost"]
 file = "reports/alerts.txt"
 crash_loop = { restarts = 3, window = "10s" }
 `;
-    const supd = await startSupd(config, { env: { FAKE_SENDMAIL_OUT: 'sendmail.txt' } });
-    const file = (name: string) => path.join(supd.dir, 'reports', name);
-    const read = (name: string) => (existsSync(file(name)) ? readFileSync(file(name), 'utf8') : '');
-    try {
+    await withSupd(config, { env: { FAKE_SENDMAIL_OUT: 'sendmail.txt' } }, async (supd) => {
+      const file = (name: string) => path.join(supd.dir, 'reports', name);
+      const read = (name: string) => (existsSync(file(name)) ? readFileSync(file(name), 'utf8') : '');
       const alert = await waitFor(() => (read('alerts.txt').includes('crash loop') ? read('alerts.txt') : null), { timeoutMs: 10_000, what: 'a crash-loop alert' });
       assert.match(alert, /^Subject: supd alert on .*: crash loop bad:0$/m);
       assert.match(alert, /crash loop\s+bad:0\s+4 restarts within 10s/);
@@ -115,8 +111,6 @@ crash_loop = { restarts = 3, window = "10s" }
       const refused = await supd.cli('report', 'refused', '--send');
       assert.equal(refused.code, 1);
       assert.match(refused.stderr, /^report refused: not sent: .*(exit|code)/mi);
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 });

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { FIXTURES } from '../helpers/paths.js';
-import { startSupd } from '../helpers/supd.js';
+import { withSupd } from '../helpers/supd.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const BIN = path.join(FIXTURES, 'bin');
@@ -27,13 +27,12 @@ function runs(file: string): Array<{ begin: number; end: number | null; pid: str
 
 describe('scheduled programs', () => {
   test('runs longer than the interval never overlap; skipped ticks are logged', async () => {
-    const supd = await startSupd(`
+    await withSupd(`
 [programs.report]
 command = [${node}, "${BIN}/job.js"]
 schedule = "* * * * * *"
 env = { RUNS = "runs.log", RUN_MS = "1500" }
-`);
-    try {
+`, async (supd) => {
       const waiting = await supd.waitForState('report:0', (p) => p.state === 'waiting' && p.next_run !== null);
       assert.ok(Date.parse(waiting.next_run!) > Date.now() - 1000, 'next_run is ISO-8601 and ahead');
       const done = await waitFor(() => {
@@ -45,20 +44,17 @@ env = { RUNS = "runs.log", RUN_MS = "1500" }
       const status = await supd.proc('report:0');
       assert.equal(status.exit_code, 0);
       assert.ok(status.last_run_ms !== null && status.last_run_ms >= 1400, `last run took ${status.last_run_ms} ms`);
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 
   test('timeout kills an overlong run; supd start runs it once now', async () => {
-    const supd = await startSupd(`
+    await withSupd(`
 [programs.slow]
 command = [${node}, "${BIN}/job.js"]
 schedule = "0 0 1 1 *"
 timeout = "500ms"
 env = { RUNS = "runs.log", RUN_MS = "10000" }
-`);
-    try {
+`, async (supd) => {
       const armed = await supd.waitForState('slow:0', 'waiting');
       assert.equal(armed.pid, null);
       const began = Date.now();
@@ -71,8 +67,6 @@ env = { RUNS = "runs.log", RUN_MS = "10000" }
       assert.equal(list.length, 1);
       assert.equal(list[0]!.end, null, 'the run never reached its end');
       assert.match(supd.supdLog(), /\[slow:0\] run killed after its timeout of 500 ms/);
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 });

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { FIXTURES, SUPD_BIN } from '../helpers/paths.js';
-import { startSupd } from '../helpers/supd.js';
+import { withSupd } from '../helpers/supd.js';
 import { makeTempDir } from '../helpers/temp.js';
 import { isAlive, waitFor } from '../helpers/wait-for.js';
 
@@ -16,15 +16,14 @@ const node = JSON.stringify(process.execPath);
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   test(`a third ${signal} during shutdown sends SIGKILL to what is left; the second is logged`, async () => {
-    const supd = await startSupd(`
+    await withSupd(`
 [supervisor]
 shutdown_timeout = "5m"
 [programs.stuck]
 command = [${node}, "${BIN}/ignore-sigterm.js"]
 stop_timeout = "5m"
 start_secs = "200ms"
-`);
-    try {
+`, async (supd) => {
       const { pid } = await supd.waitForState('stuck:0', 'running');
       // Running after 200 ms is not yet past Node's start-up on a busy machine: wait for its handler.
       const outLog = path.join(supd.dir, 'logs', 'stuck-0.out.log');
@@ -39,9 +38,7 @@ start_secs = "200ms"
       assert.equal(await exited, 0, supd.output());
       assert.ok(!isAlive(pid!), 'stuck was killed');
       assert.match(supd.supdLog(), new RegExp(`${signal} again while shutting down: sending SIGKILL to stuck:0`));
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 }
 

@@ -8,8 +8,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { SUPD_BIN } from '../helpers/paths.js';
 import { runCli } from '../helpers/run-cli.js';
-import { startSupd } from '../helpers/supd.js';
-import { makeTempDir } from '../helpers/temp.js';
+import { withSupd } from '../helpers/supd.js';
+import { makeTempDir, withTempDir } from '../helpers/temp.js';
 
 const asRoot = process.getuid?.() === 0 ? false : 'needs root: it creates a user and a group and runs the CLI as them';
 const octal = (mode: number): string => (mode & 0o7777).toString(8).padStart(4, '0');
@@ -23,8 +23,7 @@ test('socket_group and socket_mode let the group use the socket, and nobody else
     const gid = Number(execFileSync('getent', ['group', group], { encoding: 'utf8' }).split(':')[2]);
     const temp = makeTempDir();
     chmodSync(temp.dir, 0o755);
-    const supd = await startSupd(`[supervisor]\nsocket_group = "${group}"\nsocket_mode = "0660"\n[programs.one]\ncommand = ["sleep", "2147483640"]\n`, { reuse: temp });
-    try {
+    await withSupd(`[supervisor]\nsocket_group = "${group}"\nsocket_mode = "0660"\n[programs.one]\ncommand = ["sleep", "2147483640"]\n`, { reuse: temp }, async (supd) => {
       const stateDir = path.join(supd.dir, '.supd');
       const socket = path.join(stateDir, 'supd.sock');
       assert.deepEqual([octal(statSync(socket).mode), statSync(socket).gid], ['0660', gid], 'the socket');
@@ -37,9 +36,7 @@ test('socket_group and socket_mode let the group use the socket, and nobody else
       const stranger = as(['--reuid=65534', '--regid=65534', '--clear-groups']);
       assert.equal(stranger.status, 1, stranger.stdout);
       assert.ok(stranger.stderr.includes(`permission denied on ${socket}: its directory ${stateDir} is owned by root:${group}, mode 0750`), stranger.stderr);
-    } finally {
-      await supd.cleanup();
-    }
+    });
   } finally {
     spawnSync('userdel', [user]);
     spawnSync('groupdel', [group]);
@@ -47,8 +44,7 @@ test('socket_group and socket_mode let the group use the socket, and nobody else
 });
 
 test('a socket_group that does not exist and a socket_mode that opens to others are config errors', async () => {
-  const temp = makeTempDir();
-  try {
+  await withTempDir(async (temp) => {
     const file = temp.write('daemons.toml', `[supervisor]\nsocket_group = "no-such-group-supd"\n[programs.one]\ncommand = "sleep 1"\n`);
     const check = await runCli(['check', '-c', file]);
     assert.equal(check.code, 2, check.stdout);
@@ -60,7 +56,5 @@ test('a socket_group that does not exist and a socket_mode that opens to others 
     const open = await runCli(['check', '-c', file]);
     assert.equal(open.code, 2);
     assert.match(open.stderr, /supervisor\.socket_mode: must be an octal mode for the owner and group only, like "0600" or "0660" \(others get nothing\) \(line 2\)/);
-  } finally {
-    temp.remove();
-  }
+  });
 });

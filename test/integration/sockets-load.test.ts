@@ -9,7 +9,7 @@ import { heldPort } from '../helpers/held-sockets.js';
 import { startLoad } from '../helpers/load-client.js';
 import { ROOT } from '../helpers/paths.js';
 import { reportFigures } from '../helpers/soak.js';
-import { startSupd, type SupdUnderTest } from '../helpers/supd.js';
+import { withSupd, type SupdUnderTest } from '../helpers/supd.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const SERVER = path.join(ROOT, 'examples', 'socket-web.js');
@@ -53,8 +53,7 @@ const allRunning = (supd: SupdUnderTest) => waitFor(async () => {
 
 describe('sockets under load (issue 19)', () => {
   for (const server of SERVERS) test(`${server.name}: ${RESTARTS} rolling restarts and ${RELOADS} reloads under a steady client: no failed connection, no non-2xx, only ready copies answer`, { timeout: 600_000, skip: server.skip }, async (t) => {
-    const supd = await startSupd(config(server, 0));
-    try {
+    await withSupd(config(server, 0), async (supd) => {
       const port = await heldPort(supd);
       await allRunning(supd);
       const load = startLoad(port, { concurrency: 1, maxRequests: 500_000, maxMs: 540_000 });
@@ -80,8 +79,6 @@ describe('sockets under load (issue 19)', () => {
       assert.ok(report.pids.size > (RESTARTS + RELOADS) * 2, `answers from ${report.pids.size} pids`);
       assert.deepEqual([...report.versions].sort(), Array.from({ length: RELOADS + 1 }, (_, i) => `v${i}`));
       reportFigures(t, { requests: report.sent, failed: report.failed.length, 'non-2xx': report.non2xx, 'copies that answered': report.pids.size, 'slowest answer (ms)': report.slowestMs });
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 });

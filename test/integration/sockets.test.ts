@@ -7,8 +7,8 @@ import { fdTarget, getOnce, heldPort, listenVars } from '../helpers/held-sockets
 import { ROOT } from '../helpers/paths.js';
 import { freePort } from '../helpers/ports.js';
 import { runCli } from '../helpers/run-cli.js';
-import { startSupd } from '../helpers/supd.js';
-import { makeTempDir } from '../helpers/temp.js';
+import { withSupd } from '../helpers/supd.js';
+import { makeTempDir, withTempDir } from '../helpers/temp.js';
 import { isAlive, waitFor } from '../helpers/wait-for.js';
 
 const SERVER = path.join(ROOT, 'examples', 'socket-web.js');
@@ -22,8 +22,7 @@ ${extra}
 
 describe('sockets: supd binds and holds listening sockets (issue 19)', () => {
   test('every copy gets them as fds 3, 4 with LISTEN_FDS, LISTEN_FDNAMES and its own LISTEN_PID; they outlive restarts and crashes', async () => {
-    const supd = await startSupd(web('processes = 2'));
-    try {
+    await withSupd(web('processes = 2'), async (supd) => {
       const port = await heldPort(supd);
       const [a, b] = await Promise.all([supd.waitForState('web:0', 'running'), supd.waitForState('web:1', 'running')]);
       for (const p of [a, b]) assert.deepEqual(listenVars(p.pid!), { LISTEN_FDS: '2', LISTEN_FDNAMES: 'http:admin', LISTEN_PID: String(p.pid) });
@@ -45,23 +44,18 @@ describe('sockets: supd binds and holds listening sockets (issue 19)', () => {
       assert.equal(fdTarget(a2.pid!, 3), inode);
       assert.equal(fdTarget(b2.pid!, 3), inode);
       assert.ok([a2.pid, b2.pid].includes((await getOnce({ port })).body.pid));
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 
   test('a program run as another user owns its unix socket file (mode 0660) and answers on it', { skip: process.getuid?.() === 0 ? false : 'SKIP: user switching needs supd to run as root (CI runs as root)' }, async () => {
-    const supd = await startSupd(web('user = "nobody"', '{ admin = "unix:run/admin.sock" }'));
-    try {
+    await withSupd(web('user = "nobody"', '{ admin = "unix:run/admin.sock" }'), async (supd) => {
       const copy = await supd.waitForState('web:0', 'running');
       const sock = path.join(supd.dir, 'run', 'admin.sock');
       const nobody = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('nobody:'))!.split(':');
       const stat = statSync(sock);
       assert.deepEqual([stat.uid, stat.gid, stat.mode & 0o777], [Number(nobody[2]), Number(nobody[3]), 0o660]);
       assert.equal((await getOnce({ socketPath: sock })).body.pid, copy.pid);
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 
   test('a port in use refuses the start, naming the program and the address', async () => {
@@ -80,10 +74,10 @@ describe('sockets: supd binds and holds listening sockets (issue 19)', () => {
     }
   });
 
-  test('a reload that adds a busy address is refused and keeps everything; one that drops a socket closes it once its copies stopped', async () => {
-    const supd = await startSupd(web('processes = 2'));
+  test('a reload that adds a busy address is refused and keeps everything; one that drops a socket closes it once its copies stopped', async (t) => {
     const blocker = net.createServer();
-    try {
+    t.after(() => blocker.close());
+    await withSupd(web('processes = 2'), async (supd) => {
       const port = await heldPort(supd);
       const before = await Promise.all([supd.waitForState('web:0', 'running'), supd.waitForState('web:1', 'running')]);
       await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
@@ -107,32 +101,25 @@ describe('sockets: supd binds and holds listening sockets (issue 19)', () => {
       }
       for (const b of before) assert.ok(!isAlive(b.pid!));
       assert.equal((await getOnce({ port })).status, 200, 'the kept socket still answers');
-    } finally {
-      blocker.close();
-      await supd.cleanup();
-    }
+    });
   });
 
   test('check refuses ready.tcp on a held address and a ready.fd among the socket fds', async () => {
-    const temp = makeTempDir();
-    try {
+    await withTempDir(async (temp) => {
       const port = await freePort();
       const config = temp.write('daemons.toml', web('', `{ http = "tcp://127.0.0.1:${port}" }`).replace('ready = { log = "listening on" }', `ready = { tcp = "127.0.0.1:${port}" }`) + web('', '{ a = "unix:a.sock", b = "unix:b.sock" }').replace('[programs.web]', '[programs.api]').replace('ready = { log = "listening on" }', 'ready = { fd = 4 }'));
       const result = await runCli(['check', '-c', config], { cwd: temp.dir });
       assert.equal(result.code, 2, result.stdout);
       assert.match(result.stderr, /programs\.web\.ready\.tcp: 127\.0\.0\.1:\d+ is the socket http that supd holds/);
       assert.match(result.stderr, /programs\.api\.ready\.fd: fd 4 is taken by the sockets \(fds 3 to 4\)/);
-    } finally {
-      temp.remove();
-    }
+    });
   });
 });
 
 describe('rolling restarts with sockets (issue 19)', () => {
   test('a surge copy stands in first and leaves; one that never gets ready leaves the old copies untouched', async () => {
     const pool = (warmup: number) => web(`processes = 2\nrestart_strategy = "rolling"\nenv = { WARMUP_MS = "${warmup}" }`, '{ http = "tcp://127.0.0.1:0" }').replace('ready = { log = "listening on" }', 'ready = { log = "listening on", timeout = "1500ms" }');
-    const supd = await startSupd(pool(0));
-    try {
+    await withSupd(pool(0), async (supd) => {
       const before = await Promise.all([supd.waitForState('web:0', 'running'), supd.waitForState('web:1', 'running')]);
       assert.equal((await supd.cli('restart', 'web')).code, 0);
       const after = await supd.status();
@@ -155,14 +142,11 @@ describe('rolling restarts with sockets (issue 19)', () => {
       const failed = await supd.cli('restart', 'web');
       assert.equal(failed.code, 1, failed.stdout);
       assert.deepEqual((await supd.status()).processes.map((p) => p.pid), after.processes.map((p) => p.pid));
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 
   test('a watch restart of a program with sockets rolls with a surge copy too', async () => {
-    const supd = await startSupd(web('processes = 2\nrestart_strategy = "rolling"\nwatch = { paths = ["src"], debounce = "200ms" }', '{ http = "tcp://127.0.0.1:0" }'), { files: { 'src/app.txt': 'one' } });
-    try {
+    await withSupd(web('processes = 2\nrestart_strategy = "rolling"\nwatch = { paths = ["src"], debounce = "200ms" }', '{ http = "tcp://127.0.0.1:0" }'), { files: { 'src/app.txt': 'one' } }, async (supd) => {
       const port = await heldPort(supd);
       const before = await Promise.all([supd.waitForState('web:0', 'running'), supd.waitForState('web:1', 'running')]);
       await waitFor(() => / watch: watching /.test(supd.supdLog()), { what: 'the watcher set up' });
@@ -173,8 +157,6 @@ describe('rolling restarts with sockets (issue 19)', () => {
       }, { timeoutMs: 30_000, what: 'both copies replaced' });
       assert.match(supd.supdLog(), /rolling restart of web:0, web:1: web:2 stands in first/);
       assert.equal((await getOnce({ port })).status, 200);
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 });

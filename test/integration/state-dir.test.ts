@@ -6,26 +6,24 @@ import { chmodSync, chownSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { runCli } from '../helpers/run-cli.js';
-import { makeTempDir } from '../helpers/temp.js';
+import { makeTempDir, withTempDir, type TempDir } from '../helpers/temp.js';
 import { isRoot, testUser } from '../helpers/test-user.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const user = testUser();
 const skipUser = typeof user === 'string' ? user : false;
 
-// A temp dir the test user can enter, with a logs dir it can write.
-function sharedTemp() {
-  const temp = makeTempDir();
+// Makes a temp dir one the test user can enter, with a logs dir it can write.
+function share(temp: TempDir): void {
   chmodSync(temp.dir, 0o755);
   const logs = path.join(temp.dir, 'logs');
   mkdirSync(logs);
   if (typeof user !== 'string') chownSync(logs, user.uid, user.gid);
-  return temp;
 }
 
 test("another user on someone's 0700 state dir: refused with the path, owner and mode, no stack trace", { skip: skipUser }, async () => {
-  const temp = sharedTemp();
-  try {
+  await withTempDir(async (temp) => {
+    share(temp);
     const stateDir = path.join(temp.dir, '.supd');
     mkdirSync(stateDir, { mode: 0o700 });
     const config = temp.write('daemons.toml', '[programs.web]\ncommand = ["sleep", "1000"]\n');
@@ -34,28 +32,23 @@ test("another user on someone's 0700 state dir: refused with the path, owner and
     assert.equal(run.code, 1, run.stderr);
     assert.match(run.stderr, new RegExp(`state dir ${stateDir.replaceAll('.', '\\.')} belongs to root \\(uid 0\\), mode 0700, not to supdtest`));
     assert.doesNotMatch(run.stderr, /\n\s+at |EACCES/, 'no stack trace');
-  } finally {
-    temp.remove();
-  }
+  });
 });
 
 test('a state dir that cannot be created: the path, its parent\'s owner and mode', { skip: skipUser }, async () => {
-  const temp = sharedTemp();
-  try {
+  await withTempDir(async (temp) => {
+    share(temp);
     const config = temp.write('daemons.toml', '[programs.web]\ncommand = ["sleep", "1000"]\n');
     chmodSync(config, 0o644);
     const run = await runCli(['run', '-c', config], { cwd: temp.dir, wrapper: (user as Exclude<typeof user, string>).wrapper, timeoutMs: 15_000 });
     assert.equal(run.code, 1, run.stderr);
     assert.match(run.stderr, /cannot create the state dir .*\.supd: permission denied \(.* owned by root \(uid 0\), mode 0755\); supd runs as supdtest/);
     assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
-  } finally {
-    temp.remove();
-  }
+  });
 });
 
 test('a 0755 state dir owned by another user is refused like a shared one', { skip: isRoot ? false : 'SKIP: chown to another user needs root' }, async () => {
-  const temp = makeTempDir();
-  try {
+  await withTempDir(async (temp) => {
     const stateDir = path.join(temp.dir, '.supd');
     mkdirSync(stateDir, { mode: 0o755 });
     chownSync(stateDir, 65534, 65534);
@@ -63,9 +56,7 @@ test('a 0755 state dir owned by another user is refused like a shared one', { sk
     const run = await runCli(['run', '-c', config], { cwd: temp.dir, timeoutMs: 15_000 });
     assert.equal(run.code, 1, run.stderr);
     assert.match(run.stderr, /state dir .*\.supd belongs to nobody \(uid 65534\), mode 0755, not to root/);
-  } finally {
-    temp.remove();
-  }
+  });
 });
 
 test('SUPD_DETACHED_CHILD is not in the environment of a child of `run -d`', async () => {

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import { expectFatalDaemonized } from '../helpers/daemonized.js';
 import { FIXTURES } from '../helpers/paths.js';
 import { runCli } from '../helpers/run-cli.js';
-import { startSupd } from '../helpers/supd.js';
+import { supdFor, withSupd } from '../helpers/supd.js';
 import { isAlive, waitFor } from '../helpers/wait-for.js';
 
 const BIN = path.join(FIXTURES, 'bin');
@@ -12,7 +13,7 @@ const node = JSON.stringify(process.execPath);
 
 describe('supervisor', () => {
   test('children get their names, methods, indices and SUPD_* variables; status shows each', async () => {
-    const supd = await startSupd(`
+    await withSupd(`
 [programs.web]
 command = [${node}, "${BIN}/forever.js"]
 processes = 2
@@ -22,8 +23,7 @@ command = [${node}, "${BIN}/forever.js", "base"]
 processes = 2
 [programs.app.methods.importer]
 args = ["import", "--batch", "100"]
-`);
-    try {
+`, async (supd) => {
       await waitFor(async () => (await supd.status()).processes.every((p) => p.state === 'running'), { what: 'all running' });
       const report = await supd.status();
       assert.deepEqual(report.processes.map((p) => p.name), ['web:0', 'web:1', 'app.mailer:0', 'app.mailer:1', 'app.importer:0']);
@@ -45,19 +45,16 @@ args = ["import", "--batch", "100"]
       const table = await supd.cli('status');
       assert.match(table.stdout, /^NAME\s+STATE\s+PID\s+UPTIME\s+RESTARTS\s+MEMORY\s+LAST EXIT/);
       assert.match(table.stdout, /app\.mailer:1\s+running\s+\d+/);
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 
   test('a crash loop backs off geometrically up to max', async () => {
-    const supd = await startSupd(`
+    await withSupd(`
 [programs.crash]
 command = ["${BIN}/crash-fast.sh", "starts.log", "3"]
 start_secs = "10s"
 backoff = { initial = "200ms", max = "800ms", factor = 2, jitter = 0 }
-`);
-    try {
+`, async (supd) => {
       const starts = await waitFor(() => {
         const lines = readLines(path.join(supd.dir, 'starts.log'));
         return lines.length >= 6 ? lines.map((l) => Number(BigInt(l.split(' ')[1]!) / 1_000_000n)) : null;
@@ -73,20 +70,17 @@ backoff = { initial = "200ms", max = "800ms", factor = 2, jitter = 0 }
       assert.ok(crash.restarts >= 5);
       assert.equal(crash.exit_code, 3);
       assert.match(supd.supdLog(), /\[crash:0\] exited too soon \(3 in a row\): next start in 800 ms/);
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 
   test('an exit after start_secs respawns at once and resets the backoff', async () => {
-    const supd = await startSupd(`
+    await withSupd(`
 [programs.steady]
 command = [${node}, "${BIN}/crash-after.js", "400", "1"]
 start_secs = "200ms"
 backoff = { initial = "5s", jitter = 0 }
 env = { LOG = "starts.log" }
-`);
-    try {
+`, async (supd) => {
       const starts = await waitFor(() => {
         const lines = readLines(path.join(supd.dir, 'starts.log'));
         return lines.length >= 3 ? lines.map((l) => Number(l.split(' ')[1])) : null;
@@ -94,20 +88,17 @@ env = { LOG = "starts.log" }
       const gaps = starts.slice(1).map((t, i) => t - starts[i]!);
       for (const gap of gaps) assert.ok(gap < 2000, `respawned without the 5 s backoff: ${gaps}`);
       assert.doesNotMatch(supd.supdLog(), /exited too soon/);
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 
   test('max_restarts within restart_window makes a process fatal', async () => {
-    const supd = await startSupd(`
+    await withSupd(`
 [programs.doomed]
 command = [${node}, "${BIN}/crash-after.js", "0", "1"]
 max_restarts = 2
 restart_window = "1m"
 backoff = { initial = "50ms", jitter = 0 }
-`);
-    try {
+`, async (supd) => {
       const fatal = await supd.waitForState('doomed:0', 'fatal');
       assert.equal(fatal.restarts, 2);
       assert.equal(fatal.pid, null);
@@ -115,13 +106,11 @@ backoff = { initial = "50ms", jitter = 0 }
       assert.match(supd.supdLog(), /\[doomed:0\] giving up/);
       const start = await supd.cli('start', 'doomed');
       assert.equal(start.code, 1, 'start of a crashing program fails');
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 
   test('restart = "never" and "on-failure" with success_exit_codes', async () => {
-    const supd = await startSupd(`
+    await withSupd(`
 [programs.once]
 command = [${node}, "${BIN}/crash-after.js", "0", "1"]
 restart = "never"
@@ -133,8 +122,7 @@ success_exit_codes = [0, 3]
 command = [${node}, "${BIN}/crash-after.js", "0", "2"]
 restart = "on-failure"
 backoff = { initial = "50ms", jitter = 0 }
-`);
-    try {
+`, async (supd) => {
       const once = await supd.waitForState('once:0', 'exited');
       assert.equal(once.exit_code, 1);
       assert.equal(once.restarts, 0);
@@ -143,13 +131,11 @@ backoff = { initial = "50ms", jitter = 0 }
       const failing = await supd.waitForState('failing:0', (p) => p.restarts >= 2);
       assert.equal(failing.exit_code, 2);
       assert.equal((await supd.proc('once:0')).restarts, 0, 'never is never restarted');
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 
   test('a child that ignores SIGTERM is SIGKILLed after stop_timeout; its grandchild dies with its group', async () => {
-    const supd = await startSupd(`
+    await withSupd(`
 [programs.stubborn]
 command = [${node}, "${BIN}/ignore-sigterm.js"]
 stop_timeout = "500ms"
@@ -157,8 +143,7 @@ start_secs = "0"
 [programs.family]
 command = ["${BIN}/spawn-grandchild.sh", "grandchild.pid"]
 start_secs = "0"
-`);
-    try {
+`, async (supd) => {
       await supd.waitForState('stubborn:0', 'running');
       const grandchild = await waitFor(() => Number(readLines(path.join(supd.dir, 'grandchild.pid'))[0]) || null, { what: 'grandchild pid' });
       assert.ok(isAlive(grandchild));
@@ -170,19 +155,16 @@ start_secs = "0"
       assert.equal(stubborn.state, 'stopped');
       assert.equal(stubborn.exit_signal, 'SIGKILL');
       await waitFor(() => !isAlive(grandchild), { timeoutMs: 2000, what: 'grandchild gone' });
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 
   test('scale up and down keeps the untouched pids', async () => {
-    const supd = await startSupd(`
+    await withSupd(`
 [programs.pool]
 command = [${node}, "${BIN}/forever.js"]
 processes = 2
 start_secs = "100ms"
-`);
-    try {
+`, async (supd) => {
       await supd.waitForState('pool:1', 'running');
       const before = await supd.status();
       const up = await supd.cli('scale', 'pool', '4');
@@ -199,12 +181,10 @@ start_secs = "100ms"
       assert.deepEqual(last.processes.map((p) => p.name), ['pool:0']);
       assert.equal(last.processes[0]!.pid, before.processes[0]!.pid);
       for (const gone of after.processes.slice(1)) assert.ok(!isAlive(gone.pid!), `${gone.name} stopped`);
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 
-  test('kill -9 of supd leaves no child after 2 s, and a restarted supd runs exact counts', async () => {
+  test('kill -9 of supd leaves no child after 2 s, and a restarted supd runs exact counts', async (t) => {
     const config = `
 [programs.pool]
 command = [${node}, "${BIN}/forever.js"]
@@ -214,98 +194,79 @@ start_secs = "0"
 command = ["${BIN}/spawn-grandchild.sh", "grandchild.pid"]
 start_secs = "0"
 `;
-    const first = await startSupd(config);
-    let second: Awaited<ReturnType<typeof startSupd>> | null = null;
-    try {
-      await waitFor(async () => (await first.status()).processes.every((p) => p.state === 'running'), { what: 'all running' });
-      const pids = (await first.status()).processes.map((p) => p.pid!);
-      const grandchild = await waitFor(() => Number(readLines(path.join(first.dir, 'grandchild.pid'))[0]) || null);
-      first.child.kill('SIGKILL');
-      await waitFor(() => [...pids, grandchild].every((pid) => !isAlive(pid)), { timeoutMs: 2000, what: 'no orphan 2 s after kill -9' });
-      await first.cleanup(true);
-      second = await startSupd(config, { reuse: first.temp });
-      await waitFor(async () => (await second!.status()).processes.every((p) => p.state === 'running'), { what: 'all running again' });
-      const again = await second.status();
-      assert.deepEqual(again.processes.map((p) => p.name), ['pool:0', 'pool:1', 'pool:2', 'family:0']);
-      assert.ok(pids.every((pid) => !again.processes.some((p) => p.pid === pid)));
-      assert.equal(countProcessesIn(first.dir, `${BIN}/forever.js`), 3, 'exactly 3 copies run in that directory, not 6');
-    } finally {
-      await second?.cleanup();
-      await first.cleanup();
-    }
+    const first = await supdFor(t, config);
+    await waitFor(async () => (await first.status()).processes.every((p) => p.state === 'running'), { what: 'all running' });
+    const pids = (await first.status()).processes.map((p) => p.pid!);
+    const grandchild = await waitFor(() => Number(readLines(path.join(first.dir, 'grandchild.pid'))[0]) || null);
+    first.child.kill('SIGKILL');
+    await waitFor(() => [...pids, grandchild].every((pid) => !isAlive(pid)), { timeoutMs: 2000, what: 'no orphan 2 s after kill -9' });
+    await first.cleanup(true);
+    const second = await supdFor(t, config, { reuse: first.temp });
+    await waitFor(async () => (await second.status()).processes.every((p) => p.state === 'running'), { what: 'all running again' });
+    const again = await second.status();
+    assert.deepEqual(again.processes.map((p) => p.name), ['pool:0', 'pool:1', 'pool:2', 'family:0']);
+    assert.ok(pids.every((pid) => !again.processes.some((p) => p.pid === pid)));
+    assert.equal(countProcessesIn(first.dir, `${BIN}/forever.js`), 3, 'exactly 3 copies run in that directory, not 6');
   });
 
-  test('a supd whose guardian died with it kills the survivors it recorded before starting again', async () => {
+  test('a supd whose guardian died with it kills the survivors it recorded before starting again', async (t) => {
     const config = `
 [programs.family]
 command = ["${BIN}/spawn-grandchild.sh", "grandchild.pid"]
 start_secs = "0"
 `;
-    const first = await startSupd(config);
-    let second: Awaited<ReturnType<typeof startSupd>> | null = null;
-    try {
-      await first.waitForState('family:0', 'running');
-      const grandchild = await waitFor(() => Number(readLines(path.join(first.dir, 'grandchild.pid'))[0]) || null);
-      await waitFor(() => readLines(path.join(first.dir, '.supd', 'children')).length === 1, { what: 'the child recorded' });
-      const guardian = childrenOf(first.child.pid!).find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('awk'));
-      assert.ok(guardian !== undefined, 'a guardian runs');
-      process.kill(guardian, 'SIGKILL');
-      first.child.kill('SIGKILL');
-      await waitFor(() => !isAlive(first.child.pid!), { what: 'supd gone' });
-      assert.ok(isAlive(grandchild), 'with the guardian gone too, the grandchild survived (the case under test)');
-      // (first.cleanup() would kill the survivor itself: it waits for the finally)
-      second = await startSupd(config, { reuse: first.temp });
-      await waitFor(() => !isAlive(grandchild), { timeoutMs: 2000, what: 'the survivor killed by the restarted supd' });
-      assert.match(second.supdLog(), /killing family:0 \(pid \d+\) left running by a previous supd/);
-      await second.waitForState('family:0', 'running');
-    } finally {
-      await second?.cleanup();
-      await first.cleanup();
-    }
+    const first = await supdFor(t, config);
+    await first.waitForState('family:0', 'running');
+    const grandchild = await waitFor(() => Number(readLines(path.join(first.dir, 'grandchild.pid'))[0]) || null);
+    await waitFor(() => readLines(path.join(first.dir, '.supd', 'children')).length === 1, { what: 'the child recorded' });
+    const guardian = childrenOf(first.child.pid!).find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('awk'));
+    assert.ok(guardian !== undefined, 'a guardian runs');
+    process.kill(guardian, 'SIGKILL');
+    first.child.kill('SIGKILL');
+    await waitFor(() => !isAlive(first.child.pid!), { what: 'supd gone' });
+    assert.ok(isAlive(grandchild), 'with the guardian gone too, the grandchild survived (the case under test)');
+    // (first.cleanup() would kill the survivor itself: it waits for the end of the test)
+    const second = await supdFor(t, config, { reuse: first.temp });
+    await waitFor(() => !isAlive(grandchild), { timeoutMs: 2000, what: 'the survivor killed by the restarted supd' });
+    assert.match(second.supdLog(), /killing family:0 \(pid \d+\) left running by a previous supd/);
+    await second.waitForState('family:0', 'running');
   });
 
   test('a second supd run on the same state dir is refused', async () => {
-    const supd = await startSupd(`
+    await withSupd(`
 [programs.one]
 command = [${node}, "${BIN}/forever.js"]
-`);
-    try {
+`, async (supd) => {
       const second = await runCli(['run', '-c', supd.config], { cwd: supd.dir });
       assert.equal(second.code, 1);
       assert.match(second.stderr, new RegExp(`already running \\(pid ${supd.child.pid}\\)`));
       assert.equal((await supd.status()).processes.length, 1);
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 
   test('a command that cannot be executed is a failed start with the reason in status and log', async () => {
-    const supd = await startSupd(`
+    await withSupd(`
 [programs.missing]
 command = "no-such-command-anywhere --flag"
 backoff = { initial = "5s" }
 [programs.noexec]
 command = "./not-executable.sh"
 backoff = { initial = "5s" }
-`, { files: { 'not-executable.sh': '#!/bin/sh\necho hi\n' } });
-    try {
+`, { files: { 'not-executable.sh': '#!/bin/sh\necho hi\n' } }, async (supd) => {
       const missing = await supd.waitForState('missing:0', 'backoff');
       assert.match(missing.reason ?? '', /command not found: no-such-command-anywhere/);
       const noexec = await supd.waitForState('noexec:0', 'backoff');
       assert.match(noexec.reason ?? '', /not executable/);
       assert.match(supd.supdLog(), /\[missing:0\] cannot start: command not found/);
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 
   test('CLI exit codes: unknown target 1, no target 2, no supervisor 3; SIGTERM stops all and exits 0', async () => {
-    const supd = await startSupd(`
+    await withSupd(`
 [programs.one]
 command = [${node}, "${BIN}/forever.js"]
 start_secs = "0"
-`);
-    try {
+`, async (supd) => {
       const pid = (await supd.waitForState('one:0', 'running')).pid!;
       assert.equal((await supd.cli('stop', 'nothing-by-this-name')).code, 1);
       assert.equal((await supd.cli('stop')).code, 2);
@@ -316,9 +277,7 @@ start_secs = "0"
       assert.equal(await supd.stop(), 0);
       assert.ok(!isAlive(restarted.pid!));
       assert.equal((await supd.cli('status')).code, 3);
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 });
 
@@ -348,20 +307,12 @@ function readLines(file: string): string[] {
 
 describe('a program that daemonizes itself', () => {
   test('is fatal with a clear reason instead of respawning forever', async () => {
-    const supd = await startSupd(`
+    await withSupd(`
 [programs.forker]
 command = [${node}, "${BIN}/daemonize.js", "daemon.pid"]
-`);
-    let daemonPid = 0;
-    try {
-      const fatal = await supd.waitForState('forker:0', 'fatal');
-      daemonPid = Number(readFileSync(path.join(supd.dir, 'daemon.pid'), 'utf8'));
-      assert.match(fatal.reason ?? '', new RegExp(`daemonized itself: .*leaving pid ${daemonPid} running`));
-      assert.equal(fatal.restarts, 0, 'not respawned');
+`, async (supd) => {
+      await expectFatalDaemonized(supd);
       assert.match(supd.supdLog(), /\[forker:0\] it daemonized itself/);
-    } finally {
-      if (daemonPid > 0 && isAlive(daemonPid)) process.kill(daemonPid, 'SIGKILL');
-      await supd.cleanup();
-    }
+    });
   });
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import type { ProcessStatus } from '../../src/control/protocol.js';
 import { FIXTURES } from '../helpers/paths.js';
-import { startSupd, type SupdUnderTest } from '../helpers/supd.js';
+import { withSupd, type SupdUnderTest } from '../helpers/supd.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 // Issue 7. A change that must NOT restart is shown with a sentinel: a second program that
@@ -36,8 +36,7 @@ describe('watch', () => {
       program('web', 'watch = { paths = ["src"], ignore = ["*.tmp"], debounce = "300ms" }') +
       program('sentinel', 'watch = { paths = ["sentinel"], debounce = "300ms" }') +
       program('other', '');
-    const supd = await startSupd(config, { files: { 'src/.keep': '', 'sentinel/.keep': '' } });
-    try {
+    await withSupd(config, { files: { 'src/.keep': '', 'sentinel/.keep': '' } }, async (supd) => {
       await watching(supd, 2);
       const old = await waitFor(async () => {
         const procs = await byName(supd);
@@ -64,16 +63,13 @@ describe('watch', () => {
       assert.equal(other.pid, old['other:0']!.pid, 'the other program keeps its pid');
       assert.deepEqual([other.restarts, other.watch_restarts], [0, 0]);
       assert.equal(web.restarts, 1, 'a watch restart counts in restarts too');
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 
   test('1,000 files written in a burst (new dirs too, like a checkout) cause exactly one restart', async () => {
-    const supd = await startSupd(program('web', 'watch = ["src"]') + program('sentinel', 'watch = ["sentinel"]'), {
+    await withSupd(program('web', 'watch = ["src"]') + program('sentinel', 'watch = ["sentinel"]'), {
       files: { 'src/.keep': '', 'sentinel/.keep': '' },
-    });
-    try {
+    }, async (supd) => {
       await watching(supd, 2);
       await supd.waitForState('web:0', 'running');
       for (let i = 0; i < 1000; i++) {
@@ -89,17 +85,11 @@ describe('watch', () => {
       const lines = supd.supdLog().match(/\[web\] watch: .* changed \((\d+) changes\): restarting/g) ?? [];
       assert.equal(lines.length, 1, lines.join('\n'));
       assert.ok(Number(/\((\d+) changes\)/.exec(lines[0]!)![1]) >= 1000, lines[0]);
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 
   test('a 4-copy rolling program never has fewer than 3 running during a watch restart', async () => {
-    const supd = await startSupd(
-      program('pool', 'processes = 4\nrestart_strategy = "rolling"\nstart_secs = "300ms"\nwatch = { paths = ["src"], debounce = "200ms" }'),
-      { files: { 'src/.keep': '' } },
-    );
-    try {
+    await withSupd(program('pool', 'processes = 4\nrestart_strategy = "rolling"\nstart_secs = "300ms"\nwatch = { paths = ["src"], debounce = "200ms" }'), { files: { 'src/.keep': '' } }, async (supd) => {
       await watching(supd, 1);
       const old = await waitFor(async () => {
         const procs = Object.values(await byName(supd));
@@ -119,15 +109,12 @@ describe('watch', () => {
       assert.ok(polls >= 3, `polled ${polls} times`);
       assert.ok(fewest >= 3, `fewest running was ${fewest}`);
       assert.deepEqual((await supd.status()).processes.map((p) => p.watch_restarts), [1, 1, 1, 1]);
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 
   test('a path that does not exist yet is watched for its creation, with a warning; a reload moves the watch, no restart', async () => {
     const watchOf = (paths: string) => program('app', `watch = { paths = [${paths}], debounce = "200ms" }`);
-    const supd = await startSupd(watchOf('"later/conf.json"'), { files: { 'other/.keep': '' } });
-    try {
+    await withSupd(watchOf('"later/conf.json"'), { files: { 'other/.keep': '' } }, async (supd) => {
       await watching(supd, 1);
       assert.match(supd.supdLog(), /WARN  \[app\] watch: \S+\/later\/conf\.json does not exist; watching \S+ for its creation/);
       const before = await supd.waitForState('app:0', 'running');
@@ -147,22 +134,17 @@ describe('watch', () => {
       assert.match(supd.supdLog(), /\[app\] watch: \S+\/other\/x changed/, 'the old path is no longer watched');
       assert.doesNotMatch(supd.supdLog(), /\[app\] watch: \S+\/later\/conf\.json changed[^\n]*\n(.|\n)*\[app\] watch: \S+\/later\/conf\.json changed/);
       assert.notEqual(pid, before.pid);
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 
   test('watching the config dir itself: what supd writes there (logs, state) restarts nothing', async () => {
-    const supd = await startSupd(program('root', 'watch = { paths = ["."], debounce = "200ms" }') + program('other', ''));
-    try {
+    await withSupd(program('root', 'watch = { paths = ["."], debounce = "200ms" }') + program('other', ''), async (supd) => {
       await watching(supd, 1);
       await supd.waitForState('root:0', 'running');
       assert.equal((await supd.cli('restart', 'other')).code, 0, 'output, supd.log and the state dir are written');
       supd.temp.write('sentinel.txt', 'x');
       await watchRestarted(supd, 'root:0', 1);
       assert.match(supd.supdLog(), /\[root\] watch: \S+\/sentinel\.txt changed/, 'the first change seen is the sentinel');
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 });

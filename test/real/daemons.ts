@@ -15,6 +15,7 @@ import type { ProcessStatus } from '../../src/control/protocol.js';
 import { startSupd, type SupdUnderTest } from '../helpers/supd.js';
 import { makeTempDir, type TempDir } from '../helpers/temp.js';
 import { isAlive, waitFor } from '../helpers/wait-for.js';
+import { withCleanup } from '../helpers/with-cleanup.js';
 
 export { freePort };
 export const IS_ROOT = process.getuid?.() === 0;
@@ -238,6 +239,11 @@ def app(environ, start_response):
 }
 
 // ---- running supd on such a dir, and finding what is left.
+
+/** Runs the body with supd on the real dir, then always cleans up (startReal's cleanup). */
+export async function withReal<T>(real: RealDir, programs: string, body: (supd: SupdUnderTest) => Promise<T>): Promise<T> {
+  return withCleanup(await startReal(real, programs), body);
+}
 
 /** supd on the real dir, with a cleanup that also kills whatever a daemon left there. */
 export async function startReal(real: RealDir, programs: string, head = ''): Promise<SupdUnderTest> {

@@ -7,15 +7,14 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { isAlive, waitFor } from '../helpers/wait-for.js';
-import { childrenOf, daemonUser, freePort, gunicornProgram, httpGet, leftBehind, makeRealDir, programLog, serves, skipUnless, startReal, uidOf } from './daemons.js';
+import { childrenOf, daemonUser, freePort, gunicornProgram, httpGet, leftBehind, makeRealDir, programLog, serves, skipUnless, withReal, uidOf } from './daemons.js';
 
 test('gunicorn: starts as www-data, reloads on HUP mid-request, survives kill -9 of its master, finishes a request on stop', { skip: skipUnless('gunicorn'), timeout: 90_000 }, async (t) => {
   const real = makeRealDir();
   const port = await freePort();
   const user = daemonUser('www-data');
-  const supd = await startReal(real, gunicornProgram(real, { port, user }));
-  const started = (id: string): boolean => existsSync(path.join(real.dir, 'app', `started-${id}`));
-  try {
+  await withReal(real, gunicornProgram(real, { port, user }), async (supd) => {
+    const started = (id: string): boolean => existsSync(path.join(real.dir, 'app', `started-${id}`));
     const first = await supd.waitForState('gunicorn:0', 'running', 20_000);
 
     await t.test('ready on its port, master and workers as www-data', async () => {
@@ -59,7 +58,5 @@ test('gunicorn: starts as www-data, reloads on HUP mid-request, survives kill -9
       assert.match(log, /Shutting down: Master/);
       assert.deepEqual(leftBehind(real, supd), [], 'nothing of it is left');
     });
-  } finally {
-    await supd.cleanup();
-  }
+  });
 });

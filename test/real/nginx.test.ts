@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isAlive, waitFor } from '../helpers/wait-for.js';
-import { assertRuns, childrenOf, daemonUser, freePort, httpGet, makeRealDir, nginxProgram, programLog, serves, skipUnless, startReal, stopCleanly, uidOf } from './daemons.js';
+import { assertRuns, childrenOf, daemonUser, freePort, httpGet, makeRealDir, nginxProgram, programLog, serves, skipUnless, withReal, stopCleanly, uidOf } from './daemons.js';
 
 const skip = skipUnless('nginx');
 
@@ -12,8 +12,7 @@ test('nginx: starts as www-data, reloads on HUP mid-download, survives kill -9 o
   const real = makeRealDir();
   const port = await freePort();
   const user = daemonUser('www-data');
-  const supd = await startReal(real, nginxProgram(real, { port, user }));
-  try {
+  await withReal(real, nginxProgram(real, { port, user }), async (supd) => {
     const first = await supd.waitForState('nginx:0', 'running', 20_000);
 
     await t.test('ready on its port, master and workers as www-data', async () => {
@@ -53,20 +52,15 @@ test('nginx: starts as www-data, reloads on HUP mid-download, survives kill -9 o
     await t.test('stop: SIGQUIT to the master, nginx shuts down gracefully, nothing is left', async () => {
       assert.match((await stopCleanly(real, supd, 'nginx')).err, /gracefully shutting down/);
     });
-  } finally {
-    await supd.cleanup();
-  }
+  });
 });
 
 test('nginx: access_log /dev/stdout reaches nginx\'s log under supd', { skip, timeout: 60_000 }, async () => {
   const real = makeRealDir();
   const port = await freePort();
-  const supd = await startReal(real, nginxProgram(real, { port, user: daemonUser('www-data'), accessLog: '/dev/stdout' }));
-  try {
+  await withReal(real, nginxProgram(real, { port, user: daemonUser('www-data'), accessLog: '/dev/stdout' }), async (supd) => {
     await assertRuns(supd, 'nginx:0');
     assert.equal((await httpGet(port, '/?from-the-test')).status, 200);
     await waitFor(() => programLog(supd, 'nginx:0', 'out').includes('"GET /?from-the-test HTTP/1.1" 200'), { what: 'the access line in nginx-0.out.log' });
-  } finally {
-    await supd.cleanup();
-  }
+  });
 });

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { isAlive, waitFor } from '../helpers/wait-for.js';
-import { assertRuns, childrenOf, daemonUser, fastcgiGet, fileText, fpmServes, freePort, makeRealDir, phpFpmProgram, programLog, skipUnless, startReal, stopCleanly, uidOf } from './daemons.js';
+import { assertRuns, childrenOf, daemonUser, fastcgiGet, fileText, fpmServes, freePort, makeRealDir, phpFpmProgram, programLog, skipUnless, withReal, stopCleanly, uidOf } from './daemons.js';
 
 const skip = skipUnless('phpFpm');
 
@@ -15,10 +15,9 @@ test('php-fpm: starts as www-data, reloads on USR2 without losing a request, sur
   const real = makeRealDir();
   const port = await freePort();
   const user = daemonUser('www-data');
-  const supd = await startReal(real, phpFpmProgram(real, { port, user }));
-  const script = path.join(real.dir, 'php', 'slow.php');
-  const fpmLog = (): string => fileText(path.join(real.dir, 'php', 'php-fpm.log'));
-  try {
+  await withReal(real, phpFpmProgram(real, { port, user }), async (supd) => {
+    const script = path.join(real.dir, 'php', 'slow.php');
+    const fpmLog = (): string => fileText(path.join(real.dir, 'php', 'php-fpm.log'));
     const first = await supd.waitForState('php:0', 'running', 20_000);
 
     await t.test('ready on its port, master and workers as www-data', async () => {
@@ -56,19 +55,14 @@ test('php-fpm: starts as www-data, reloads on USR2 without losing a request, sur
       await stopCleanly(real, supd, 'php');
       assert.match(fpmLog(), /exiting, bye-bye/);
     });
-  } finally {
-    await supd.cleanup();
-  }
+  });
 });
 
 test('php-fpm: error_log = /proc/self/fd/2 reaches its log under supd, ready by its log line', { skip, timeout: 60_000 }, async () => {
   const real = makeRealDir();
   const port = await freePort();
-  const supd = await startReal(real, phpFpmProgram(real, { port, user: daemonUser('www-data'), errorLog: '/proc/self/fd/2' }));
-  try {
+  await withReal(real, phpFpmProgram(real, { port, user: daemonUser('www-data'), errorLog: '/proc/self/fd/2' }), async (supd) => {
     await assertRuns(supd, 'php:0');
     assert.match(programLog(supd, 'php:0', 'err'), /fpm is running, pid \d+/);
-  } finally {
-    await supd.cleanup();
-  }
+  });
 });

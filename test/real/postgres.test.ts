@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { test } from 'node:test';
 import { isAlive, waitFor } from '../helpers/wait-for.js';
-import { BIN, childrenOf, daemonUser, freePort, initPostgres, makeRealDir, postgresProgram, programLog, skipUnless, startReal, stopCleanly, uidOf } from './daemons.js';
+import { BIN, childrenOf, daemonUser, freePort, initPostgres, makeRealDir, postgresProgram, programLog, skipUnless, withReal, stopCleanly, uidOf } from './daemons.js';
 
 /** The result of one query through psql over TCP, or null when it failed. */
 export function query(port: number, sql: string): Promise<string | null> {
@@ -23,8 +23,7 @@ test('PostgreSQL: ready by its log line as postgres, recovers from kill -9 of th
   const port = await freePort();
   const user = daemonUser('postgres');
   const data = initPostgres(real, user);
-  const supd = await startReal(real, postgresProgram(real, { port, user, data }));
-  try {
+  await withReal(real, postgresProgram(real, { port, user, data }), async (supd) => {
     const first = await supd.waitForState('postgres:0', 'running', 30_000);
 
     await t.test('running once it accepts connections, as postgres', async () => {
@@ -51,7 +50,5 @@ test('PostgreSQL: ready by its log line as postgres, recovers from kill -9 of th
       assert.match(err, /received fast shutdown request/);
       assert.match(err, /database system is shut down/);
     });
-  } finally {
-    await supd.cleanup();
-  }
+  });
 });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { test } from 'node:test';
 import { waitFor } from '../helpers/wait-for.js';
-import { daemonUser, freePort, makeRealDir, redisProgram, skipUnless, startReal, stopCleanly, uidOf } from './daemons.js';
+import { daemonUser, freePort, makeRealDir, redisProgram, skipUnless, withReal, stopCleanly, uidOf } from './daemons.js';
 
 /** Whether redis answers PING with +PONG. */
 function pings(port: number): Promise<boolean> {
@@ -25,8 +25,7 @@ test('redis-server: starts as redis, comes back from kill -9, stops gracefully',
   const real = makeRealDir();
   const port = await freePort();
   const user = daemonUser('redis');
-  const supd = await startReal(real, redisProgram(real, { port, user }));
-  try {
+  await withReal(real, redisProgram(real, { port, user }), async (supd) => {
     const first = await supd.waitForState('redis:0', 'running', 20_000);
 
     await t.test('ready on its port, as the redis user', async () => {
@@ -46,7 +45,5 @@ test('redis-server: starts as redis, comes back from kill -9, stops gracefully',
       assert.match(out, /Received SIGTERM scheduling shutdown/);
       assert.match(out, /Redis is now ready to exit, bye bye/);
     });
-  } finally {
-    await supd.cleanup();
-  }
+  });
 });

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { listProcs } from '../helpers/procfs.js';
 import { isAlive, waitFor } from '../helpers/wait-for.js';
 import {
-  daemonUser, freePort, gunicornProgram, httpGet, initPostgres, makeRealDir, nginxProgram, phpFpmProgram, postgresProgram, processesIn, programLog, redisProgram, skipUnless, startReal, SUPD_HELPERS,
+  daemonUser, freePort, gunicornProgram, httpGet, initPostgres, makeRealDir, nginxProgram, phpFpmProgram, postgresProgram, processesIn, programLog, redisProgram, skipUnless, withReal, SUPD_HELPERS,
 } from './daemons.js';
 
 const NAMES = ['gunicorn:0', 'nginx:0', 'php:0', 'postgres:0', 'redis:0'];
@@ -38,20 +38,19 @@ test('a site of five daemons: kill -9 of supd leaves nothing, run -d brings each
     phpFpmProgram(real, { port: php, user: www, extra: 'depends_on = ["postgres"]' }),
     nginxProgram(real, { port: web, user: www, locations, extra: 'depends_on = ["gunicorn", "php"]' }),
   ].join('\n');
-  const supd = await startReal(real, programs);
-  const allRunning = async (): Promise<boolean> => {
-    const status = await supd.status();
-    return NAMES.every((name) => status.processes.find((p) => p.name === name)?.state === 'running');
-  };
-  const site = async (): Promise<boolean> => {
-    try {
-      const [a, p] = await Promise.all([httpGet(web, '/app/'), httpGet(web, '/slow.php?ms=0')]);
-      return a.status === 200 && a.body.startsWith('ok pid=') && p.status === 200 && p.body.startsWith('slept');
-    } catch {
-      return false;
-    }
-  };
-  try {
+  await withReal(real, programs, async (supd) => {
+    const allRunning = async (): Promise<boolean> => {
+      const status = await supd.status();
+      return NAMES.every((name) => status.processes.find((p) => p.name === name)?.state === 'running');
+    };
+    const site = async (): Promise<boolean> => {
+      try {
+        const [a, p] = await Promise.all([httpGet(web, '/app/'), httpGet(web, '/slow.php?ms=0')]);
+        return a.status === 200 && a.body.startsWith('ok pid=') && p.status === 200 && p.body.startsWith('slept');
+      } catch {
+        return false;
+      }
+    };
     await waitFor(allRunning, { timeoutMs: 60_000, what: 'the five daemons to run' });
     await waitFor(site, { what: 'nginx to serve from gunicorn and php-fpm' });
 
@@ -96,7 +95,5 @@ test('a site of five daemons: kill -9 of supd leaves nothing, run -d brings each
       assert.ok(at('php') < at('postgres'), `php before postgres: ${exits.join(', ')}`);
       await waitFor(() => processesIn(real.dir).length === 0, { timeoutMs: 5000, what: 'supd and every daemon to be gone' });
     });
-  } finally {
-    await supd.cleanup();
-  }
+  });
 });

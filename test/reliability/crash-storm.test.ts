@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { FIXTURES } from '../helpers/paths.js';
 import { fdCountOf, MB, rssOf, samplePeakRss, zombieChildrenOf } from '../helpers/procfs.js';
 import { reportFigures, sized } from '../helpers/soak.js';
-import { startSupd } from '../helpers/supd.js';
+import { withSupd } from '../helpers/supd.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const STORM_MS = sized(10_000, 60_000);
@@ -25,7 +25,7 @@ const FD_SLACK = 4;
 const RSS_BOUND = 32 * MB;
 
 test(`crash storm: 50 processes crashing every 10-500 ms for ${STORM_MS / 1000} s`, { timeout: STORM_MS + 90_000 }, async (t) => {
-  const supd = await startSupd(`
+  await withSupd(`
 [supervisor]
 shutdown_timeout = "5s"
 
@@ -41,9 +41,9 @@ processes = 25
 start_secs = "1s"
 backoff = { initial = "10ms", max = "200ms", factor = 2, jitter = 0.1 }
 stop_timeout = "2s"
-`);
-  const flag = path.join(supd.dir, 'crash.flag');
-  try {
+`, async (supd) => {
+    const flag = path.join(supd.dir, 'crash.flag');
+    supd.onCleanup(() => rmSync(flag, { force: true }));
     const pid = supd.child.pid!;
     const allRunning = async (): Promise<boolean> => (await supd.status()).processes.every((p) => p.state === 'running');
     await waitFor(allRunning, { timeoutMs: 20_000, what: 'all 50 running before the storm' });
@@ -95,8 +95,5 @@ stop_timeout = "2s"
       'supd RSS before / peak / after MB': `${(rssBefore / MB).toFixed(1)} / ${(peakRss / MB).toFixed(1)} / ${(rssAfter / MB).toFixed(1)}`,
       'supd fds before / after': `${fdsBefore} / ${fdsAfter}`,
     });
-  } finally {
-    rmSync(flag, { force: true });
-    await supd.cleanup();
-  }
+  });
 });

@@ -12,7 +12,7 @@ import { cmdlineOf, processesWithEnv, readProc } from '../helpers/procfs.js';
 import { readProgress } from '../helpers/numbered-lines.js';
 import { reportFigures } from '../helpers/soak.js';
 import { startSupd, type SupdUnderTest } from '../helpers/supd.js';
-import { isAlive, waitFor } from '../helpers/wait-for.js';
+import { assertStays, isAlive, waitFor } from '../helpers/wait-for.js';
 
 const BIN = path.join(FIXTURES, 'bin');
 const node = JSON.stringify(process.execPath);
@@ -109,11 +109,10 @@ ${isRoot ? `\n[programs.ghost]\ncommand = ["sleep", "2147483644"]\nuser = "${gho
     await waitFor(() => readProc(pid!)?.state === 'T', { what: 'the child stopped' });
     const markAtStop = lastMark(progress, pid!);
     // Over a second (five times start_secs) nothing moves.
-    for (let i = 0; i < 5; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
+    await assertStays(async () => {
       const seen = await supd.proc('stoppable:0');
-      assert.deepEqual({ state: seen.state, pid: seen.pid, restarts: seen.restarts }, { state: 'running', pid, restarts: 0 });
-    }
+      return seen.state === 'running' && seen.pid === pid && seen.restarts === 0 && lastMark(progress, pid!) === markAtStop;
+    }, 1000, 'stoppable:0 running on its pid, 0 restarts, writing nothing while stopped', 200);
     assert.equal(lastMark(progress, pid!), markAtStop, 'a stopped child writes nothing');
     process.kill(pid!, 'SIGCONT');
     await waitFor(() => lastMark(progress, pid!) > markAtStop, { what: 'the child writing again' });
@@ -128,8 +127,10 @@ ${isRoot ? `\n[programs.ghost]\ncommand = ["sleep", "2147483644"]\nuser = "${gho
 
   test('a child that closes its stdout and stderr early runs on, and its exit is still seen', async () => {
     const closer = await supd.proc('closer:0');
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    assert.deepEqual(await supd.proc('closer:0').then((p) => [p.state, p.pid]), ['running', closer.pid]);
+    await assertStays(async () => {
+      const p = await supd.proc('closer:0');
+      return p.state === 'running' && p.pid === closer.pid;
+    }, 500, 'closer:0 running on its pid after closing its stdout and stderr');
     assert.match(readFileSync(path.join(supd.dir, 'logs', 'closer-0.out.log'), 'utf8'), /before the close/);
     const exited = await supd.waitForState('closer-exits:0', (p) => p.restarts >= 1 && p.exit_code === 3, 10_000);
     assert.equal(exited.exit_signal, null);

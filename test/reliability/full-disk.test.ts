@@ -10,9 +10,9 @@ import { test } from 'node:test';
 import { checkNumberedLines, readLogSet, readProgress } from '../helpers/numbered-lines.js';
 import { FIXTURES } from '../helpers/paths.js';
 import { reportFigures } from '../helpers/soak.js';
-import { startSupd, type SupdUnderTest } from '../helpers/supd.js';
+import { withSupd } from '../helpers/supd.js';
 import { makeTempDir } from '../helpers/temp.js';
-import { waitFor } from '../helpers/wait-for.js';
+import { assertStays, waitFor } from '../helpers/wait-for.js';
 
 const node = JSON.stringify(process.execPath);
 const NUMBERED = path.join(FIXTURES, 'bin', 'numbered.js');
@@ -51,10 +51,11 @@ test('a full disk for the log dir: children run on, the error is said, writing r
     temp.remove();
     return t.skip(cannotMount);
   }
-  let supd: SupdUnderTest | null = null;
-  try {
-    supd = await startSupd(
-      `
+  t.after(() => {
+    execFileSync('umount', ['-l', logs], { stdio: 'ignore' });
+    temp.remove();
+  });
+  await withSupd(`
 [programs.chatty]
 command = [${node}, "${NUMBERED}", "progress.log", "5"]
 start_secs = "0"
@@ -63,9 +64,7 @@ stdout = { max_size = "128K", keep = 100, compress = true }
 [programs.idle]
 command = ["sleep", "2147483640"]
 start_secs = "0"
-`,
-      { reuse: temp },
-    );
+`, { reuse: temp, keepDir: true }, async (supd) => {
     const chatty = await supd.waitForState('chatty:0', 'running');
     const file = path.join(logs, 'chatty-0.out.log');
     await waitFor(() => checkNumberedLines(readLogSet(file)).lines > 100, { what: 'lines in the log' });
@@ -74,10 +73,13 @@ start_secs = "0"
     const filled = fillDisk(filler);
     const progress = path.join(temp.dir, 'progress.log');
     const markAtFull = readProgress(progress).get(chatty.pid!)!.marks.at(-1)![0];
-    await waitFor(() => /cannot write .*chatty-0\.out\.log: ENOSPC/.test(supd!.output()), { timeoutMs: 5000, what: 'the ENOSPC said on stderr' });
+    await waitFor(() => /cannot write .*chatty-0\.out\.log: ENOSPC/.test(supd.output()), { timeoutMs: 5000, what: 'the ENOSPC said on stderr' });
     // Two seconds on a full disk: the child writes on (its output dropped, not blocking it).
     await waitFor(() => (readProgress(progress).get(chatty.pid!)!.marks.at(-1)![0] > markAtFull + 1000 ? true : null), { timeoutMs: 10_000, what: 'the child writing on' });
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await assertStays(async () => {
+      const p = await supd.proc('chatty:0');
+      return p.state === 'running' && p.pid === chatty.pid;
+    }, 1000, 'chatty running on its first pid while the disk is full', 200);
     // supd answers and acts while the disk is full, and its own lines fill supd.log's last
     // block (a tmpfs page) until they meet ENOSPC too.
     for (let i = 0; i < 15; i++) assert.equal((await supd.cli('restart', 'idle')).code, 0);
@@ -108,9 +110,5 @@ start_secs = "0"
       'lines kept (whole, in order)': check.lines,
       'supd.log lines (whole)': supdLines.length,
     });
-  } finally {
-    await supd?.cleanup(true);
-    execFileSync('umount', ['-l', logs], { stdio: 'ignore' });
-    temp.remove();
-  }
+  });
 });

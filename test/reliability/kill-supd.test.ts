@@ -13,7 +13,7 @@ import { checkNumberedLines, readLogSet, readProgress } from '../helpers/numbere
 import { FIXTURES, SUPD_BIN } from '../helpers/paths.js';
 import { cmdlineOf, processesWithEnv } from '../helpers/procfs.js';
 import { reportFigures, sized } from '../helpers/soak.js';
-import { startSupd, type SupdUnderTest } from '../helpers/supd.js';
+import { supdFor, type SupdUnderTest } from '../helpers/supd.js';
 import type { TempDir } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -73,7 +73,7 @@ test(`kill -9 of supd at random moments, ${CYCLES} times: no orphan, exact count
   const seed = Number(process.env.SUPD_SEED ?? Date.now() % 1_000_000);
   const random = seededRandom(seed);
   let pool = 4;
-  let supd: SupdUnderTest = await startSupd(configWith(pool));
+  let supd: SupdUnderTest = await supdFor(t, configWith(pool));
   const temp: TempDir = supd.temp;
   const kills: number[] = [];
   const moments: Moment[] = [];
@@ -81,57 +81,53 @@ test(`kill -9 of supd at random moments, ${CYCLES} times: no orphan, exact count
   const done: Record<Moment, number> = { spawn: 0, stop: 0, reload: 0, rotation: 0 };
   let midGzip = 0;
   const cli: Array<Promise<unknown>> = [];
-  try {
-    for (let cycle = 0; cycle < CYCLES; cycle++) {
-      await expectExactCounts(supd, pool);
-      const moment = MOMENTS[cycle % MOMENTS.length]!;
-      if (moment === 'spawn') {
-        cli.push(supd.cli('restart', 'pool', 'chatty', '--no-wait'));
-        await sleep(random() * 40);
-      } else if (moment === 'stop') {
-        cli.push(supd.cli('stop', 'stubborn', '--no-wait'));
-        await supd.waitForState('stubborn:0', 'stopping', 5000);
-        await sleep(random() * 500);
-      } else if (moment === 'reload') {
-        pool = pool === 4 ? 6 : 4;
-        temp.write('daemons.toml', configWith(pool));
-        cli.push(supd.cli('reload'));
-        await sleep(random() * 300);
-      } else {
-        // Output pauses 400 ms in each second, so gzips run then: catch one if it can be seen
-        // within 2 s (else the kill lands among the rotations, every 70 ms or so).
-        await waitFor(() => gzipUnderWay(supd.dir), { timeoutMs: 2000, intervalMs: 1, what: 'a gzip under way' }).catch(() => undefined);
-      }
-      midGzip += gzipUnderWay(supd.dir) ? 1 : 0;
-      kills.push(Date.now());
-      moments.push(moment);
-      supd.child.kill('SIGKILL');
-      done[moment]++;
-      orphanMs.push(await timeUntilNoSurvivor(temp.dir));
-      await supd.cleanup(true);
-      supd = await startSupd(configWith(pool), { reuse: temp });
-    }
+  for (let cycle = 0; cycle < CYCLES; cycle++) {
     await expectExactCounts(supd, pool);
-    await Promise.allSettled(cli);
-    assert.equal(await supd.stop(), 0);
-    const logs = checkLogs(temp.dir, kills, moments);
-    reportFigures(t, {
-      seed: String(seed),
-      'kills of supd': CYCLES,
-      'by moment (spawn/stop/reload/rotation)': MOMENTS.map((m) => done[m]).join('/'),
-      'kills with a gzip under way': midGzip,
-      'slowest end of every survivor ms': Math.max(...orphanMs),
-      'restarts on the same state dir with exact counts': CYCLES,
-      'log lines checked': logs.lines,
-      'runs of chatty children': logs.runs,
-      'lines lost at kills (younger than 1 s)': logs.lost,
-      'oldest line lost ms before its kill': logs.oldestLostMs,
-      'bursts lost that were written after the kill': logs.lostAfterKill,
-      'supd.log lines checked (every spawn there)': logs.supdLogLines,
-    });
-  } finally {
-    await supd.cleanup();
+    const moment = MOMENTS[cycle % MOMENTS.length]!;
+    if (moment === 'spawn') {
+      cli.push(supd.cli('restart', 'pool', 'chatty', '--no-wait'));
+      await sleep(random() * 40);
+    } else if (moment === 'stop') {
+      cli.push(supd.cli('stop', 'stubborn', '--no-wait'));
+      await supd.waitForState('stubborn:0', 'stopping', 5000);
+      await sleep(random() * 500);
+    } else if (moment === 'reload') {
+      pool = pool === 4 ? 6 : 4;
+      temp.write('daemons.toml', configWith(pool));
+      cli.push(supd.cli('reload'));
+      await sleep(random() * 300);
+    } else {
+      // Output pauses 400 ms in each second, so gzips run then: catch one if it can be seen
+      // within 2 s (else the kill lands among the rotations, every 70 ms or so).
+      await waitFor(() => gzipUnderWay(supd.dir), { timeoutMs: 2000, intervalMs: 1, what: 'a gzip under way' }).catch(() => undefined);
+    }
+    midGzip += gzipUnderWay(supd.dir) ? 1 : 0;
+    kills.push(Date.now());
+    moments.push(moment);
+    supd.child.kill('SIGKILL');
+    done[moment]++;
+    orphanMs.push(await timeUntilNoSurvivor(temp.dir));
+    await supd.cleanup(true);
+    supd = await supdFor(t, configWith(pool), { reuse: temp });
   }
+  await expectExactCounts(supd, pool);
+  await Promise.allSettled(cli);
+  assert.equal(await supd.stop(), 0);
+  const logs = checkLogs(temp.dir, kills, moments);
+  reportFigures(t, {
+    seed: String(seed),
+    'kills of supd': CYCLES,
+    'by moment (spawn/stop/reload/rotation)': MOMENTS.map((m) => done[m]).join('/'),
+    'kills with a gzip under way': midGzip,
+    'slowest end of every survivor ms': Math.max(...orphanMs),
+    'restarts on the same state dir with exact counts': CYCLES,
+    'log lines checked': logs.lines,
+    'runs of chatty children': logs.runs,
+    'lines lost at kills (younger than 1 s)': logs.lost,
+    'oldest line lost ms before its kill': logs.oldestLostMs,
+    'bursts lost that were written after the kill': logs.lostAfterKill,
+    'supd.log lines checked (every spawn there)': logs.supdLogLines,
+  });
 });
 
 function sleep(ms: number): Promise<void> {

@@ -10,8 +10,8 @@ import { checkNumberedLines, readLogSet, readProgress } from '../helpers/numbere
 import { FIXTURES } from '../helpers/paths.js';
 import { MB, rssOf, samplePeakRss } from '../helpers/procfs.js';
 import { reportFigures, sized } from '../helpers/soak.js';
-import { startSupd } from '../helpers/supd.js';
-import { waitFor } from '../helpers/wait-for.js';
+import { withSupd } from '../helpers/supd.js';
+import { assertStays, waitFor } from '../helpers/wait-for.js';
 
 const RUN_MS = sized(8_000, 30_000);
 /** Lines per child every 10 ms: 5,000 a second (20,000 in the soak). */
@@ -21,7 +21,7 @@ const node = JSON.stringify(process.execPath);
 const STAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z /gm;
 
 test(`log integrity: 10 chatty children, rotation every 64 KB, ${RUN_MS / 1000} s: every line once, whole, in order`, { timeout: RUN_MS + 90_000 }, async (t) => {
-  const supd = await startSupd(`
+  await withSupd(`
 [supervisor]
 shutdown_timeout = "20s"
 
@@ -38,14 +38,14 @@ stdout = { max_size = "64K", keep = 100000, compress = true }
 command = [${node}, "${NUMBERED}", "progress.log", "${BURST}"]
 processes = 5
 stdout = { max_size = "64K", keep = 100000, compress = true, timestamps = true }
-`);
-  try {
+`, async (supd) => {
     await waitFor(async () => (await supd.status()).processes.every((p) => p.state === 'running'), { timeoutMs: 20_000, what: 'all 10 running' });
     const peak = samplePeakRss(supd.child.pid!);
     const rssBefore = rssOf(supd.child.pid!);
-    await new Promise((resolve) => setTimeout(resolve, RUN_MS));
-    const status = await supd.status();
-    assert.ok(status.processes.every((p) => p.state === 'running' && p.restarts === 0), 'no child restarted meanwhile');
+    const status = await assertStays(async () => {
+      const report = await supd.status();
+      return report.processes.every((p) => p.state === 'running' && p.restarts === 0) ? report : null;
+    }, RUN_MS, 'no child restarted meanwhile', 500);
     const peakRss = peak.stop();
     assert.equal(await supd.stop(), 0, 'a clean shutdown');
 
@@ -77,9 +77,7 @@ stdout = { max_size = "64K", keep = 100000, compress = true, timestamps = true }
       'log files (rotated and live)': files,
       'supd RSS before / peak MB': `${(rssBefore / MB).toFixed(1)} / ${(peakRss / MB).toFixed(1)}`,
     });
-  } finally {
-    await supd.cleanup();
-  }
+  });
 });
 
 function readdirCount(file: string): number {

@@ -11,8 +11,8 @@ import { FIXTURES, SUPD_BIN } from '../helpers/paths.js';
 import { groupsOf } from '../helpers/procfs.js';
 import { runCli } from '../helpers/run-cli.js';
 import { reportFigures } from '../helpers/soak.js';
-import { startSupd } from '../helpers/supd.js';
-import { makeTempDir } from '../helpers/temp.js';
+import { withSupd } from '../helpers/supd.js';
+import { makeTempDir, withTempDir } from '../helpers/temp.js';
 import { isAlive, waitFor } from '../helpers/wait-for.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -34,8 +34,7 @@ function walk(dir: string): string[] {
 const octal = (mode: number): string => (mode & 0o7777).toString(8).padStart(4, '0');
 
 test('the control socket refuses another user, by its own modes (0600 socket in a 0700 dir)', { skip: asRoot }, async (t) => {
-  const supd = await startSupd(`[programs.one]\ncommand = ["sleep", "2147483640"]\n`);
-  try {
+  await withSupd(`[programs.one]\ncommand = ["sleep", "2147483640"]\n`, async (supd) => {
     const stateDir = path.join(supd.dir, '.supd');
     const socket = path.join(stateDir, 'supd.sock');
     assert.equal(octal(statSync(socket).mode), '0600');
@@ -56,16 +55,12 @@ test('the control socket refuses another user, by its own modes (0600 socket in 
     assert.ok(String(throughSocket.stderr).includes(`permission denied on ${socket}: the socket is owned by root:root, mode 0600`), String(throughSocket.stderr));
     assert.equal((await supd.cli('status')).code, 0, 'root still gets in');
     reportFigures(t, { 'connections as nobody refused': 2 });
-  } finally {
-    await supd.cleanup();
-  }
+  });
 });
 
 test('nothing supd writes is writable by others, even when supd runs under umask 000', async (t) => {
-  const previous = process.umask(0);
-  let supd: Awaited<ReturnType<typeof startSupd>>;
-  try {
-    supd = await startSupd(`
+  // supd under umask 000 (set by the shell that execs it; this process keeps its own).
+  await withSupd(`
 [supervisor]
 log = { max_size = "4K", keep = 3, compress = true }
 
@@ -79,11 +74,8 @@ stderr = { file = "logs/err/chatty.err.log" }
 schedule = "0 0 1 1 *"
 to = ["ops@example.com"]
 file = "reports/status.txt"
-`);
-  } finally {
-    process.umask(previous);
-  }
-  try {
+`, { wrapper: ['sh', '-c', 'umask 000 && exec "$@"', 'sh'] }, async (supd) => {
+    assert.match(readFileSync(`/proc/${supd.child.pid}/status`, 'utf8'), /^Umask:\s+0000$/m, 'supd runs under umask 000');
     await supd.waitForState('chatty:0', 'running');
     assert.equal((await supd.cli('report', 'r', '--send')).code, 0);
     // Rotations and gzips of the process log and of supd.log (restarts fill it).
@@ -98,9 +90,7 @@ file = "reports/status.txt"
     assert.equal(octal(lstatSync(path.join(supd.dir, '.supd', 'supd.sock')).mode), '0600');
     assert.equal(octal(lstatSync(path.join(supd.dir, '.supd', 'children')).mode), '0600');
     reportFigures(t, { 'paths checked (state dir, logs, reports)': paths.length });
-  } finally {
-    await supd.cleanup();
-  }
+  });
 });
 
 test('a children registry another user could have written is not trusted: no process it names is killed', { skip: asRoot }, async (t) => {
@@ -118,16 +108,13 @@ test('a children registry another user could have written is not trusted: no pro
       const registry = path.join(stateDir, 'children');
       writeFileSync(registry, `${victim.pid} ${startTime} web:0\n`, { mode: 0o644 });
       forge(registry);
-      const supd = await startSupd('[programs.web]\ncommand = ["sleep", "2147483640"]\n', { reuse: temp });
-      try {
+      await withSupd('[programs.web]\ncommand = ["sleep", "2147483640"]\n', { reuse: temp, keepDir: true }, async (supd) => {
         assert.ok(isAlive(victim.pid!), 'the process the forged registry names is alive');
         assert.equal(octal(statSync(stateDir).mode), '0700', 'the state dir made supd\'s alone');
         assert.match(supd.supdLog(), /the state dir .* was writable by other users \(mode 0777\): made 0700/);
         chmodSync(stateDir, 0o777);
         assert.match(supd.supdLog(), /not trusting .*children.*(owned by uid 65534|writable by others)/);
-      } finally {
-        await supd.cleanup(true);
-      }
+      });
     }
     reportFigures(t, { 'forged registries ignored': 2 });
   } finally {
@@ -137,8 +124,7 @@ test('a children registry another user could have written is not trusted: no pro
 });
 
 test('a shared state dir (another owner, or sticky like /tmp) is refused', async () => {
-  const temp = makeTempDir();
-  try {
+  await withTempDir(async (temp) => {
     const shared = path.join(temp.dir, 'shared');
     mkdirSync(shared);
     chmodSync(shared, 0o1777);
@@ -146,16 +132,13 @@ test('a shared state dir (another owner, or sticky like /tmp) is refused', async
     const run = await runCli(['run', '-c', config], { cwd: temp.dir, timeoutMs: 10_000 });
     assert.equal(run.code, 1, run.stderr);
     assert.match(run.stderr, /state dir .*shared is writable by other users \(mode 1777\) and shared/);
-  } finally {
-    temp.remove();
-  }
+  });
 });
 
 test('user switching: the child has the user\'s groups, none of supd\'s supplementary groups', { skip: asRoot }, async (t) => {
   const nobodyGroups = execFileSync('id', ['-G', 'nobody'], { encoding: 'utf8' }).trim().split(' ').map(Number).sort((a, b) => a - b);
   // supd itself runs with the supplementary groups adm (4) and sudo (27).
-  const supd = await startSupd(
-    `
+  await withSupd(`
 [programs.asnobody]
 command = ["sleep", "2147483640"]
 user = "nobody"
@@ -165,10 +148,7 @@ start_secs = "0"
 command = ["sleep", "2147483641"]
 group = "nogroup"
 start_secs = "0"
-`,
-    { wrapper: ['setpriv', '--groups=4,27', '--'] },
-  );
-  try {
+`, { wrapper: ['setpriv', '--groups=4,27', '--'] }, async (supd) => {
     assert.deepEqual(groupsOf(supd.child.pid!).sort((a, b) => a - b), [4, 27], 'supd has the extra groups');
     const user = await supd.waitForState('asnobody:0', 'running');
     const groupOnly = await supd.waitForState('groupOnly:0', 'running');
@@ -176,9 +156,7 @@ start_secs = "0"
     assert.match(readFileSync(`/proc/${user.pid}/status`, 'utf8'), /^Uid:\s+65534\s+65534\s+65534\s+65534$/m);
     assert.deepEqual(groupsOf(groupOnly.pid!), [], 'a group alone clears the supplementary groups');
     reportFigures(t, { "supd's groups": '4 27', "the nobody child's groups": groupsOf(user.pid!).join(' '), "the group-only child's groups": '(none)' });
-  } finally {
-    await supd.cleanup();
-  }
+  });
 });
 
 test('env values appear in no log line, status, report or alert mail', { timeout: 60_000 }, async (t) => {
@@ -213,8 +191,7 @@ to = ["ops@example.com"]
 file = "reports/alerts.txt"
 min_interval = "1s"
 `;
-  const supd = await startSupd(config(''), { files: { 'app.env': `DB_PASSWORD=${fileSecret}\n` } });
-  try {
+  await withSupd(config(''), { files: { 'app.env': `DB_PASSWORD=${fileSecret}\n` } }, async (supd) => {
     await supd.waitForState('app:0', 'running');
     await supd.waitForState('doomed:0', 'fatal');
     const env = readFileSync(`/proc/${(await supd.proc('app:0')).pid}/environ`, 'utf8');
@@ -249,7 +226,5 @@ min_interval = "1s"
       assert.ok(!text.includes(secret) && !text.includes(fileSecret), `an env value in ${where}:\n${text}`);
     }
     reportFigures(t, { 'places searched for env values': Object.keys(places).length, 'bytes searched': Object.values(places).join('').length });
-  } finally {
-    await supd.cleanup();
-  }
+  });
 });

@@ -13,7 +13,7 @@ import { test } from 'node:test';
 import { FIXTURES } from '../helpers/paths.js';
 import { MB } from '../helpers/procfs.js';
 import { reportFigures, SOAK } from '../helpers/soak.js';
-import { startSupd } from '../helpers/supd.js';
+import { withSupd } from '../helpers/supd.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const RESTARTS = Number(process.env.SUPD_STORM_RESTARTS ?? 100_000);
@@ -34,8 +34,7 @@ interface Sample {
 
 test(`crash storm memory: ${RESTARTS.toLocaleString('en-US')} restarts, anonymous memory after a GC within 10 MB of before`, { skip: SOAK ? false : 'soak only (npm run soak)', timeout: 3_600_000 }, async (t) => {
   const probeFile = path.join(tmpdir(), `supd-storm-memory-${process.pid}-${Date.now()}.jsonl`);
-  const supd = await startSupd(
-    `
+  await withSupd(`
 [supervisor]
 shutdown_timeout = "5s"
 
@@ -44,27 +43,28 @@ command = ["${FLAP}", "flap.flag"]
 processes = ${PROCESSES}
 start_secs = "0"
 stop_timeout = "2s"
-`,
-    { env: { NODE_OPTIONS: `--expose-gc --import=${PROBE}`, SUPD_MEMORY_PROBE: probeFile } },
-  );
-  const flag = path.join(supd.dir, 'flap.flag');
-  const pid = supd.child.pid!;
-  let taken = 0;
-  const sample = async (): Promise<Sample> => {
-    process.kill(pid, 'SIGWINCH');
-    taken++;
-    return waitFor(
-      () => {
-        if (!existsSync(probeFile)) return null;
-        const lines = readFileSync(probeFile, 'utf8').trim().split('\n');
-        return lines.length >= taken ? (JSON.parse(lines[taken - 1]!) as Sample) : null;
-      },
-      { timeoutMs: 10_000, what: 'a memory sample from supd' },
-    );
-  };
-  const restartsNow = async (): Promise<number> => (await supd.status()).processes.reduce((sum, p) => sum + p.restarts, 0);
-  const allRunning = async (): Promise<boolean> => (await supd.status()).processes.every((p) => p.state === 'running');
-  try {
+`, { env: { NODE_OPTIONS: `--expose-gc --import=${PROBE}`, SUPD_MEMORY_PROBE: probeFile } }, async (supd) => {
+    const flag = path.join(supd.dir, 'flap.flag');
+    supd.onCleanup(() => {
+      rmSync(flag, { force: true });
+      rmSync(probeFile, { force: true });
+    });
+    const pid = supd.child.pid!;
+    let taken = 0;
+    const sample = async (): Promise<Sample> => {
+      process.kill(pid, 'SIGWINCH');
+      taken++;
+      return waitFor(
+        () => {
+          if (!existsSync(probeFile)) return null;
+          const lines = readFileSync(probeFile, 'utf8').trim().split('\n');
+          return lines.length >= taken ? (JSON.parse(lines[taken - 1]!) as Sample) : null;
+        },
+        { timeoutMs: 10_000, what: 'a memory sample from supd' },
+      );
+    };
+    const restartsNow = async (): Promise<number> => (await supd.status()).processes.reduce((sum, p) => sum + p.restarts, 0);
+    const allRunning = async (): Promise<boolean> => (await supd.status()).processes.every((p) => p.state === 'running');
     await waitFor(allRunning, { timeoutMs: 20_000, what: `all ${PROCESSES} running before the storm` });
     const before = await sample();
     writeFileSync(flag, '');
@@ -97,9 +97,5 @@ stop_timeout = "2s"
       'anon after a GC, every tenth (MB)': during.map((s) => mb(s.anon)).join(' '),
     });
     assert.ok(after.anon - before.anon <= ANON_BOUND, `anonymous memory went from ${mb(before.anon)} to ${mb(after.anon)} MB over ${restarts} restarts`);
-  } finally {
-    rmSync(flag, { force: true });
-    rmSync(probeFile, { force: true });
-    await supd.cleanup();
-  }
+  });
 });
