@@ -1,7 +1,7 @@
 // supd_process_cpu_seconds_total: user + system time of a process's main pid and the children
 // it waited for (/proc/<pid>/stat utime, stime, cutime, cstime), summed across its restarts so
 // the counter never goes back: a new pid adds to what the last one was last seen at.
-import { readFileSync } from 'node:fs';
+import { readCpuTicks } from '../process/proc.js';
 
 /** Linux reports these times in USER_HZ, 100 on every architecture Node runs on. */
 const TICKS_PER_SECOND = 100;
@@ -39,12 +39,6 @@ export class CpuTotals {
 }
 
 export function readCpuSeconds(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
-    return Number.isFinite(ticks) ? ticks / TICKS_PER_SECOND : null;
-  } catch {
-    return null;
-  }
+  const ticks = readCpuTicks(pid);
+  return ticks === null ? null : ticks / TICKS_PER_SECOND;
 }

@@ -1,17 +1,35 @@
-// Reading /proc: a process's start time (to tell a reused pid from ours) and the memory (RSS
-// and PSS) of a process and all its descendants.
+// Reading /proc, the one place that does: a process's stat fields (start time to tell a reused
+// pid from ours, CPU times, group and session), and the memory (RSS and PSS) of a process and
+// all its descendants, in kB from status/smaps_rollup or in pages from statm (the page size
+// read from the kernel, never assumed).
 import { closeSync, openSync, readdirSync, readFileSync, readlinkSync, readSync } from 'node:fs';
 
-/** Field 22 of /proc/PID/stat (start time in clock ticks since boot), or null if gone. */
-export function readStartTime(pid: number): number | null {
+/** The fields of a /proc/PID/stat text from field 3 (state) on: [0] is field 3, [19] field 22. */
+function statFields(stat: string, count?: number): string[] {
+  // The command name (field 2) may hold spaces and parentheses: split after its last ')'.
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ', count);
+}
+
+function readStatFields(pid: number): string[] | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may hold spaces and parentheses: split after its last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[19]);
+    return statFields(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return null;
   }
+}
+
+/** Field 22 of /proc/PID/stat (start time in clock ticks since boot), or null if gone. */
+export function readStartTime(pid: number): number | null {
+  const fields = readStatFields(pid);
+  return fields === null ? null : Number(fields[19]);
+}
+
+/** utime + stime + cutime + cstime (fields 14-17 of /proc/PID/stat) in clock ticks, or null if gone. */
+export function readCpuTicks(pid: number): number | null {
+  const fields = readStatFields(pid);
+  if (fields === null) return null;
+  const ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+  return Number.isFinite(ticks) ? ticks : null;
 }
 
 interface Memory {
@@ -134,13 +152,8 @@ interface ProcStat {
 }
 
 function readStat(pid: number): ProcStat | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { pid, ppid: Number(fields[1]), pgrp: Number(fields[2]), startTime: Number(fields[19]) };
-  } catch {
-    return null;
-  }
+  const fields = readStatFields(pid);
+  return fields === null ? null : { pid, ppid: Number(fields[1]), pgrp: Number(fields[2]), startTime: Number(fields[19]) };
 }
 
 /**
@@ -192,7 +205,7 @@ export function findGroupOrSessionMembers(id: number): number[] {
     if (code < 48 || code > 57) continue;
     const stat = readSmall(`/proc/${entry}/stat`);
     if (stat === null) continue;
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ', 4);
+    const fields = statFields(stat, 4);
     if (fields[0] !== 'Z' && (Number(fields[2]) === id || Number(fields[3]) === id)) members.push(Number(entry));
   }
   return members;
