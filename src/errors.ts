@@ -63,3 +63,8 @@ export function formatIssue(issue: ConfigIssue): string {
   const where = issue.line === undefined ? '' : ` (line ${issue.line})`;
   return `${issue.file}: ${issue.path}: ${issue.message}${where}`;
 }
+
+/** What a person reads for an error, one line each: every config issue in its place, or else the message (after `prefix`). */
+export function errorLines(error: SupdError, prefix = ''): string[] {
+  return error.issues.length > 0 ? error.issues.map(formatIssue) : [`${prefix}${error.message}`];
+}

@@ -2,7 +2,7 @@
 // errors to exit codes. Options may stand anywhere on the line, before the verb too.
 import minimist from 'minimist';
 import { readFileSync } from 'node:fs';
-import { formatIssue, isSupdError, SupdError } from '../errors.js';
+import { errorLines, isSupdError, SupdError } from '../errors.js';
 import type { Command, CommandContext } from './command.js';
 import { EXIT_OK, EXIT_USAGE, exitCodeFor, isKnownCode } from './exit-codes.js';
 import { findVerb, overview } from './verbs.js';
@@ -104,8 +104,7 @@ function fail(io: Pick<CommandContext, 'stdout' | 'stderr'>, json: boolean, raw:
   } else if (error.code === 'SUPD_E_USAGE') {
     io.stderr.write(`supd: ${error.message} (see ${verb === undefined ? 'supd --help' : `supd help ${verb}`})\n`);
   } else {
-    for (const issue of error.issues) io.stderr.write(`${formatIssue(issue)}\n`);
-    if (error.issues.length === 0) io.stderr.write(`supd${verb === undefined ? '' : ` ${verb}`}: ${error.message}\n`);
+    for (const line of errorLines(error, `supd${verb === undefined ? '' : ` ${verb}`}: `)) io.stderr.write(`${line}\n`);
   }
   return exitCodeFor(error.code);
 }

@@ -1,5 +1,5 @@
 // `supd check`: validate the config and print `ok: N programs, M processes`, or every error.
-import { formatIssue, isSupdError, SupdError } from '../../errors.js';
+import { errorLines, isSupdError, SupdError } from '../../errors.js';
 import { findConfigFile } from '../../config/locate.js';
 import { loadConfig } from '../../config/load.js';
 import type { KeyProblem } from '../../config/normalize.js';
@@ -33,9 +33,7 @@ PATH or not executable by its user, a cwd that does not exist.
       const unwritable = findStartRefusals(config);
       if (unwritable.length > 0) {
         const issues = unwritable.map((p) => ({ file, path: p.path, message: p.message }));
-        if (context.flags.json === true) throw new SupdError('SUPD_E_CONFIG_INVALID', `${file}: supd could not start with this config`, { issues });
-        for (const issue of issues) write(context.stderr, formatIssue(issue));
-        return EXIT_USAGE;
+        throw new SupdError('SUPD_E_CONFIG_INVALID', `${file}: supd could not start with this config`, { issues });
       }
       const warnings = startWarnings(context, config, file);
       if (warnings === null) return EXIT_USAGE;
@@ -46,8 +44,7 @@ PATH or not executable by its user, a cwd that does not exist.
       return EXIT_OK;
     } catch (error) {
       if (!isSupdError(error) || context.flags.json === true) throw error;
-      for (const issue of error.issues) write(context.stderr, formatIssue(issue));
-      if (error.issues.length === 0) write(context.stderr, error.message);
+      for (const line of errorLines(error)) write(context.stderr, line);
       return exitCodeFor(error.code);
     }
   },

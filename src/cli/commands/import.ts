@@ -3,7 +3,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
-import { formatIssue, isSupdError } from '../../errors.js';
+import { errorLines, isSupdError } from '../../errors.js';
 import { parseConfigText } from '../../config/load.js';
 import { IMPORT_SOURCES, importFile, SourceError, type ImportSource } from '../../import/import-file.js';
 import { flagString, write, type Command } from '../command.js';
@@ -58,6 +58,6 @@ function checkResult(text: string, outFile: string, env: NodeJS.ProcessEnv): str
     return [];
   } catch (error) {
     if (!isSupdError(error)) throw error;
-    return error.issues.length > 0 ? error.issues.map(formatIssue) : [error.message];
+    return errorLines(error);
   }
 }
