@@ -1,32 +1,29 @@
 // supd.log's file. Written synchronously, one whole line per write: a supd killed by SIGKILL has
 // lost no line of its own log, lines land in the order they happened, and a size rotation
-// after a write can never cut a line. Rotated, compressed and pruned like the processes' logs.
-import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+// after a write can never cut a line. Rotated, compressed and pruned like the processes' logs
+// (the same Rotation core).
+import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { LogRotationSpec } from '../config/types.js';
-import { createHousekeeper, type Housekeeper } from './housekeeper.js';
-import { startIntervalTimer, type IntervalTimer } from './interval-timer.js';
-import { rotatedName } from './rotated-files.js';
+import { Rotation } from './rotation.js';
 
 export class SyncLogFile {
   private fd: number | null = null;
   private size = 0;
-  private lastStamp = 0;
-  private readonly interval: IntervalTimer;
-  private readonly housekeeper: Housekeeper;
+  private readonly maxSize: number;
+  private readonly rotation: Rotation;
 
   constructor(
     readonly file: string,
-    private readonly spec: LogRotationSpec,
+    spec: LogRotationSpec,
     private readonly onError: (message: string) => void,
-    private readonly now: () => number = Date.now,
+    now: () => number = Date.now,
   ) {
-    this.housekeeper = createHousekeeper(file, spec.keep, spec.compress, onError);
-    this.housekeeper.recover();
-    this.open();
-    this.interval = startIntervalTimer(spec.intervalMs, now, () => {
+    this.maxSize = spec.maxSize;
+    this.rotation = new Rotation(file, spec, onError, now, () => {
       if (this.size > 0) this.rotate();
     });
+    this.open();
   }
 
   write(line: string): void {
@@ -42,7 +39,7 @@ export class SyncLogFile {
       if (done > 0) this.cutBack();
       this.onError(`cannot write ${this.file}: ${(error as Error).message}`);
     }
-    if (this.spec.maxSize > 0 && this.size >= this.spec.maxSize) this.rotate();
+    if (this.maxSize > 0 && this.size >= this.maxSize) this.rotate();
   }
 
   private cutBack(): void {
@@ -59,9 +56,8 @@ export class SyncLogFile {
   }
 
   async close(): Promise<void> {
-    this.interval.stop();
     this.closeFd();
-    await this.housekeeper.idle();
+    await this.rotation.stop();
   }
 
   private open(): void {
@@ -82,14 +78,7 @@ export class SyncLogFile {
 
   private rotate(): void {
     this.closeFd();
-    this.lastStamp = Math.max(this.now(), this.lastStamp + 1);
-    const target = rotatedName(this.file, this.lastStamp);
-    try {
-      renameSync(this.file, target);
-      this.housekeeper.afterRotation(target);
-    } catch (error) {
-      this.onError(`cannot rotate ${this.file}: ${(error as Error).message}`);
-    }
+    this.rotation.moveAsideSync();
     this.open();
   }
 }
