@@ -37,24 +37,22 @@ export function inheritKeys(parent: RawTable, child: RawTable): RawTable {
   return merged;
 }
 
-export function buildUnit(
-  keys: RawTable,
-  ids: { name: string; program: string; method: string | null; keyPath: string },
-  argv: readonly string[],
-  ctx: UnitContext,
-): UnitSpec {
-  const at = (key: string): string => `${ids.keyPath}.${key}`;
-  const get = <T>(key: string): T => (keys[key] !== undefined ? keys[key] : processKeyDefault<T>(key)) as T;
-  const envFiles = toArray(keys.env_file).map((f) => path.resolve(ctx.dir, f));
+type UnitIds = { name: string; program: string; method: string | null; keyPath: string };
+type Get = <T>(key: string) => T;
+
+export function buildUnit(keys: RawTable, ids: UnitIds, argv: readonly string[], ctx: UnitContext): UnitSpec {
+  const get: Get = <T>(key: string): T => (keys[key] !== undefined ? keys[key] : processKeyDefault<T>(key)) as T;
   checkCopyWords(keys, ids.keyPath, ctx);
+  // In the order of UnitSpec: the problems found are reported in that order.
+  return { name: ids.name, program: ids.program, method: ids.method, argv, ...runKeys(keys, get), ...placeKeys(keys, get, ids, ctx), ...watchKeys(keys, get, ids, ctx) };
+}
+
+// How many copies, and how they start, restart and stop.
+function runKeys(keys: RawTable, get: Get) {
   return {
-    name: ids.name,
-    program: ids.program,
-    method: ids.method,
-    argv,
     processes: resolveProcessCount(get<number | string>('processes')) ?? 0,
     autostart: get<boolean>('autostart'),
-    restart: get('restart'),
+    restart: get<UnitSpec['restart']>('restart'),
     successExitCodes: get<number[]>('success_exit_codes'),
     startSecsMs: parseDuration(get('start_secs')),
     backoff: normalizeBackoff(keys.backoff ?? {}),
@@ -62,17 +60,31 @@ export function buildUnit(
     restartWindowMs: parseDuration(get('restart_window')),
     stopSignal: normalizeSignal(get('stop_signal')),
     stopTimeoutMs: parseDuration(get('stop_timeout')),
-    killMode: keys.kill_group === undefined ? get<KillMode>('kill_mode') : keys.kill_group === true ? 'group' : 'process',
+    killMode: keys.kill_group === undefined ? get<KillMode>('kill_mode') : keys.kill_group === true ? ('group' as const) : ('process' as const),
+  } satisfies Partial<UnitSpec>;
+}
+
+// As whom and where it runs, with what environment, and where its output goes.
+function placeKeys(keys: RawTable, get: Get, ids: UnitIds, ctx: UnitContext) {
+  const envFiles = toArray(keys.env_file).map((f) => path.resolve(ctx.dir, f));
+  return {
     user: keys.user ?? null,
     group: keys.group ?? null,
     cwd: path.resolve(ctx.dir, get<string>('cwd')),
     umask: keys.umask === undefined ? null : parseUmask(keys.umask),
-    env: buildEnv(keys.env ?? {}, envFiles, at('env_file'), ctx),
+    env: buildEnv(keys.env ?? {}, envFiles, `${ids.keyPath}.env_file`, ctx),
     envFiles,
     clearEnv: get<boolean>('clear_env'),
     stdout: normalizeOutput(keys.stdout, ctx, defaultLogFile(ctx.logDir, ids.name, 'out')),
-    stderr: keys.stderr === 'merge' ? 'merge' : normalizeOutput(keys.stderr, ctx, defaultLogFile(ctx.logDir, ids.name, 'err')),
+    stderr: keys.stderr === 'merge' ? ('merge' as const) : normalizeOutput(keys.stderr, ctx, defaultLogFile(ctx.logDir, ids.name, 'err')),
     console: { stdout: isConsole(keys.stdout), stderr: isConsole(keys.stderr) },
+  } satisfies Partial<UnitSpec>;
+}
+
+// What it is watched for (files, readiness, health, memory), when it runs, and its limits.
+function watchKeys(keys: RawTable, get: Get, ids: UnitIds, ctx: UnitContext) {
+  const at = (key: string): string => `${ids.keyPath}.${key}`;
+  return {
     watch: keys.watch === undefined ? null : normalizeWatch(keys.watch, ctx.dir),
     ready: keys.ready === undefined ? null : normalizeReady(keys.ready, at('ready'), ctx),
     health: keys.health === undefined ? null : normalizeHealth(keys.health, at('health'), ctx),
@@ -82,13 +94,13 @@ export function buildUnit(
     schedule: keys.schedule ?? null,
     timezone: keys.timezone ?? null,
     timeoutMs: keys.timeout === undefined ? null : parseDuration(keys.timeout),
-    restartStrategy: get('restart_strategy'),
+    restartStrategy: get<UnitSpec['restartStrategy']>('restart_strategy'),
     essential: get<boolean>('essential'),
     limits: keys.limits === undefined ? null : normalizeLimits(keys.limits, at('limits'), ctx.problem),
     nice: keys.nice ?? null,
     oomScoreAdj: keys.oom_score_adj ?? null,
     sockets: normalizeSockets(keys.sockets ?? {}, at('sockets'), ctx),
-  };
+  } satisfies Partial<UnitSpec>;
 }
 
 /** kill_group is kill_mode's old name: one table may set one of the two, not both. */

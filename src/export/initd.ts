@@ -13,7 +13,12 @@ export function shellQuote(word: string): string {
 export function exportInitd(config: SupdConfig, env: ExportEnv, _options: ExportOptions): ExportResult {
   const name = configTarget(config);
   const supd = env.supdCommand.map(shellQuote).join(' ');
-  const script = `#!/bin/sh
+  return { files: [{ name, content: header(config, name) + commands(config, name, supd), mode: 0o755 }], notes: [] };
+}
+
+// The LSB comment block that update-rc.d reads.
+function header(config: SupdConfig, name: string): string {
+  return `#!/bin/sh
 # Written by supd export initd from ${config.file}; edit that file and export again.
 # Install: supd export initd --out /etc/init.d && update-rc.d ${name} defaults
 ### BEGIN INIT INFO
@@ -25,7 +30,11 @@ export function exportInitd(config: SupdConfig, env: ExportEnv, _options: Export
 # Short-Description: supd on ${path.basename(config.file)}
 # Description:       supd keeps the programs of ${config.file} running.
 ### END INIT INFO
+`;
+}
 
+function commands(config: SupdConfig, name: string, supd: string): string {
+  return `
 SUPD=\${SUPD:-${supd}}
 CONFIG=${shellQuote(config.file)}
 
@@ -60,5 +69,4 @@ case "$1" in
     ;;
 esac
 `;
-  return { files: [{ name, content: script, mode: 0o755 }], notes: [] };
 }

@@ -29,9 +29,7 @@ export function createHousekeeper(file: string, keep: number, compress: boolean,
   const enqueue = (job: () => Promise<void>): void => {
     chain = chain.then(job).catch((error: Error) => onError(`${file}: ${error.message}`));
   };
-  const prune = async (): Promise<void> => {
-    for (const victim of pathsToPrune(await listRotated(file), keep)) await rm(victim, { force: true });
-  };
+  const prune = (): Promise<void> => pruneRotated(file, keep);
   const waiting: Array<{ path: string; since: number }> = [];
   let quiet: NodeJS.Timeout | null = null;
   // A file pruned while it waited is skipped by gzipFile.
@@ -51,11 +49,7 @@ export function createHousekeeper(file: string, keep: number, compress: boolean,
     },
     recover() {
       enqueue(async () => {
-        const listing = await listRotated(file);
-        for (const partial of listing.partials) await rm(partial, { force: true });
-        const fresh = await listRotated(file);
-        const keepFrom = Math.max(0, fresh.files.length - keep);
-        if (compress) for (const f of fresh.files.slice(keepFrom)) if (!f.compressed) await gzipFile(f.path);
+        await finishLeftovers(file, keep, compress);
         await prune();
       });
     },
@@ -64,6 +58,20 @@ export function createHousekeeper(file: string, keep: number, compress: boolean,
       return chain;
     },
   };
+}
+
+async function pruneRotated(file: string, keep: number): Promise<void> {
+  for (const victim of pathsToPrune(await listRotated(file), keep)) await rm(victim, { force: true });
+}
+
+// What a previous supd left: half-written .gz files go, the rotated files it kept but had not
+// compressed yet are compressed.
+async function finishLeftovers(file: string, keep: number, compress: boolean): Promise<void> {
+  const listing = await listRotated(file);
+  for (const partial of listing.partials) await rm(partial, { force: true });
+  const fresh = await listRotated(file);
+  const keepFrom = Math.max(0, fresh.files.length - keep);
+  if (compress) for (const f of fresh.files.slice(keepFrom)) if (!f.compressed) await gzipFile(f.path);
 }
 
 // Writes `<file>.gz.partial`, renames it to `.gz`, then removes the plain file: a `.gz`

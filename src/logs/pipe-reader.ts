@@ -149,43 +149,52 @@ function usesUserBufferMode(stream: Readable): boolean {
 function readIntoSlots(stream: Readable, onChunk: ChunkHandler, wake: () => void): FlowControl {
   const socket = stream as unknown as SocketInternals;
   const sym = socketSymbols(stream)!;
-  const free: Buffer[] = [];
-  let allocated = 0;
   let stopped = false;
-  const available = (): number => free.length + (SLOTS - allocated);
-  const take = (): Buffer => {
-    const slot = free.pop();
-    if (slot !== undefined) return slot;
-    allocated++;
-    return Buffer.allocUnsafeSlow(SLOT_BYTES);
-  };
-  const release = (slot: Buffer): void => {
-    free.push(slot);
+  const pool = slotPool(() => {
     if (stopped && !stream.destroyed) {
       stopped = false;
       stream.resume();
       wake();
     }
-  };
-  const first = take();
+  });
+  const first = pool.take();
   socket[sym.buffer] = first;
-  socket[sym.generator] = take;
+  socket[sym.generator] = pool.take;
   socket[sym.callback] = (nread: number, slot: Buffer): boolean => {
     let released = false;
     const data = slot.subarray(0, nread);
     onChunk(data, () => {
-      if (!released) release(slot);
+      if (!released) pool.give(slot);
       released = true;
     });
     // In this mode the socket emits no 'data' of its own; readers of the output (`ready.log`)
     // get each read here, valid while they handle it (the buffer is reused later).
     if (stream.listenerCount('data') > 0) stream.emit('data', data);
     // Keep one slot for the generator, which runs right after this and arms the next read.
-    stopped = available() <= 1;
+    stopped = pool.available() <= 1;
     return !stopped;
   };
   socket._handle!.useUserBuffer!(first);
   return { paused: () => stopped };
+}
+
+// At most SLOTS buffers of SLOT_BYTES, reused: a read's buffer comes back once its bytes are written.
+function slotPool(onGiven: () => void): { take: () => Buffer; give: (slot: Buffer) => void; available: () => number } {
+  const free: Buffer[] = [];
+  let allocated = 0;
+  return {
+    take() {
+      const slot = free.pop();
+      if (slot !== undefined) return slot;
+      allocated++;
+      return Buffer.allocUnsafeSlow(SLOT_BYTES);
+    },
+    give(slot) {
+      free.push(slot);
+      onGiven();
+    },
+    available: () => free.length + (SLOTS - allocated),
+  };
 }
 
 // The fallback: 'data' events, paused while more than the same budget is unwritten.

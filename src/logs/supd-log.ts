@@ -32,45 +32,69 @@ export function formatLogLine(time: Date, level: LogLevel, message: string, name
 }
 
 export function openSupdLog(file: string | null, rotation: LogRotationSpec, level: LogLevel, stderr: Pick<NodeJS.WritableStream, 'write'> | null, format: LogFormat = 'text'): SupdLog {
-  let threshold = LEVELS[level];
-  let toStderr = stderr;
-  let shape = format;
-  const open = (at: string | null, spec: LogRotationSpec): SyncLogFile | null =>
-    at === null ? null : new SyncLogFile(at, spec, (message) => toStderr?.write(shape === 'json' ? formatJsonLine(new Date(), { level: 'error', msg: message }) : `supd: ${message}\n`));
-  let out = open(file, rotation);
-  let current = { file, rotation };
-  const write = (lvl: LogLevel, message: string, name?: string): void => {
-    if (LEVELS[lvl] < threshold) return;
+  return new Log(file, rotation, level, stderr, format);
+}
+
+class Log implements SupdLog {
+  private threshold: number;
+  private out: SyncLogFile | null;
+  private current: { file: string | null; rotation: LogRotationSpec };
+
+  constructor(
+    file: string | null,
+    rotation: LogRotationSpec,
+    level: LogLevel,
+    private toStderr: Pick<NodeJS.WritableStream, 'write'> | null,
+    private shape: LogFormat,
+  ) {
+    this.threshold = LEVELS[level];
+    this.out = this.open(file, rotation);
+    this.current = { file, rotation };
+  }
+
+  debug = (m: string, n?: string): void => this.write('debug', m, n);
+  info = (m: string, n?: string): void => this.write('info', m, n);
+  warn = (m: string, n?: string): void => this.write('warn', m, n);
+  error = (m: string, n?: string): void => this.write('error', m, n);
+
+  setLevel(next: LogLevel): void {
+    this.threshold = LEVELS[next];
+  }
+
+  setFormat(next: LogFormat): void {
+    this.shape = next;
+  }
+
+  setFile(file: string, rotation: LogRotationSpec): void {
+    if (isDeepStrictEqual(this.current, { file, rotation })) return;
+    void this.out?.close();
+    this.out = this.open(file, rotation);
+    this.current = { file, rotation };
+  }
+
+  detachStderr(): void {
+    this.toStderr = null;
+  }
+
+  reopen(): void {
+    this.out?.reopen();
+  }
+
+  async close(): Promise<void> {
+    await this.out?.close();
+  }
+
+  private write(level: LogLevel, message: string, name?: string): void {
+    if (LEVELS[level] < this.threshold) return;
     const time = new Date();
-    const line = shape === 'json' ? formatJsonLine(time, { level: lvl, msg: message, ...(name === undefined ? {} : { name }) }) : formatLogLine(time, lvl, message, name);
-    out?.write(line);
-    toStderr?.write(line);
-  };
-  return {
-    debug: (m, n) => write('debug', m, n),
-    info: (m, n) => write('info', m, n),
-    warn: (m, n) => write('warn', m, n),
-    error: (m, n) => write('error', m, n),
-    setLevel(next) {
-      threshold = LEVELS[next];
-    },
-    setFormat(next) {
-      shape = next;
-    },
-    setFile(nextFile, nextRotation) {
-      if (isDeepStrictEqual(current, { file: nextFile, rotation: nextRotation })) return;
-      void out?.close();
-      out = open(nextFile, nextRotation);
-      current = { file: nextFile, rotation: nextRotation };
-    },
-    detachStderr() {
-      toStderr = null;
-    },
-    reopen() {
-      out?.reopen();
-    },
-    async close() {
-      await out?.close();
-    },
-  };
+    const line = this.shape === 'json' ? formatJsonLine(time, { level, msg: message, ...(name === undefined ? {} : { name }) }) : formatLogLine(time, level, message, name);
+    this.out?.write(line);
+    this.toStderr?.write(line);
+  }
+
+  // supd.log's own failures (it cannot be written) go to stderr.
+  private open(at: string | null, spec: LogRotationSpec): SyncLogFile | null {
+    if (at === null) return null;
+    return new SyncLogFile(at, spec, (message) => this.toStderr?.write(this.shape === 'json' ? formatJsonLine(new Date(), { level: 'error', msg: message }) : `supd: ${message}\n`));
+  }
 }

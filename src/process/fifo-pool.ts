@@ -29,47 +29,59 @@ export function createFifoPool(dir: string, expected = 0): FifoPool {
   // Whatever is here was left by an earlier supd of this state dir (the state dir is ours alone).
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const spare: string[] = [];
-  let serial = 0;
-  let refilling = false;
-  let closed = false;
-  const names = (count: number): string[] => Array.from({ length: count }, () => path.join(dir, `${process.pid}-${++serial}`));
-  const refillInBackground = (): void => {
-    if (refilling || closed || spare.length >= TARGET) return;
-    refilling = true;
-    const batch = names(TARGET - spare.length);
-    execFile('mkfifo', ['-m', '0600', '--', ...batch], { timeout: 10_000 }, (error) => {
-      refilling = false;
-      if (error === null && !closed) spare.push(...batch);
-    });
-  };
-  const refillNow = (count: number): string | null => {
-    const batch = names(count);
+  const pool = new Fifos(dir);
+  pool.refillNow(Math.min(4096, expected) + TARGET);
+  return pool;
+}
+
+class Fifos implements FifoPool {
+  private readonly spare: string[] = [];
+  private serial = 0;
+  private refilling = false;
+  private closed = false;
+
+  constructor(readonly dir: string) {}
+
+  take(): { ok: true; path: string } | { ok: false; reason: string } {
+    if (this.spare.length === 0) {
+      const failure = this.refillNow(TARGET);
+      if (failure !== null) return { ok: false, reason: failure };
+    }
+    const file = this.spare.pop()!;
+    if (this.spare.length < LOW_WATER) this.refillInBackground();
+    return { ok: true, path: file };
+  }
+
+  close(): void {
+    this.closed = true;
+    this.spare.length = 0;
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** Makes `count` FIFOs now; returns why it could not, or null. */
+  refillNow(count: number): string | null {
+    const batch = this.names(count);
     try {
       execFileSync('mkfifo', ['-m', '0600', '--', ...batch], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 10_000 });
     } catch (error) {
       const stderr = String((error as { stderr?: Buffer }).stderr ?? '').trim().split('\n')[0];
-      return `mkfifo failed in ${dir}: ${stderr || (error as Error).message}`;
+      return `mkfifo failed in ${this.dir}: ${stderr || (error as Error).message}`;
     }
-    spare.push(...batch);
+    this.spare.push(...batch);
     return null;
-  };
-  refillNow(Math.min(4096, expected) + TARGET);
-  return {
-    dir,
-    take() {
-      if (spare.length === 0) {
-        const failure = refillNow(TARGET);
-        if (failure !== null) return { ok: false, reason: failure };
-      }
-      const file = spare.pop()!;
-      if (spare.length < LOW_WATER) refillInBackground();
-      return { ok: true, path: file };
-    },
-    close() {
-      closed = true;
-      spare.length = 0;
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  }
+
+  private refillInBackground(): void {
+    if (this.refilling || this.closed || this.spare.length >= TARGET) return;
+    this.refilling = true;
+    const batch = this.names(TARGET - this.spare.length);
+    execFile('mkfifo', ['-m', '0600', '--', ...batch], { timeout: 10_000 }, (error) => {
+      this.refilling = false;
+      if (error === null && !this.closed) this.spare.push(...batch);
+    });
+  }
+
+  private names(count: number): string[] {
+    return Array.from({ length: count }, () => path.join(this.dir, `${process.pid}-${++this.serial}`));
+  }
 }
