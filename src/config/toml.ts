@@ -87,8 +87,12 @@ function indexKeys(program: AST.TOMLProgram): KeyIndex {
     if (!places.has(path)) places.set(path, { line: at.loc.start.line, column: at.loc.start.column + 1 });
   };
   for (const node of program.body[0].body) {
-    if (node.type === 'TOMLKeyValue') indexKeyValue('', node, note);
-    else for (const entry of node.body) indexKeyValue(noteResolved(node.resolvedKey, node, note), entry, note);
+    if (node.type === 'TOMLKeyValue') {
+      indexKeyValue('', node, note);
+      continue;
+    }
+    const table = noteResolved(node.resolvedKey, node, note);
+    for (const entry of node.body) indexKeyValue(table, entry, note);
   }
   return {
     locate(path) {
