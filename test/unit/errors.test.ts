@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { exitCodeFor } from '../../src/cli/exit-codes.js';
-import { ERROR_CODES, isKnownCode } from '../../src/errors.js';
+import { ERROR_CODES, errorLines, isKnownCode, SupdError } from '../../src/errors.js';
 import { ROOT } from '../helpers/paths.js';
 
 const documented = new Map(
@@ -39,4 +39,10 @@ test('each code exits as the registry says; a code this side does not know exits
   assert.equal(isKnownCode('SUPD_E_FROM_THE_FUTURE'), false);
   assert.equal(exitCodeFor('SUPD_E_FROM_THE_FUTURE'), 1);
   assert.deepEqual([...new Set(Object.values(ERROR_CODES).map((e) => e.exit))].sort(), [1, 2, 3]);
+});
+
+test('errorLines: each config issue in its place, or else the message after the prefix', () => {
+  const issues = [{ file: 'd.toml', line: 3, column: 2, message: 'bad' }, { file: 'd.toml', path: 'programs.web', message: 'worse', line: 4 }];
+  assert.deepEqual(errorLines(new SupdError('SUPD_E_CONFIG_INVALID', 'ignored', { issues }), 'supd: '), ['d.toml:3:2: bad', 'd.toml: programs.web: worse (line 4)']);
+  assert.deepEqual(errorLines(new SupdError('SUPD_E_NOT_RUNNING', 'no supd'), 'supd status: '), ['supd status: no supd']);
 });
