@@ -4,8 +4,8 @@
 // only when that fails (a syntax error, or TOML 1.1 that smol-toml does not know) does `toml`
 // parse it. The index from key paths to lines (which ajv's errors and our own checks point at)
 // comes from toml-eslint-parser's syntax tree, built only for a config with problems.
+import { createRequire } from 'node:module';
 import { parse as fastParse, TomlDate } from 'smol-toml';
-import toml from 'toml';
 import { parseTOML, type AST } from 'toml-eslint-parser';
 import type { ConfigIssue } from '../errors.js';
 import { joinIndex, joinKey, parentKeyPath } from './key-path.js';
@@ -26,12 +26,18 @@ export function parseToml(text: string, file: string): ParsedToml {
   let data = tryFastParse(text);
   if (data === null) {
     try {
-      data = toml.parse(text) as Record<string, unknown>;
+      data = slowParse(text);
     } catch (error) {
       return { ok: false, issue: syntaxIssue(error, file) };
     }
   }
   return { ok: true, data, index: lazyIndex(text) };
+}
+
+// Loaded only for a document smol-toml refuses (its generated parser is 114 KB to compile).
+function slowParse(text: string): Record<string, unknown> {
+  const toml = createRequire(import.meta.url)('toml') as typeof import('toml');
+  return toml.parse(text) as Record<string, unknown>;
 }
 
 function tryFastParse(text: string): Record<string, unknown> | null {
