@@ -35,7 +35,7 @@ import { ProcessHistory } from '../../supervisor/history.js';
 import { composeSupervisor, type Runtime } from '../../supervisor/compose.js';
 import type { ReloadResult, Supervisor } from '../../supervisor/supervisor.js';
 import { WatchRestarts } from '../../watch/watch-restarts.js';
-import { formatIssue, isSupdError, SupdError } from '../../errors.js';
+import { errorLines, isSupdError, SupdError } from '../../errors.js';
 import { flagString, type Command, type CommandContext } from '../command.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { readVersion } from '../main.js';
@@ -286,9 +286,11 @@ async function reloadFromFile(supervisor: Supervisor, file: string, env: NodeJS.
     if (refusal !== null) throw refusal;
   } catch (error) {
     if (isSupdError(error) && !dryRun) {
-      if (error.code !== 'SUPD_E_RELOAD_REFUSED') log.error(`reload refused, nothing changed: ${error.message}`);
-      else if (error.issues.length === 0) log.error(error.message);
-      for (const issue of error.issues) log.error(formatIssue(issue));
+      const lines = errorLines(error);
+      // A config that does not load: say first that nothing changed, then each problem.
+      if (error.code !== 'SUPD_E_RELOAD_REFUSED') lines.unshift(`reload refused, nothing changed: ${error.message}`);
+      if (error.code !== 'SUPD_E_RELOAD_REFUSED' && error.issues.length === 0) lines.pop();
+      for (const line of lines) log.error(line);
     }
     throw error;
   }
