@@ -89,7 +89,7 @@ describe('watch', () => {
   });
 
   test('a 4-copy rolling program never has fewer than 3 running during a watch restart', async () => {
-    await withSupd(program('pool', 'processes = 4\nrestart_strategy = "rolling"\nstart_secs = "300ms"\nwatch = { paths = ["src"], debounce = "200ms" }'), { files: { 'src/.keep': '' } }, async (supd) => {
+    await withSupd(program('pool', 'processes = 4\nrestart_strategy = "rolling"\nstart_secs = "1s"\nwatch = { paths = ["src"], debounce = "200ms" }'), { files: { 'src/.keep': '' } }, async (supd) => {
       await watching(supd, 1);
       const old = await waitFor(async () => {
         const procs = Object.values(await byName(supd));
