@@ -1,5 +1,11 @@
 // Where one process's stdout and stderr go: a rotating file per stream ("merge" shares one,
 // false discards), kept across restarts so a restarted process appends to the same files.
+// A file's writer (a RotatingFile: an open handle, its queue, its housekeeping) is made when
+// the stream first writes, or when something asks for the log (`supd logs`): a process that
+// says nothing costs no writer (about 17 KB of supd's memory a process, measured with 300).
+// The file itself is created at once, empty, so that it exists before any output.
+import { closeSync, mkdirSync, openSync, statSync } from 'node:fs';
+import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { OutputSpec, UnitSpec } from '../config/types.js';
 import type { ChildHandle } from '../process/spawner.js';
@@ -14,7 +20,8 @@ export type OutputStream = 'stdout' | 'stderr';
 interface AttachedPipe {
   readonly stream: OutputStream;
   readonly reader: PipeReader;
-  sink: RotatingFile | null;
+  /** The file it writes to, once that is open (null before its first write, or with no file). */
+  sink: () => RotatingFile | null;
   /** Its lines on supd's stdout (stdout/stderr = "console"), or null. */
   console: ConsoleFeed | null;
   handler: ChunkHandler;
@@ -41,24 +48,20 @@ export interface ProcessOutput {
 
 /** `unit` is copy `index`'s (per-copy values filled in: its log files are its own). */
 export function createProcessOutput(unit: UnitSpec, index: number, onError: (message: string) => void, consoleOut: ConsoleOutput | null = null): ProcessOutput {
-  const open = (spec: OutputSpec | null): RotatingFile | null => (spec === null ? null : new RotatingFile(spec.file, spec, onError));
-  const out = open(unit.stdout);
   const merged = unit.stderr === 'merge';
-  const err = merged ? out : open(unit.stderr as OutputSpec | null);
-  const sinks = [...new Set([out, err])].filter((s): s is RotatingFile => s !== null);
-  const sinkOf = (stream: OutputStream): RotatingFile | null => (stream === 'stdout' ? out : err);
+  const files = lazyFiles(unit.stdout, merged ? null : (unit.stderr as OutputSpec | null), onError);
+  const sinkOf = (stream: OutputStream, open: boolean): RotatingFile | null => files.of(stream === 'stdout' || merged ? 'stdout' : 'stderr', open);
   const specOf = (stream: OutputStream): OutputSpec | null => (stream === 'stdout' || merged ? unit.stdout : (unit.stderr as OutputSpec | null));
   const name = `${unit.name}:${index}`;
   const wantsConsole = (stream: OutputStream): boolean => consoleOut !== null && unit.console[stream];
   if (wantsConsole('stdout') || wantsConsole('stderr')) consoleOut!.register(name, unit.program);
   // Where a stream's reads go: its file, the console, both, or nowhere. Merged, the child's stderr is its stdout pipe.
   const routeOf = (stream: OutputStream, pid: number, feed: ConsoleFeed | null): Pick<AttachedPipe, 'sink' | 'console' | 'handler'> | null => {
-    const sink = sinkOf(stream);
     const spec = specOf(stream);
-    const file = sink === null || spec === null ? null : feedInto(sink, spec.timestamps);
+    const file = spec === null ? null : feedOnDemand(() => sinkOf(stream, true)!, spec.timestamps);
     const lines = wantsConsole(stream) ? (feed ?? consoleOut!.feed(name, unit.program, pid, stream)) : null;
     if (file === null && lines === null) return null;
-    return { sink, console: lines, handler: teeHandlers(file, lines?.handler ?? null) };
+    return { sink: () => sinkOf(stream, false), console: lines, handler: teeHandlers(file, lines?.handler ?? null) };
   };
   let attached: AttachedChild | null = null;
   const connect = (stream: OutputStream, pipe: Readable, pid: number): AttachedPipe | null => {
@@ -81,7 +84,7 @@ export function createProcessOutput(unit: UnitSpec, index: number, onError: (mes
       child.holdExit(async () => {
         for (const pipe of current.pipes) {
           while (pipe.reader.paused && !pipe.reader.ended) await pipe.reader.unpaused();
-          await pipe.sink?.flushed();
+          await pipe.sink()?.flushed();
           await pipe.console?.flushed();
         }
       });
@@ -104,30 +107,78 @@ export function createProcessOutput(unit: UnitSpec, index: number, onError: (mes
         const keptFeed = wantsConsole(pipe.stream) ? pipe.console : null;
         if (!wantsConsole(pipe.stream)) pipe.console?.end();
         const target = routeOf(pipe.stream, previous.child.pid, keptFeed);
-        const before = pipe.sink;
+        const before = pipe.sink();
         if (target === null) {
           pipe.console = null;
+          pipe.sink = () => null;
           pipe.handler = (_data, release) => release();
           continue;
         }
         // The old file's last bytes go first, when both name one file.
-        if (before !== null) target.sink?.after(before.flushed());
+        if (before !== null) sinkOf(pipe.stream, true)?.after(before.flushed());
         Object.assign(pipe, target);
       }
     },
     logOf(stream) {
-      const sink = sinkOf(stream);
+      const sink = sinkOf(stream, true);
       if (sink !== null) return sink;
       if (unit.console[stream]) return `${stream} goes to supd's stdout (${stream} = "console"), not to a file`;
       return `${stream} is not kept (${stream} = false)`;
     },
     reopen() {
-      for (const sink of sinks) sink.reopen();
+      for (const sink of files.open()) sink.reopen();
     },
     async close() {
-      await Promise.all(sinks.map((sink) => sink.close()));
+      await Promise.all(files.open().map((sink) => sink.close()));
     },
   };
+}
+
+// A stream's file writer, made on the first read.
+function feedOnDemand(open: () => RotatingFile, timestamps: boolean): ChunkHandler {
+  let feed: ChunkHandler | null = null;
+  return (data, release) => {
+    feed ??= feedInto(open(), timestamps);
+    feed(data, release);
+  };
+}
+
+interface LazyFiles {
+  /** The writer of a stream's file (made now when `open`), or null (not made yet, or no file). */
+  of(stream: OutputStream, open: boolean): RotatingFile | null;
+  /** The writers made so far. */
+  open(): RotatingFile[];
+}
+
+// The files exist from the start; their writers are made when first needed. One that could not
+// be created empty (a directory that cannot be made, no permission) gets its writer at once,
+// which reports the problem the way it reports any; so does one that rotates on a timer.
+function lazyFiles(stdout: OutputSpec | null, stderr: OutputSpec | null, onError: (message: string) => void): LazyFiles {
+  const specs = { stdout, stderr };
+  const made: Partial<Record<OutputStream, RotatingFile>> = {};
+  const make = (stream: OutputStream): RotatingFile => (made[stream] ??= new RotatingFile(specs[stream]!.file, specs[stream]!, onError));
+  for (const stream of ['stdout', 'stderr'] as const) {
+    const spec = specs[stream];
+    if (spec !== null && (spec.intervalMs !== null || !createEmpty(spec.file))) make(stream);
+  }
+  return {
+    of: (stream, open) => (specs[stream] === null ? null : open ? make(stream) : (made[stream] ?? null)),
+    open: () => Object.values(made),
+  };
+}
+
+// Only a regular file (or none yet) waits for its writer: a FIFO or a device gets its writer
+// at once, as before (opening one here would block, or end a reader's stream when closed).
+function createEmpty(file: string): boolean {
+  try {
+    const stat = statSync(file, { throwIfNoEntry: false });
+    if (stat !== undefined) return stat.isFile();
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
+    closeSync(openSync(file, 'a', 0o640));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 // Both a file and the console: each gets the read; it goes back to the reader once both are done with it.
