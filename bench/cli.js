@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // The CLI's latency against Node's own start-up, in one run: `supd --version` and `supd status`
-// with 500 running processes (`sleep`), through bin/supd.js (the esbuild bundle) and through
-// the unbundled tsc output (dist/src/cli/main.js, called by a two-line runner), with
-// `node -e 0` as the floor. The four commands run interleaved (one of each per round, in a
+// with 500 running processes (`sleep`), through bin/supd.js (a CommonJS script: --version from
+// package.json, status from the one-file CommonJS build dist/bundle/cli/status.cjs), through
+// the ES module bundle (dist/bundle/cli/main.js, what every other verb loads) and through the
+// unbundled tsc output (dist/src/cli/main.js), each of the last two called by a two-line
+// runner, with `node -e 0` as the floor. The commands run interleaved (one of each per round, in a
 // rotating order) so that a change of load on the machine hits them alike; the minimum is the
 // figure to compare on a busy machine, the median is printed beside it. Each command's CPU time
 // (user + system) is measured too: on a loaded machine it tells more than the wall time.
@@ -19,6 +21,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = path.join(ROOT, 'bin', 'supd.js');
 const UNBUNDLED = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
+const ESM_BUNDLE = path.join(ROOT, 'dist', 'bundle', 'cli', 'main.js');
 const RESULTS = path.join(ROOT, 'bench', 'results', 'cli.json');
 const GOALS = { status: 25, version: 10 };
 
@@ -29,8 +32,10 @@ export async function run({ runs = 40, argv = process.argv.slice(2) } = {}) {
   const at = argv.indexOf('--processes');
   const processes = at === -1 ? 500 : Number(argv[at + 1]);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'supd-bench-cli-'));
-  const runner = path.join(dir, 'unbundled.js');
+  const runner = path.join(dir, 'unbundled.mjs');
   writeFileSync(runner, `import { runCli } from ${JSON.stringify(pathToFileURL(UNBUNDLED).href)};\nawait runCli();\n`);
+  const esm = path.join(dir, 'esm-bundle.mjs');
+  writeFileSync(esm, `import { runCli } from ${JSON.stringify(pathToFileURL(ESM_BUNDLE).href)};\nawait runCli();\n`);
   const config = path.join(dir, 'daemons.toml');
   writeFileSync(config, `[programs.sleep]\ncommand = ["/usr/bin/sleep", "100000"]\nprocesses = ${processes}\nstart_secs = "0s"\n`);
   const daemon = spawn(process.execPath, [BIN, 'run', '-c', config], { cwd: dir, stdio: 'ignore', detached: true });
@@ -38,9 +43,10 @@ export async function run({ runs = 40, argv = process.argv.slice(2) } = {}) {
     await waitAllRunning(path.join(dir, '.supd', 'supd.sock'), processes);
     const commands = {
       'node -e 0': [process.execPath, ['-e', '0']],
-      'supd --version (bundle)': [process.execPath, [BIN, '--version']],
+      'supd --version (bin/supd.js)': [process.execPath, [BIN, '--version']],
       'supd --version (unbundled)': [process.execPath, [runner, '--version']],
-      [`supd status, ${processes} (bundle)`]: [process.execPath, [BIN, 'status', '-c', config]],
+      [`supd status, ${processes} (bin/supd.js: status.cjs)`]: [process.execPath, [BIN, 'status', '-c', config]],
+      [`supd status, ${processes} (ES module bundle)`]: [process.execPath, [esm, 'status', '-c', config]],
       [`supd status, ${processes} (unbundled)`]: [process.execPath, [runner, 'status', '-c', config]],
     };
     const names = Object.keys(commands);

@@ -1,12 +1,30 @@
 #!/usr/bin/env node
 // The supd binary: the bundled CLI (npm run build writes dist/bundle/; see scripts/bundle.js).
-// `supd --version` alone is answered here, before loading the CLI: it is the one command that
-// needs nothing but package.json (the `version` verb in the bundle answers every other form).
+// A CommonJS script (bin/package.json), so that Node starts it without its ES module loader:
+// `supd --version` alone is answered here from package.json, before loading anything;
+// `supd status` (and its aliases) requires the one-file CommonJS build of the CLI, which holds
+// that verb only; every other command imports the ES module bundle, whose verbs are chunks.
+'use strict';
+
 const args = process.argv.slice(2);
+const STATUS = new Set(['status', 'list', 'avail']);
+const VALUE_OPTIONS = new Set(['-c', '--config', '--socket']);
+
+// The verb is the first word that is neither an option nor a global option's value (as in main.ts).
+function firstWord() {
+  for (let i = 0; i < args.length; i++) {
+    if (VALUE_OPTIONS.has(args[i])) i++;
+    else if (args[i] === '--') return undefined;
+    else if (!args[i].startsWith('-') || args[i] === '-') return args[i];
+  }
+  return undefined;
+}
+
 if (args.length === 1 && args[0] === '--version') {
-  const { readFileSync } = await import('node:fs');
-  process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
+  const { readFileSync } = require('node:fs');
+  process.stdout.write(`${JSON.parse(readFileSync(require.resolve('../package.json'), 'utf8')).version}\n`);
+} else if (STATUS.has(firstWord())) {
+  require('../dist/bundle/cli/status.cjs').runCli();
 } else {
-  const { runCli } = await import('../dist/bundle/cli/main.js');
-  await runCli();
+  import('../dist/bundle/cli/main.js').then((cli) => cli.runCli());
 }

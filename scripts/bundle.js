@@ -23,4 +23,27 @@ await build({
   // CommonJS dependencies bundled into ES modules call require(): give every chunk one.
   banner: { js: "import { createRequire as __supdCreateRequire } from 'node:module'; const require = __supdCreateRequire(import.meta.url);" },
 });
+// `supd status`, the command people run most, also as one CommonJS file (bin/supd.js picks it
+// when status is the verb): Node loads one script instead of a dozen ES modules through its ESM
+// loader (measured: 13 ms of CPU over `node -e 0` instead of 30 with 500 processes). The same
+// main() and verb table; every other verb's module is left out (bin/supd.js never sends one here).
+const otherVerbs = {
+  name: 'status-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/commands\// }, (args) => (args.importer.endsWith('/src/cli/verbs.ts') && args.path !== './commands/status.js' ? { path: args.path, external: true } : undefined));
+  },
+};
+await build({
+  entryPoints: [new URL('../src/cli/main.ts', import.meta.url).pathname],
+  outfile: `${outdir}status.cjs`,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+  plugins: [otherVerbs],
+  define: { 'import.meta.url': '__supdModuleUrl' },
+  banner: { js: "const __supdModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+});
 copyFileSync(new URL('../dist/src/config/schema-validator.cjs', import.meta.url), new URL('schema-validator.cjs', `file://${outdir}`));

@@ -32,7 +32,8 @@ export async function main(argv: readonly string[], io: Io = process): Promise<n
     return EXIT_OK;
   }
   try {
-    return await command.run({ ...io, args: parsed.args, flags: parsed.flags });
+    // Not `...io`: spreading `process` would call its stdin getter, which opens a stream for nothing.
+    return await command.run({ stdout: io.stdout, stderr: io.stderr, env: io.env, args: parsed.args, flags: parsed.flags });
   } catch (error) {
     if (!isSupdError(error)) throw error;
     return fail(io, parsed.flags.json === true, error, found.name);

@@ -2,7 +2,8 @@
 // fresh buffer for every read; under a flood those buffers pile up as garbage until V8 collects
 // them (+35 MB of RSS for 101 MB of output, measured). Here reads land in at most SLOTS reused
 // 256 KiB buffers (net.Socket's documented `onread` mode, switched on for the socket that
-// child_process created); a slot comes back once its bytes are written. With every slot in
+// child_process created: every pipe lands its reads in one shared buffer, copied at once into a
+// slot from a pool shared by all pipes); a slot comes back once its bytes are written. With every slot in
 // flight, reading stops, the pipe fills and the child waits in write(): supd never buffers more
 // than SLOTS x SLOT_BYTES per stream, and never drops. Switching that mode on for a socket that
 // already exists means setting net.Socket's private fields (found by their symbols' names), so
@@ -91,34 +92,111 @@ function probeSockets(): { onread: Readable; pipe: Readable } {
 }
 
 export function readPipe(stream: Readable, onChunk: ChunkHandler, options: { reuseBuffers?: boolean } = {}): PipeReader {
-  let ended = false;
-  const waiters: Array<() => void> = [];
-  const wake = (): void => {
-    for (const w of waiters.splice(0)) w();
-  };
   const fast = options.reuseBuffers !== false && chosen.path === 'reused buffers' && usesUserBufferMode(stream);
-  const control = fast ? readIntoSlots(stream, onChunk, wake) : readWithBudget(stream, onChunk, wake);
-  stream.once('end', () => {
-    ended = true;
-    wake();
-  });
-  stream.once('error', () => undefined);
-  return {
-    get paused() {
-      return control.paused();
-    },
-    get ended() {
-      return ended;
-    },
-    unpaused() {
-      if (ended || !control.paused()) return Promise.resolve();
-      return new Promise((resolve) => waiters.push(resolve));
-    },
-  };
+  const reader = new Reader(stream, onChunk);
+  if (fast) reader.readIntoSlots();
+  else reader.readWithBudget();
+  return reader;
 }
 
-interface FlowControl {
-  paused(): boolean;
+const ignore = (): void => undefined;
+
+// One pipe's state in one object (methods on the prototype: a child's two pipes cost two of
+// these, not a dozen closures each).
+class Reader implements PipeReader {
+  ended = false;
+  /** Reads handed on and not yet released (fast path), or their bytes (fallback). */
+  private outstanding = 0;
+  private stopped = false;
+  private waiters: Array<() => void> | null = null;
+
+  constructor(
+    private readonly stream: Readable,
+    private readonly onChunk: ChunkHandler,
+  ) {
+    stream.once('end', () => {
+      this.ended = true;
+      this.wake();
+    });
+    stream.once('error', ignore);
+  }
+
+  get paused(): boolean {
+    return this.stopped;
+  }
+
+  unpaused(): Promise<void> {
+    if (this.ended || !this.stopped) return Promise.resolve();
+    return new Promise((resolve) => (this.waiters ??= []).push(resolve));
+  }
+
+  private wake(): void {
+    const waiting = this.waiters;
+    this.waiters = null;
+    for (const w of waiting ?? []) w();
+  }
+
+  private restart(): void {
+    if (!this.stopped || this.stream.destroyed) return;
+    this.stopped = false;
+    this.stream.resume();
+    this.wake();
+  }
+
+  // net.Socket's `onread` mode: libuv reads straight into a buffer we give it and the callback
+  // gets the byte count; returning false stops reading. Every pipe reads into the same landing
+  // buffer (reads run one at a time on the loop thread, and each is handled before the next):
+  // its bytes are copied at once into a slot from a pool shared by all pipes, which goes back
+  // once written. An idle pipe thus holds no buffer of its own (a child costs no 256 KiB slot
+  // until it writes), a flood cycles the same few slots (no garbage); one memcpy per read.
+  readIntoSlots(): void {
+    const socket = this.stream as unknown as SocketInternals;
+    const sym = socketSymbols(this.stream)!;
+    const landing = landingBuffer();
+    socket[sym.buffer] = landing;
+    // No generator: the landing buffer stays armed for the next read.
+    socket[sym.generator] = null;
+    socket[sym.callback] = (nread: number, buffer: Buffer): boolean => this.landed(buffer, nread);
+    socket._handle!.useUserBuffer!(landing);
+  }
+
+  private landed(buffer: Buffer, nread: number): boolean {
+    const slot = takeSlot();
+    buffer.copy(slot, 0, 0, nread);
+    const data = slot.subarray(0, nread);
+    this.outstanding++;
+    let released = false;
+    this.onChunk(data, () => {
+      if (released) return;
+      released = true;
+      this.outstanding--;
+      giveBack(slot);
+      this.restart();
+    });
+    // In this mode the socket emits no 'data' of its own; readers of the output (`ready.log`)
+    // get each read here, valid while they handle it (the slot is reused once written).
+    if (this.stream.listenerCount('data') > 0) this.stream.emit('data', data);
+    this.stopped = this.outstanding >= SLOTS;
+    return !this.stopped;
+  }
+
+  // The fallback: 'data' events, paused while more than the same budget is unwritten.
+  readWithBudget(): void {
+    this.stream.on('data', (chunk: Buffer) => {
+      this.outstanding += chunk.length;
+      let released = false;
+      this.onChunk(chunk, () => {
+        if (released) return;
+        released = true;
+        this.outstanding -= chunk.length;
+        if (this.outstanding <= (SLOTS * SLOT_BYTES) / 2) this.restart();
+      });
+      if (this.outstanding > SLOTS * SLOT_BYTES && !this.stopped) {
+        this.stopped = true;
+        this.stream.pause();
+      }
+    });
+  }
 }
 
 type SocketInternals = Record<symbol, unknown> & { _handle?: { useUserBuffer?: (buffer: Uint8Array) => void; reading?: boolean } };
@@ -144,75 +222,19 @@ function usesUserBufferMode(stream: Readable): boolean {
   return false;
 }
 
-// net.Socket's `onread` mode: libuv reads straight into our buffer, the callback gets the
-// byte count, returning false stops reading, the generator supplies the buffer for the next read.
-function readIntoSlots(stream: Readable, onChunk: ChunkHandler, wake: () => void): FlowControl {
-  const socket = stream as unknown as SocketInternals;
-  const sym = socketSymbols(stream)!;
-  let stopped = false;
-  const pool = slotPool(() => {
-    if (stopped && !stream.destroyed) {
-      stopped = false;
-      stream.resume();
-      wake();
-    }
-  });
-  const first = pool.take();
-  socket[sym.buffer] = first;
-  socket[sym.generator] = pool.take;
-  socket[sym.callback] = (nread: number, slot: Buffer): boolean => {
-    let released = false;
-    const data = slot.subarray(0, nread);
-    onChunk(data, () => {
-      if (!released) pool.give(slot);
-      released = true;
-    });
-    // In this mode the socket emits no 'data' of its own; readers of the output (`ready.log`)
-    // get each read here, valid while they handle it (the buffer is reused later).
-    if (stream.listenerCount('data') > 0) stream.emit('data', data);
-    // Keep one slot for the generator, which runs right after this and arms the next read.
-    stopped = pool.available() <= 1;
-    return !stopped;
-  };
-  socket._handle!.useUserBuffer!(first);
-  return { paused: () => stopped };
+let landing: Buffer | null = null;
+// Free slots shared by every pipe; more than SLOTS free ones are left to the collector.
+const freeSlots: Buffer[] = [];
+
+function landingBuffer(): Buffer {
+  landing ??= Buffer.allocUnsafeSlow(SLOT_BYTES);
+  return landing;
 }
 
-// At most SLOTS buffers of SLOT_BYTES, reused: a read's buffer comes back once its bytes are written.
-function slotPool(onGiven: () => void): { take: () => Buffer; give: (slot: Buffer) => void; available: () => number } {
-  const free: Buffer[] = [];
-  let allocated = 0;
-  return {
-    take() {
-      const slot = free.pop();
-      if (slot !== undefined) return slot;
-      allocated++;
-      return Buffer.allocUnsafeSlow(SLOT_BYTES);
-    },
-    give(slot) {
-      free.push(slot);
-      onGiven();
-    },
-    available: () => free.length + (SLOTS - allocated),
-  };
+function takeSlot(): Buffer {
+  return freeSlots.pop() ?? Buffer.allocUnsafeSlow(SLOT_BYTES);
 }
 
-// The fallback: 'data' events, paused while more than the same budget is unwritten.
-function readWithBudget(stream: Readable, onChunk: ChunkHandler, wake: () => void): FlowControl {
-  let outstanding = 0;
-  stream.on('data', (chunk: Buffer) => {
-    outstanding += chunk.length;
-    let released = false;
-    onChunk(chunk, () => {
-      if (released) return;
-      released = true;
-      outstanding -= chunk.length;
-      if (stream.isPaused() && outstanding <= (SLOTS * SLOT_BYTES) / 2) {
-        stream.resume();
-        wake();
-      }
-    });
-    if (outstanding > SLOTS * SLOT_BYTES) stream.pause();
-  });
-  return { paused: () => stream.isPaused() };
+function giveBack(slot: Buffer): void {
+  if (freeSlots.length < SLOTS) freeSlots.push(slot);
 }

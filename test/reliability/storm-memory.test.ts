@@ -76,7 +76,11 @@ stop_timeout = "2s"
     while (restarts < RESTARTS) {
       await new Promise((resolve) => setTimeout(resolve, 1000));
       restarts = await restartsNow();
-      if (restarts >= ((during.length + 1) * RESTARTS) / 10) during.push({ ...(await sample()), restarts });
+      if (restarts < ((during.length + 1) * RESTARTS) / 10) continue;
+      const now = { ...(await sample()), restarts };
+      during.push(now);
+      // As it goes (the whole storm takes long): a cut-short run still leaves its figures.
+      process.stderr.write(`storm: ${restarts} restarts in ${Math.round((Date.now() - started) / 1000)} s, after a GC heap ${(now.heapUsed / MB).toFixed(1)} MB, anon ${(now.anon / MB).toFixed(1)} MB (before: ${(before.anon / MB).toFixed(1)})\n`);
     }
     const stormSeconds = (Date.now() - started) / 1000;
     rmSync(flag);
