@@ -41,7 +41,7 @@ export interface PreparedStdio {
   /** stderr = "merge" could not share stdout's pipe (no FIFO): the caller must `2>&1` itself. */
   readonly mergeByShell: boolean;
   /** After a spawn that started a child: closes supd's write ends, returns the read ends. */
-  connect(child: ChildProcess): ChildStreams;
+  connect(child: Pick<ChildProcess, 'stdio'> | { readonly stdio: readonly never[] }): ChildStreams;
   /** After a spawn that failed: closes everything. */
   abandon(): void;
 }
@@ -101,7 +101,7 @@ export function prepareStdio(request: StdioRequest): PreparedStdio {
       closeWriteEnds();
       const streamOf = (fd: number): Readable => {
         const channel = channels.get(fd);
-        return channel === undefined ? (child.stdio[fd] as Readable) : new net.Socket({ fd: channel.read, readable: true, writable: false });
+        return channel === undefined ? (child.stdio[fd] as unknown as Readable) : new net.Socket({ fd: channel.read, readable: true, writable: false });
       };
       const stdout = streamOf(1);
       const stderr = merged ? endedStream() : streamOf(2);

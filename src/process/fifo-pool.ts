@@ -11,10 +11,12 @@ import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
-/** Spare FIFOs kept. */
+/**
+ * Spare FIFOs kept at first; doubled (up to 4,096) each time a burst of starts (a restart of
+ * all) empties the pool, so a burst of N costs about log2(N) refills, each a fork of supd, not
+ * N / 32. Refilled in the background when fewer than half are left.
+ */
 const TARGET = 32;
-/** Refilled in the background (back to TARGET) when fewer are left. */
-const LOW_WATER = 16;
 
 export interface FifoPool {
   readonly dir: string;
@@ -39,16 +41,18 @@ class Fifos implements FifoPool {
   private serial = 0;
   private refilling = false;
   private closed = false;
+  private wanted = TARGET;
 
   constructor(readonly dir: string) {}
 
   take(): { ok: true; path: string } | { ok: false; reason: string } {
     if (this.spare.length === 0) {
-      const failure = this.refillNow(TARGET);
+      this.wanted = Math.min(this.wanted * 2, 4096);
+      const failure = this.refillNow(this.wanted);
       if (failure !== null) return { ok: false, reason: failure };
     }
     const file = this.spare.pop()!;
-    if (this.spare.length < LOW_WATER) this.refillInBackground();
+    if (this.spare.length < this.wanted / 2) this.refillInBackground();
     return { ok: true, path: file };
   }
 
@@ -72,9 +76,9 @@ class Fifos implements FifoPool {
   }
 
   private refillInBackground(): void {
-    if (this.refilling || this.closed || this.spare.length >= TARGET) return;
+    if (this.refilling || this.closed || this.spare.length >= this.wanted) return;
     this.refilling = true;
-    const batch = this.names(TARGET - this.spare.length);
+    const batch = this.names(this.wanted - this.spare.length);
     execFile('mkfifo', ['-m', '0600', '--', ...batch], { timeout: 10_000 }, (error) => {
       this.refilling = false;
       if (error === null && !this.closed) this.spare.push(...batch);

@@ -12,8 +12,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { prepareStdio, type ChildStreams, type StdioSlot } from './child-stdio.js';
+import { prepareStdio, type ChildStreams, type PreparedStdio, type StdioSlot } from './child-stdio.js';
 import { accessorFor, whyNotExecutable, type Accessor } from './exec-access.js';
+import { spawnViaHelper, type HelperResult } from './spawn-helper.js';
 
 export interface SpawnRequest {
   readonly argv: readonly string[];
@@ -131,6 +132,33 @@ export function spawnChild(request: SpawnRequest): SpawnResult {
   const program = [resolved.file, ...args];
   const privileged = setpriv === null ? program : [setpriv, ...setprivArgs(request), '--', ...program];
   const [file, ...fileArgs] = wrapInShell([...(request.prefix ?? []), ...privileged], request.cgroupProcs ?? null, (request.listenFds ?? []).length > 0, stdio.mergeByShell);
+  const exe = realExe(resolved.file);
+  const helped = spawnWithHelper(request, stdio, [file!, ...fileArgs], setpriv !== null);
+  if (helped !== null) {
+    if (!helped.ok) stdio.abandon();
+    return helped.ok ? { ok: true, child: wrapChild(helped.child, stdio.connect(NO_NODE_PIPES), exe) } : helped;
+  }
+  return spawnDirect(request, stdio, [file!, ...fileArgs], setpriv !== null, exe);
+}
+
+// The fork server (spawn-helper.ts) where it does all a spawn here would: every fd a FIFO or
+// /dev/null (not a socketpair), no held sockets, and ids switched by setpriv, not by Node.
+function spawnWithHelper(request: SpawnRequest, stdio: PreparedStdio, argv: string[], setpriv: boolean): HelperResult {
+  if ((request.listenFds ?? []).length > 0 || (!setpriv && (request.uid !== null || request.gid !== null))) return null;
+  const fds: Array<[number, number | 'null']> = [];
+  for (const [fd, slot] of stdio.slots.entries()) {
+    if (slot === 'pipe') return null;
+    if (slot !== 'ignore') fds.push([fd, slot]);
+    else if (fd <= 2) fds.push([fd, 'null']);
+  }
+  return spawnViaHelper({ argv, cwd: request.cwd, env: request.env, umask: request.umask, fds });
+}
+
+/** A child forked by the helper has no pipes of Node's (see spawnWithHelper). */
+const NO_NODE_PIPES = { stdio: [] };
+
+function spawnDirect(request: SpawnRequest, stdio: PreparedStdio, argv: string[], setpriv: boolean, exe: string): SpawnResult {
+  const [file, ...fileArgs] = argv;
   const previousUmask = request.umask === null ? null : process.umask(request.umask);
   let child: ChildProcess;
   try {
@@ -140,8 +168,8 @@ export function spawnChild(request: SpawnRequest): SpawnResult {
       stdio: withListenFds(stdio.slots, request.listenFds ?? []),
       detached: true,
       // Without setpriv, Node switches the ids itself (dropping supplementary groups).
-      ...(setpriv === null && request.uid !== null ? { uid: request.uid } : {}),
-      ...(setpriv === null && request.gid !== null ? { gid: request.gid } : {}),
+      ...(!setpriv && request.uid !== null ? { uid: request.uid } : {}),
+      ...(!setpriv && request.gid !== null ? { gid: request.gid } : {}),
     });
   } catch (error) {
     stdio.abandon();
@@ -152,9 +180,9 @@ export function spawnChild(request: SpawnRequest): SpawnResult {
   if (child.pid === undefined) {
     stdio.abandon();
     child.on('error', () => undefined);
-    return { ok: false, reason: `spawn failed: ${resolved.file}` };
+    return { ok: false, reason: `spawn failed: ${file}` };
   }
-  return { ok: true, child: wrapChild(child, stdio.connect(child), realExe(resolved.file)) };
+  return { ok: true, child: wrapChild(child, stdio.connect(child), exe) };
 }
 
 // One `sh -c` in front when the child must enter its cgroup (as root, before setpriv switches
@@ -193,7 +221,13 @@ function realExe(file: string): string {
   }
 }
 
-function wrapChild(child: ChildProcess, streams: ChildStreams, exe: string): ChildHandle {
+/** What wrapChild needs of a child: Node's ChildProcess, or the fork server's (spawn-helper.ts). */
+interface ExitSource {
+  readonly pid?: number | undefined;
+  on(event: 'error' | 'exit' | 'close', listener: (...args: any[]) => void): unknown;
+}
+
+function wrapChild(child: ExitSource, streams: ChildStreams, exe: string): ChildHandle {
   let exitListener: ((code: number | null, signal: NodeJS.Signals | null) => void) | null = null;
   let reported = false;
   let exitStatus: [number | null, NodeJS.Signals | null] | null = null;

@@ -1,8 +1,8 @@
 // The snapshot `supd status` shows: each process as SPEC section 5's JSON, memory (the tree's
-// RSS and PSS) read from /proc at the moment of asking.
+// RSS and PSS) read from /proc at most 5 s before (tree-memory-cache.ts).
 import type { ProcessStatus, StatusReport } from '../control/protocol.js';
 import type { ProcessView } from './view.js';
-import { readTreeMemory } from '../process/proc.js';
+import { recentTreeMemory } from '../process/tree-memory-cache.js';
 
 /** What the supervisor knows beside the process itself. */
 export interface StatusLookups {
@@ -12,7 +12,7 @@ export interface StatusLookups {
 
 export function describeProcess(proc: ProcessView, lookups: StatusLookups): ProcessStatus {
   const uptime = proc.uptimeMs;
-  const memory = proc.pid === null ? null : readTreeMemory(proc.pid);
+  const memory = proc.pid === null ? null : recentTreeMemory(proc.pid);
   return {
     name: proc.name,
     program: proc.unit.program,

@@ -1,0 +1,63 @@
+// The fork server's program (spawn-helper.ts), in Perl: perl-base (with POSIX and Fcntl) is in
+// every Debian, and a Perl process of a few MB forks in a fraction of what a large supd takes.
+//
+// Requests on stdin (a FIFO supd writes): a 10-digit length, then that many bytes, fields split
+// by NUL: cwd, umask (octal or empty), the fd map ("CHILDFD:SOURCE" joined by spaces, SOURCE `n`
+// for /dev/null or the number of one of supd's fds, opened again through /proc/SUPD/fd/N), argc,
+// the argv, then the environment ("K=V"). The reply on stdout (a FIFO supd reads while it
+// waits): the pid, or "E reason", one line, once the child is forked (not exec'd: an exec that
+// fails writes why to the child's stderr and exits 127). Each exit of a child: "PID CODE SIGNAL"
+// on fd 3 ("-" for none), non-blocking and buffered: supd reads fd 3 only between its waits for
+// a reply, so a blocking write there would deadlock a burst of exits with a burst of starts. The helper ignores terminal and kill signals (supd stops it by closing
+// stdin); its children get the default ones back, a clear signal mask and their own session.
+export const SPAWN_HELPER_PROGRAM = String.raw`
+use strict; use POSIX (); use Fcntl;
+my $supd = getppid();
+$SIG{$_} = 'IGNORE' for qw(INT TERM HUP QUIT USR1 USR2 PIPE);
+fcntl(STDIN, F_SETFL, 0);
+open(my $ev, '>&=', 3) or die "fd 3: $!";
+fcntl($ev, F_SETFL, O_NONBLOCK);
+my $out = '';
+$SIG{CHLD} = sub {
+  while ((my $p = waitpid(-1, POSIX::WNOHANG())) > 0) {
+    my $s = $? & 127; $out .= $s ? "$p - $s\n" : "$p " . ($? >> 8) . " -\n";
+  }
+};
+sub flush { my $w = syswrite($ev, $out); substr($out, 0, $w) = '' if defined $w && $w > 0 }
+sub wait_input { while (1) { flush() if $out ne ''; my ($r, $w) = ('', '');
+    vec($r, 0, 1) = 1; vec($w, 3, 1) = 1 if $out ne '';
+    my $wr = $out ne '' ? $w : undef; return if select($r, $wr, undef, 1) > 0 && vec($r, 0, 1) } }
+sub rd { my ($n) = @_; my $b = '';
+  while (length($b) < $n) { wait_input(); my $r = sysread(STDIN, $b, $n - length($b), length($b));
+    if (!defined $r) { next if $!{EINTR}; exit 0 } exit 0 if $r == 0 } $b }
+sub reply { my ($line) = @_; $line =~ s/\n/ /g; syswrite(STDOUT, "$line\n") }
+sub source { my ($src) = @_; my $f;
+  return $f if $src eq 'n' ? sysopen($f, '/dev/null', O_RDWR) : sysopen($f, "/proc/$supd/fd/$src", O_WRONLY);
+  die "cannot open supd's fd $src: $!\n" }
+sub child { my ($cwd, $umask, $map, $argv, $env) = @_;
+  $SIG{$_} = 'DEFAULT' for qw(INT TERM HUP QUIT USR1 USR2 PIPE CHLD);
+  POSIX::sigprocmask(POSIX::SIG_SETMASK(), POSIX::SigSet->new());
+  POSIX::setsid();
+  my %high = map { ($_->[0], fcntl($_->[1], F_DUPFD, 64) + 0) } @$map;
+  POSIX::dup2($high{$_->[0]}, $_->[0]) for @$map;
+  my %keep = map { ($_->[0], 1) } @$map;
+  opendir(my $d, '/proc/self/fd'); my @open = grep { /^\d+$/ && !$keep{$_} } readdir($d); closedir($d);
+  POSIX::close($_) for @open;
+  chdir($cwd) or do { print STDERR "supd: cannot enter $cwd: $!\n"; POSIX::_exit(127) };
+  umask(oct($umask)) if $umask ne '';
+  %ENV = map { split(/=/, $_, 2) } @$env;
+  { no warnings; exec { $argv->[0] } @$argv; }
+  print STDERR "supd: cannot run $argv->[0]: $!\n"; POSIX::_exit(127) }
+while (1) {
+  my @f = split(/\0/, rd(rd(10) + 0), -1);
+  my ($cwd, $umask, $fds, $argc) = splice(@f, 0, 4);
+  my @argv = splice(@f, 0, $argc);
+  my %src; my @map = eval { map { my ($c, $s) = split(/:/); [$c, $src{$s} //= source($s)] } split(/ /, $fds) };
+  if ($@) { close($_) for values %src; reply("E $@"); next }
+  my $pid = fork();
+  if (!defined $pid) { reply("E fork failed: $!"); next }
+  child($cwd, $umask, [map { [$_->[0], $_->[1]] } @map], \@argv, \@f) if $pid == 0;
+  close($_) for values %src;
+  reply($pid);
+}
+`;

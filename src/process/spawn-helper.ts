@@ -1,0 +1,189 @@
+// The fork server: children are forked by a small Perl process (spawn-helper-program.ts), not
+// by supd. A fork copies the parent's page tables and fd table, and Node's spawn waits until
+// the child has exec'd (which tears that copy down again): with thousands of children supd is
+// large (4-6 MB of page tables, 4 fds a child), so each start cost more the more were running
+// and starting N cost O(N^2) (docs/benchmarks.md, "Scale"). The helper stays a few MB with a
+// handful of fds, and answers with the pid as soon as it has forked.
+//
+// supd waits for that answer synchronously (spawnChild returns the pid), on a FIFO opened in
+// blocking mode; requests go the same way. The child's fds are supd's FIFO write ends, which
+// the helper opens again through /proc/SUPD/fd/N before it forks. Exits come back on a pipe
+// and are reported as Node reports a child's. The helper is the children's parent, so their
+// parent-death signal (setpriv --pdeathsig) follows the helper: it ignores every signal but
+// KILL and ends only when supd closes its stdin (supd exits or dies). If it is killed anyway,
+// supd kills the process group of each child it had, reports each as killed (so each is
+// restarted by its policy, none is left unsupervised) and starts a new helper at the next spawn.
+// SUPD_SPAWN_HELPER=0 turns it off (supd forks itself, as before).
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { SPAWN_HELPER_PROGRAM } from './spawn-helper-program.js';
+
+export interface HelperRequest {
+  readonly argv: readonly string[];
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly umask: number | null;
+  /** The child's fds: [child fd, one of supd's fds (a FIFO's write end) or 'null' for /dev/null]. */
+  readonly fds: ReadonlyArray<readonly [number, number | 'null']>;
+}
+
+/** Emits 'exit' and then 'close' with (code, signal), as a ChildProcess does. */
+export type HelperChild = EventEmitter & { readonly pid: number };
+
+/** null: no helper here (off, no perl, or it died during the request): spawn directly. */
+export type HelperResult = { ok: true; child: HelperChild } | { ok: false; reason: string } | null;
+
+interface Helper {
+  readonly process: ChildProcess;
+  readonly requests: number;
+  readonly replies: number;
+  readonly children: Map<number, HelperChild>;
+  stopped: boolean;
+}
+
+let helper: Helper | null = null;
+/** Set once a helper could not start or died before its first answer: do not retry. */
+let broken = process.env.SUPD_SPAWN_HELPER === '0';
+
+export function spawnViaHelper(request: HelperRequest): HelperResult {
+  if (broken) return null;
+  helper ??= startHelper();
+  const current = helper;
+  if (current === null) return null;
+  const answer = ask(current, encode(request));
+  if (answer === null) {
+    if (current.children.size === 0) broken = true;
+    stopHelper(current);
+    return null;
+  }
+  if (answer.startsWith('E ')) return { ok: false, reason: answer.slice(2) };
+  const child = Object.assign(new EventEmitter(), { pid: Number(answer) });
+  current.children.set(child.pid, child);
+  return { ok: true, child };
+}
+
+function encode(request: HelperRequest): Buffer {
+  const fds = request.fds.map(([fd, source]) => `${fd}:${source === 'null' ? 'n' : source}`).join(' ');
+  const env = Object.entries(request.env).map(([key, value]) => `${key}=${value}`);
+  const umask = request.umask === null ? '' : request.umask.toString(8);
+  const body = Buffer.from([request.cwd, umask, fds, String(request.argv.length), ...request.argv, ...env].join('\0'));
+  return Buffer.concat([Buffer.from(String(body.length).padStart(10, '0')), body]);
+}
+
+// One request, one line back; null when the helper is gone (EPIPE, or EOF on its replies).
+function ask(current: Helper, message: Buffer): string | null {
+  try {
+    for (let at = 0; at < message.length; ) at += writeSync(current.requests, message, at);
+    let line = '';
+    const buffer = Buffer.alloc(64);
+    while (!line.endsWith('\n')) {
+      const read = readSync(current.replies, buffer, 0, buffer.length, null);
+      if (read === 0) return null;
+      line += buffer.toString('latin1', 0, read);
+    }
+    return line.slice(0, -1);
+  } catch {
+    return null;
+  }
+}
+
+function startHelper(): Helper | null {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'supd-spawn-'));
+  const opened: number[] = [];
+  const open = (file: string, flags: number): number => {
+    opened.push(openSync(file, flags));
+    return opened.at(-1)!;
+  };
+  try {
+    const [requestsPath, repliesPath] = [path.join(dir, 'requests'), path.join(dir, 'replies')];
+    execFileSync('mkfifo', ['-m', '0600', '--', requestsPath, repliesPath], { stdio: 'ignore' });
+    // Read ends first without waiting (O_NONBLOCK), then the write ends need not wait either.
+    const helperStdin = open(requestsPath, constants.O_RDONLY | constants.O_NONBLOCK);
+    const requests = openSync(requestsPath, constants.O_WRONLY);
+    open(repliesPath, constants.O_RDONLY | constants.O_NONBLOCK);
+    const helperStdout = open(repliesPath, constants.O_WRONLY);
+    const child = spawn('perl', ['-e', SPAWN_HELPER_PROGRAM], { stdio: [helperStdin, helperStdout, 'ignore', 'pipe'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
+    child.on('error', () => undefined);
+    if (child.pid === undefined) return noHelper(requests);
+    // Blocking, and the helper is then the only writer: EOF when it dies.
+    const replies = openSync(repliesPath, constants.O_RDONLY);
+    return watch({ process: child, requests, replies, children: new Map(), stopped: false });
+  } catch {
+    broken = true;
+    return null;
+  } finally {
+    for (const fd of opened) closeSync(fd);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function noHelper(requests: number): null {
+  closeSync(requests);
+  broken = true;
+  return null;
+}
+
+function watch(current: Helper): Helper {
+  const exits = current.process.stdio[3] as Readable;
+  let pending = '';
+  exits.setEncoding('latin1');
+  exits.on('data', (chunk: string) => {
+    const lines = (pending + chunk).split('\n');
+    pending = lines.pop()!;
+    for (const line of lines) reportExit(current, line);
+  });
+  current.process.on('exit', () => stopHelper(current));
+  current.process.unref();
+  (exits as Readable & { unref?: () => void }).unref?.();
+  return current;
+}
+
+function reportExit(current: Helper, line: string): void {
+  const [pid, code, signal] = line.split(' ');
+  const child = current.children.get(Number(pid));
+  if (child === undefined) return;
+  current.children.delete(child.pid);
+  const status = [code === '-' ? null : Number(code), signal === '-' ? null : signalName(Number(signal))];
+  child.emit('exit', ...status);
+  child.emit('close', ...status);
+}
+
+function signalName(number: number): NodeJS.Signals | null {
+  const entry = Object.entries(os.constants.signals).find(([, value]) => value === number);
+  return entry === undefined ? null : (entry[0] as NodeJS.Signals);
+}
+
+// The helper is gone (or unusable): its children lost their parent, and with it their
+// parent-death signal fired; whatever escaped it (a child between fork and setpriv) is killed
+// here by group, and each is reported killed so that it is restarted.
+function stopHelper(current: Helper): void {
+  if (helper === current) helper = null;
+  if (current.stopped) return;
+  current.stopped = true;
+  for (const fd of [current.requests, current.replies]) {
+    try {
+      closeSync(fd);
+    } catch {
+      // closed already
+    }
+  }
+  for (const child of current.children.values()) {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+    child.emit('exit', null, 'SIGKILL');
+    child.emit('close', null, 'SIGKILL');
+  }
+  current.children.clear();
+}
+
+/** supd exits: the helper ends with the end of its requests. */
+export function closeSpawnHelper(): void {
+  if (helper !== null) stopHelper(helper);
+}
