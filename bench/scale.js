@@ -7,7 +7,9 @@
 // (p50/p95 of 10 runs each), the daemon's RSS/PSS/anonymous memory and open fds, its CPU while
 // idle, then (long only) `supd restart all` until all run again and a reload that changes one
 // program (`other`), and the time SIGTERM takes to stop everything. Every figure is printed
-// with its 1,000 -> 5,000 ratio (linear growth is 5.0).
+// with its 1,000 -> 5,000 ratio (linear growth is 5.0). The idle CPU is read over two windows
+// one after the other (V8's memory reducer collects in the first). SUPD_SPAWN_HELPER=0 runs
+// supd forking its children itself (the build before the spawn helper), for a before/after.
 //
 // 5,000 children need about 4 file descriptors each in supd (two pipes, two log files): the
 // bench runs supd under `prlimit --nofile` when it may raise the hard limit, and otherwise,
@@ -184,10 +186,15 @@ async function scenario(root, n, kind, live) {
     await sleep(IDLE_SETTLE_MS);
     const cpu = readCpuSeconds(handle.pid);
     await sleep(IDLE_MS);
-    result.idleCpuSeconds = Math.round((readCpuSeconds(handle.pid) - cpu) * 100) / 100;
+    const cpuAfter = readCpuSeconds(handle.pid);
+    result.idleCpuSeconds = Math.round((cpuAfter - cpu) * 100) / 100;
     result.idleSeconds = IDLE_MS / 1000;
+    // A second window right after: the first holds V8's memory reducer (full collections some
+    // seconds after the last burst of allocation: the status runs), this one what runs steadily.
+    await sleep(IDLE_MS);
+    result.idleCpuLaterSeconds = Math.round((readCpuSeconds(handle.pid) - cpuAfter) * 100) / 100;
     result.memoryAfterIdle = readMemory(handle.pid);
-    say(`  ${kind} ${n}: ${kind === 'long' ? 'idle' : 'running the mix'} ${IDLE_MS / 1000} s: CPU ${result.idleCpuSeconds} s; RSS ${mb(result.memoryAfterIdle.rss)} PSS ${mb(result.memoryAfterIdle.pss)} anon ${mb(result.memoryAfterIdle.anon)} MB; ${result.fds} fds`);
+    say(`  ${kind} ${n}: ${kind === 'long' ? 'idle' : 'running the mix'} ${IDLE_MS / 1000} s: CPU ${result.idleCpuSeconds} s, the next ${IDLE_MS / 1000} s ${result.idleCpuLaterSeconds} s; RSS ${mb(result.memoryAfterIdle.rss)} PSS ${mb(result.memoryAfterIdle.pss)} anon ${mb(result.memoryAfterIdle.anon)} MB; ${result.fds} fds`);
     if (kind === 'mix') {
       const list = await processes(handle);
       result.restartsSeen = list.reduce((sum, p) => sum + p.restarts, 0);
@@ -239,6 +246,7 @@ const FIGURES = [
   ['anon after idle', 'MB', (r) => r.memoryAfterIdle?.anon / 2 ** 20],
   ['open fds', '', (r) => r.fds],
   ['CPU in the idle window', 's', (r) => r.idleCpuSeconds],
+  ['CPU in the next idle window', 's', (r) => r.idleCpuLaterSeconds],
   ['restart all, until all run again', 's', (r) => (r.restartAllMs === undefined ? undefined : r.restartAllMs / 1000)],
   ['reload changing one program', 'ms', (r) => r.reloadMs],
   ['stop (SIGTERM until exit)', 's', (r) => r.stopMs / 1000],
@@ -271,7 +279,7 @@ export async function run({ argv = process.argv.slice(2) } = {}) {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  say(`scale: sizes ${options.sizes.join(', ')} on ${os.availableParallelism()} cores, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; nofile ${canRaiseNofile() ? `raised to ${NOFILE} with prlimit` : `${nofileLimit()} (prlimit may not raise it here): a size needing more than that (4 fds a process) runs with stderr = "merge" (2)`}`);
+  say(`scale: children forked by ${process.env.SUPD_SPAWN_HELPER === '0' ? 'supd itself (SUPD_SPAWN_HELPER=0)' : 'the spawn helper'}; sizes ${options.sizes.join(', ')} on ${os.availableParallelism()} cores, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; nofile ${canRaiseNofile() ? `raised to ${NOFILE} with prlimit` : `${nofileLimit()} (prlimit may not raise it here): a size needing more than that (4 fds a process) runs with stderr = "merge" (2)`}`);
   const results = {};
   try {
     for (const n of options.sizes) {
@@ -295,7 +303,8 @@ export async function run({ argv = process.argv.slice(2) } = {}) {
 
 function writeResults(results) {
   mkdirSync(path.dirname(RESULTS), { recursive: true });
-  writeFileSync(RESULTS, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, loadavg: os.loadavg(), results }, null, 2)}\n`);
+  const spawnHelper = process.env.SUPD_SPAWN_HELPER !== '0';
+  writeFileSync(RESULTS, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, loadavg: os.loadavg(), spawnHelper, results }, null, 2)}\n`);
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

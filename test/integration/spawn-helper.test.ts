@@ -1,0 +1,72 @@
+// The fork server (src/process/spawn-helper.ts): children are forked by a small Perl helper, not
+// by supd, with the same cwd, umask, environment and fds as before; a helper killed while supd
+// runs takes its children with it (their parent-death signal), supd restarts them through a
+// new helper, and SUPD_SPAWN_HELPER=0 puts supd back as their parent.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { startSupd } from '../helpers/supd.js';
+import { isAlive, waitFor } from '../helpers/wait-for.js';
+
+const hasPerl = spawnSync('perl', ['-e', '1']).status === 0;
+const skip = hasPerl ? false : 'perl is not installed: supd forks its children itself';
+
+const ppidOf = (pid: number): number => Number(/^PPid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+const commandOf = (pid: number): string => readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0')[0]!;
+const fdsOf = (pid: number): string[] => readdirSync(`/proc/${pid}/fd`).sort((a, b) => Number(a) - Number(b));
+
+const CONFIG = `
+[programs.a]
+command = ["sh", "-c", "umask; pwd; echo \\"FOO=$FOO\\"; exec sleep 1000"]
+cwd = "/tmp"
+umask = "027"
+env = { FOO = "bar" }
+`;
+
+describe('the spawn helper', { skip }, () => {
+  test('forks the children (not supd); cwd, umask, environment and fds 0-2 are as asked', async () => {
+    const supd = await startSupd(CONFIG);
+    try {
+      const { pid } = await supd.waitForState('a:0', 'running');
+      const parent = ppidOf(pid!);
+      assert.notEqual(parent, supd.child.pid);
+      assert.equal(commandOf(parent), 'perl');
+      const log = await waitFor(() => {
+        const text = readFileSync(path.join(supd.dir, 'logs', 'a-0.out.log'), 'utf8');
+        return text.includes('FOO=') ? text : null;
+      });
+      assert.match(log, /^0027\n\/tmp\nFOO=bar\n/);
+      assert.deepEqual(fdsOf(pid!), ['0', '1', '2']);
+      assert.equal(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[3], String(pid), 'its own session');
+    } finally {
+      await supd.cleanup();
+    }
+  });
+
+  test('killed: its children are restarted through a new helper', async () => {
+    const supd = await startSupd(CONFIG);
+    try {
+      const first = (await supd.waitForState('a:0', 'running')).pid!;
+      const helper = ppidOf(first);
+      process.kill(helper, 'SIGKILL');
+      const again = await supd.waitForState('a:0', (p) => p.state === 'running' && p.pid !== first);
+      assert.notEqual(ppidOf(again.pid!), helper);
+      assert.equal(commandOf(ppidOf(again.pid!)), 'perl');
+      await waitFor(() => !isAlive(first), { what: `the old child ${first} gone` });
+    } finally {
+      await supd.cleanup();
+    }
+  });
+
+  test('SUPD_SPAWN_HELPER=0: supd forks its children itself', async () => {
+    const supd = await startSupd(CONFIG, { env: { SUPD_SPAWN_HELPER: '0' } });
+    try {
+      const { pid } = await supd.waitForState('a:0', 'running');
+      assert.equal(ppidOf(pid!), supd.child.pid);
+    } finally {
+      await supd.cleanup();
+    }
+  });
+});
