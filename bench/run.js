@@ -17,7 +17,9 @@ const BENCHES = {
 const args = process.argv.slice(2);
 const runsAt = args.indexOf('--runs');
 const runs = runsAt === -1 ? undefined : Number(args[runsAt + 1]);
-const names = args.filter((a, i) => !a.startsWith('-') && (runsAt === -1 || i !== runsAt + 1));
+// Options that take a value (--runs here; --sizes and --only of scale.js, which reads them itself).
+const VALUED = new Set(['--runs', '--sizes', '--only']);
+const names = args.filter((a, i) => !a.startsWith('-') && !VALUED.has(args[i - 1]));
 const unknown = names.filter((name) => !(name in BENCHES));
 if (unknown.length > 0 || (runs !== undefined && !(runs > 0))) {
   console.error(`usage: npm run bench -- [${Object.keys(BENCHES).join('|')}...] [--runs N]`);
