@@ -76,7 +76,10 @@ test('a site of five daemons: kill -9 of supd leaves nothing, run -d brings each
       const status = await supd.status();
       const supdPid = status.supervisor.pid;
       for (const p of status.processes) assert.equal(p.restarts, 0, `${p.name} started once: ${programLog(supd, p.name, "err").slice(-800)}`);
-      const mains = listProcs().filter((p) => p.ppid === supdPid && !SUPD_HELPERS.includes(p.comm) && p.state !== 'Z').map((p) => p.pid).sort();
+      // A daemon's parent is supd's spawn helper (a perl child of supd), or supd itself where it forks.
+      const procs = listProcs().filter((p) => p.state !== 'Z');
+      const forkers = new Set([supdPid, ...procs.filter((p) => p.ppid === supdPid && p.comm === 'perl').map((p) => p.pid)]);
+      const mains = procs.filter((p) => forkers.has(p.ppid) && !(p.ppid === supdPid && SUPD_HELPERS.includes(p.comm))).map((p) => p.pid).sort();
       assert.deepEqual(mains, status.processes.map((p) => p.pid!).sort(), 'one main process per daemon, each the one status shows');
       const strays = processesIn(real.dir, [supdPid]).filter((p) => !descendsFrom(p.pid, supdPid) && p.comm !== 'node');
       assert.deepEqual(strays.map((p) => `${p.pid} ${p.comm}`), [], 'every daemon process is under the new supd');
