@@ -19,7 +19,7 @@ log_level = "debug"
 
 [programs.flood]
 command = [${node}, "${BIN}/flood.js", "${LINES}", "line", "100"]
-autorestart = false
+restart = "never"
 `);
   try {
     const file = path.join(supd.dir, 'logs', 'flood-0.out.log');
