@@ -228,53 +228,69 @@ interface ExitSource {
 }
 
 function wrapChild(child: ExitSource, streams: ChildStreams, exe: string): ChildHandle {
-  let exitListener: ((code: number | null, signal: NodeJS.Signals | null) => void) | null = null;
-  let reported = false;
-  let exitStatus: [number | null, NodeJS.Signals | null] | null = null;
-  const holds: Array<() => Promise<void>> = [];
-  const tasks: Array<() => Promise<void> | void> = [];
-  let cleanup: Promise<void> | void;
-  const report = (): void => {
-    if (reported || exitStatus === null || exitListener === null) return;
-    reported = true;
-    const [code, signal] = exitStatus;
-    const listener = exitListener;
-    if (holds.length === 0 && cleanup === undefined) return listener(code, signal);
-    void settleWithin(Promise.all([cleanup, ...holds.map((hold) => hold())]), EXIT_HOLD_MAX_MS).then(() => listener(code, signal));
-  };
-  child.on('error', () => undefined);
-  child.on('exit', (code, signal) => {
-    exitStatus = [code, signal];
-    cleanup = runTasks(tasks);
-    // A grandchild that keeps the pipes open would hold 'close' back forever.
-    setTimeout(report, 250).unref();
-  });
-  // 'close' waits for the pipes Node made (a fallback socketpair); `drained` for supd's FIFOs.
-  const closed = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (code, signal) => resolve([code, signal])));
-  void Promise.all([closed, streams.drained]).then(([status]) => {
-    exitStatus ??= status;
-    report();
-  });
-  return {
-    pid: child.pid!,
-    exe,
-    get exited() {
-      return exitStatus !== null;
-    },
-    stdout: streams.stdout,
-    stderr: streams.stderr,
-    extra: streams.extra,
-    onExit(listener) {
-      exitListener = listener;
-      report();
-    },
-    holdExit(wait) {
-      holds.push(wait);
-    },
-    afterExit(task) {
-      tasks.push(task);
-    },
-  };
+  return new WrappedChild(child, streams, exe);
+}
+
+// The exit is reported once: after the kernel said so, the afterExit tasks settled and the
+// output was drained (or 250 ms passed: a grandchild holding the pipes must not hold it forever).
+class WrappedChild implements ChildHandle {
+  readonly pid: number;
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  readonly extra: ReadonlyMap<number, Readable>;
+  private exitListener: ((code: number | null, signal: NodeJS.Signals | null) => void) | null = null;
+  private reported = false;
+  private exitStatus: [number | null, NodeJS.Signals | null] | null = null;
+  private readonly holds: Array<() => Promise<void>> = [];
+  private readonly tasks: Array<() => Promise<void> | void> = [];
+  private cleanup: Promise<void> | void = undefined;
+
+  constructor(child: ExitSource, streams: ChildStreams, readonly exe: string) {
+    this.pid = child.pid!;
+    this.stdout = streams.stdout;
+    this.stderr = streams.stderr;
+    this.extra = streams.extra;
+    child.on('error', () => undefined);
+    child.on('exit', (code, signal) => this.kernelExit(code, signal));
+    // 'close' waits for the pipes Node made (a fallback socketpair); `drained` for supd's FIFOs.
+    const closed = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (code, signal) => resolve([code, signal])));
+    void Promise.all([closed, streams.drained]).then(([status]) => {
+      this.exitStatus ??= status;
+      this.report();
+    });
+  }
+
+  get exited(): boolean {
+    return this.exitStatus !== null;
+  }
+
+  onExit(listener: (code: number | null, signal: NodeJS.Signals | null) => void): void {
+    this.exitListener = listener;
+    this.report();
+  }
+
+  holdExit(wait: () => Promise<void>): void {
+    this.holds.push(wait);
+  }
+
+  afterExit(task: () => Promise<void> | void): void {
+    this.tasks.push(task);
+  }
+
+  private kernelExit(code: number | null, signal: NodeJS.Signals | null): void {
+    this.exitStatus = [code, signal];
+    this.cleanup = runTasks(this.tasks);
+    setTimeout(() => this.report(), 250).unref();
+  }
+
+  private report(): void {
+    if (this.reported || this.exitStatus === null || this.exitListener === null) return;
+    this.reported = true;
+    const [code, signal] = this.exitStatus;
+    const listener = this.exitListener;
+    if (this.holds.length === 0 && this.cleanup === undefined) return listener(code, signal);
+    void settleWithin(Promise.all([this.cleanup, ...this.holds.map((hold) => hold())]), EXIT_HOLD_MAX_MS).then(() => listener(code, signal));
+  }
 }
 
 // The tasks of afterExit; undefined when none had anything to wait for (the usual exit).
