@@ -212,29 +212,10 @@ export function findGroupOrSessionMembers(id: number): number[] {
   for (const entry of entries) {
     const code = entry.charCodeAt(0);
     if (code < 48 || code > 57) continue;
-    const stat = readSmall(`/proc/${entry}/stat`);
+    const stat = readProcFile(`/proc/${entry}/stat`);
     if (stat === null) continue;
     const fields = statFields(stat, 4);
     if (fields[0] !== 'Z' && (Number(fields[2]) === id || Number(fields[3]) === id)) members.push(Number(entry));
   }
   return members;
-}
-
-const small = Buffer.allocUnsafe(1024);
-
-// The first KB of a file (all of a /proc/PID/stat but for a pathological command name), or null if gone.
-function readSmall(file: string): string | null {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch {
-    return null;
-  }
-  try {
-    return small.toString('latin1', 0, readSync(fd, small, 0, small.length, 0));
-  } catch {
-    return null;
-  } finally {
-    closeSync(fd);
-  }
 }
