@@ -74,20 +74,46 @@ function encode(request: HelperRequest): Buffer {
   return Buffer.concat([Buffer.from(String(body.length).padStart(10, '0')), body]);
 }
 
-// One request, one line back; null when the helper is gone (EPIPE, or EOF on its replies).
+/** How long supd waits for the helper to answer a fork before it counts the helper as gone. */
+const ANSWER_TIMEOUT_MS = 5000;
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+// One request, one line back; null when the helper is gone (EPIPE, EOF on its replies) or has
+// not answered within ANSWER_TIMEOUT_MS (stopped, stuck): supd waits synchronously (spawnChild
+// returns the pid), so a helper that never answers must not freeze supd with it.
 function ask(current: Helper, message: Buffer): string | null {
   try {
     for (let at = 0; at < message.length; ) at += writeSync(current.requests, message, at);
-    let line = '';
-    const buffer = Buffer.alloc(64);
-    while (!line.endsWith('\n')) {
-      const read = readSync(current.replies, buffer, 0, buffer.length, null);
-      if (read === 0) return null;
-      line += buffer.toString('latin1', 0, read);
-    }
-    return line.slice(0, -1);
+    return readReply(current.replies, Date.now() + ANSWER_TIMEOUT_MS);
   } catch {
     return null;
+  }
+}
+
+// The replies FIFO is non-blocking: poll it, waiting 0.05 ms at first and at most 2 ms between reads.
+function readReply(replies: number, deadline: number): string | null {
+  let line = '';
+  const buffer = Buffer.alloc(64);
+  for (let wait = 0.05; !line.endsWith('\n'); ) {
+    const read = readOrNothing(replies, buffer);
+    if (read === 0) return null;
+    if (read > 0) line += buffer.toString('latin1', 0, read);
+    else if (Date.now() > deadline) return null;
+    else {
+      Atomics.wait(pause, 0, 0, wait);
+      wait = Math.min(wait * 2, 2);
+    }
+  }
+  return line.slice(0, -1);
+}
+
+// Bytes read, 0 at EOF (the helper is gone), -1 when nothing is there yet.
+function readOrNothing(fd: number, buffer: Buffer): number {
+  try {
+    return readSync(fd, buffer, 0, buffer.length, null);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EAGAIN') return -1;
+    throw error;
   }
 }
 
@@ -109,8 +135,8 @@ function startHelper(): Helper | null {
     const child = spawn('perl', ['-e', SPAWN_HELPER_PROGRAM], { stdio: [helperStdin, helperStdout, 'ignore', 'pipe'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
     child.on('error', () => undefined);
     if (child.pid === undefined) return noHelper(requests);
-    // Blocking, and the helper is then the only writer: EOF when it dies.
-    const replies = openSync(repliesPath, constants.O_RDONLY);
+    // The helper is then the only writer: EOF when it dies (non-blocking: readReply polls it).
+    const replies = openSync(repliesPath, constants.O_RDONLY | constants.O_NONBLOCK);
     return watch({ process: child, requests, replies, children: new Map(), stopped: false });
   } catch {
     broken = true;
@@ -164,6 +190,7 @@ function stopHelper(current: Helper): void {
   if (helper === current) helper = null;
   if (current.stopped) return;
   current.stopped = true;
+  current.process.kill('SIGKILL'); // one that stopped answering is ended; a dead one is unaffected
   for (const fd of [current.requests, current.replies]) {
     try {
       closeSync(fd);

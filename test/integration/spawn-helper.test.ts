@@ -1,13 +1,14 @@
 // The fork server (src/process/spawn-helper.ts): children are forked by a small Perl helper, not
 // by supd, with the same cwd, umask, environment and fds as before; a helper killed while supd
 // runs takes its children with it (their parent-death signal), supd restarts them through a
-// new helper, and SUPD_SPAWN_HELPER=0 puts supd back as their parent.
+// new helper; one that stops answering (SIGSTOP) is ended after 5 s without freezing supd;
+// and SUPD_SPAWN_HELPER=0 puts supd back as their parent.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { startSupd } from '../helpers/supd.js';
+import { withSupd } from '../helpers/supd.js';
 import { isAlive, waitFor } from '../helpers/wait-for.js';
 
 const hasPerl = spawnSync('perl', ['-e', '1']).status === 0;
@@ -27,8 +28,7 @@ env = { FOO = "bar" }
 
 describe('the spawn helper', { skip }, () => {
   test('forks the children (not supd); cwd, umask, environment and fds 0-2 are as asked', async () => {
-    const supd = await startSupd(CONFIG);
-    try {
+    await withSupd(CONFIG, async (supd) => {
       const { pid } = await supd.waitForState('a:0', 'running');
       const parent = ppidOf(pid!);
       assert.notEqual(parent, supd.child.pid);
@@ -40,14 +40,11 @@ describe('the spawn helper', { skip }, () => {
       assert.match(log, /^0027\n\/tmp\nFOO=bar\n/);
       assert.deepEqual(fdsOf(pid!), ['0', '1', '2']);
       assert.equal(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[3], String(pid), 'its own session');
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 
   test('killed: its children are restarted through a new helper', async () => {
-    const supd = await startSupd(CONFIG);
-    try {
+    await withSupd(CONFIG, async (supd) => {
       const first = (await supd.waitForState('a:0', 'running')).pid!;
       const helper = ppidOf(first);
       process.kill(helper, 'SIGKILL');
@@ -55,18 +52,29 @@ describe('the spawn helper', { skip }, () => {
       assert.notEqual(ppidOf(again.pid!), helper);
       assert.equal(commandOf(ppidOf(again.pid!)), 'perl');
       await waitFor(() => !isAlive(first), { what: `the old child ${first} gone` });
-    } finally {
-      await supd.cleanup();
-    }
+    });
+  });
+
+  test('stopped (SIGSTOP): supd keeps answering, ends it after 5 s and starts through a new one', async () => {
+    await withSupd(`${CONFIG}\n[programs.b]\ncommand = ["sleep", "1000"]\nautostart = false\n`, async (supd) => {
+      const first = (await supd.waitForState('a:0', 'running')).pid!;
+      const helper = ppidOf(first);
+      supd.onCleanup(() => isAlive(helper) && process.kill(helper, 'SIGKILL'));
+      process.kill(helper, 'SIGSTOP');
+      const start = await supd.cli('start', 'b');
+      assert.equal(start.code, 0, start.stderr);
+      await waitFor(() => !isAlive(helper), { what: `the stopped helper ${helper} ended` });
+      const b = await supd.waitForState('b:0', 'running');
+      const a = await supd.waitForState('a:0', (p) => p.state === 'running' && p.pid !== first);
+      for (const pid of [a.pid!, b.pid!]) assert.notEqual(ppidOf(pid), helper);
+      assert.match(supd.supdLog(), /\[a:0\] pid \d+ killed by SIGKILL/);
+    });
   });
 
   test('SUPD_SPAWN_HELPER=0: supd forks its children itself', async () => {
-    const supd = await startSupd(CONFIG, { env: { SUPD_SPAWN_HELPER: '0' } });
-    try {
+    await withSupd(CONFIG, { env: { SUPD_SPAWN_HELPER: '0' } }, async (supd) => {
       const { pid } = await supd.waitForState('a:0', 'running');
       assert.equal(ppidOf(pid!), supd.child.pid);
-    } finally {
-      await supd.cleanup();
-    }
+    });
   });
 });
