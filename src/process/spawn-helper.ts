@@ -178,9 +178,12 @@ function reportExit(current: Helper, line: string): void {
   child.emit('close', ...status);
 }
 
+// Number -> name, the first name where two share a number (SIGABRT, not SIGIOT), as Node reports it.
+const SIGNAL_NAMES = new Map<number, NodeJS.Signals>();
+for (const [name, number] of Object.entries(os.constants.signals)) if (!SIGNAL_NAMES.has(number)) SIGNAL_NAMES.set(number, name as NodeJS.Signals);
+
 function signalName(number: number): NodeJS.Signals | null {
-  const entry = Object.entries(os.constants.signals).find(([, value]) => value === number);
-  return entry === undefined ? null : (entry[0] as NodeJS.Signals);
+  return SIGNAL_NAMES.get(number) ?? null;
 }
 
 // The helper is gone (or unusable): its children lost their parent, and with it their

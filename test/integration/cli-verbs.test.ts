@@ -191,7 +191,6 @@ test('a request whose targets is a string (or holds a number) is a protocol erro
     assert.deepEqual(answers.map((a) => [a.id, a.ok, a.error.code]), [[7, false, 'SUPD_E_PROTOCOL'], [8, false, 'SUPD_E_PROTOCOL'], [9, false, 'SUPD_E_PROTOCOL']]);
     assert.match(answers[0]!.error.message, /"targets" must be an array of strings, not "all"/);
     raw.socket.destroy();
-    const web = (await supd.status()).processes.filter((p) => p.program === 'web');
-    assert.ok(web.length > 0 && web.every((p) => p.state === 'starting' || p.state === 'running'), `nothing was stopped: ${web.map((p) => p.state)}`);
+    assert.ok((await supd.status()).processes.filter((p) => p.program === 'web').every((p) => p.state === 'running'), 'nothing was stopped');
   });
 });

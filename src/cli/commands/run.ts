@@ -35,7 +35,7 @@ import { ProcessHistory } from '../../supervisor/history.js';
 import { composeSupervisor, type Runtime } from '../../supervisor/compose.js';
 import type { ReloadResult, Supervisor } from '../../supervisor/supervisor.js';
 import { WatchRestarts } from '../../watch/watch-restarts.js';
-import { errorLines, isSupdError, SupdError } from '../../errors.js';
+import { errorLines, formatIssue, isSupdError, SupdError } from '../../errors.js';
 import { flagString, type Command, type CommandContext } from '../command.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { readVersion } from '../main.js';
@@ -286,10 +286,8 @@ async function reloadFromFile(supervisor: Supervisor, file: string, env: NodeJS.
     if (refusal !== null) throw refusal;
   } catch (error) {
     if (isSupdError(error) && !dryRun) {
-      const lines = errorLines(error);
       // A config that does not load: say first that nothing changed, then each problem.
-      if (error.code !== 'SUPD_E_RELOAD_REFUSED') lines.unshift(`reload refused, nothing changed: ${error.message}`);
-      if (error.code !== 'SUPD_E_RELOAD_REFUSED' && error.issues.length === 0) lines.pop();
+      const lines = error.code === 'SUPD_E_RELOAD_REFUSED' ? errorLines(error) : [`reload refused, nothing changed: ${error.message}`, ...error.issues.map(formatIssue)];
       for (const line of lines) log.error(line);
     }
     throw error;
