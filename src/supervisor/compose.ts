@@ -59,7 +59,7 @@ export function composeSupervisor(config: SupdConfig, deps: RuntimeDeps): Runtim
   const list = () => supervisor.list();
   outputs.follow(supervisor.events, find);
   const health = new ProcessHealth(log, supervisor.events, find, list, deps.baseEnv, () => supervisor.now());
-  const scheduler = followSchedules(supervisor, log);
+  const schedules = followSchedules(supervisor, log);
   let stopping: Promise<void> | null = null;
   const closeAll = async (): Promise<void> => {
     await supervisor.shutdown();
@@ -69,7 +69,7 @@ export function composeSupervisor(config: SupdConfig, deps: RuntimeDeps): Runtim
   };
   return {
     supervisor,
-    view: viewOf(supervisor, health, scheduler),
+    view: viewOf(supervisor, health, schedules.scheduler),
     outputs,
     async bindSockets() {
       await sockets.bind(config.units, config.file);
@@ -77,19 +77,41 @@ export function composeSupervisor(config: SupdConfig, deps: RuntimeDeps): Runtim
     },
     startAll() {
       supervisor.startAll();
-      scheduler.sync(list());
+      schedules.start();
       health.watchMemory();
     },
     shutdown: () => (stopping ??= closeAll()),
   };
 }
 
-// One cron task per scheduled process: made to match after a reload, ended at shutdown.
-function followSchedules(supervisor: Supervisor, log: Logger): Scheduler {
+// One cron task per scheduled process, kept in step from startAll on: after a reload and when
+// copies come or go (`supd scale` of a scheduled program adds or removes some), coalesced into
+// one sync a tick (a reload adds its copies one by one); ended at shutdown.
+function followSchedules(supervisor: Supervisor, log: Logger): { readonly scheduler: Scheduler; start(): void } {
   const scheduler = new Scheduler(log);
-  supervisor.events.on('config:reloaded', () => scheduler.sync(supervisor.list()));
-  supervisor.events.on('shutdown:stopped', () => scheduler.stopAll());
-  return scheduler;
+  let following = false;
+  let queued = false;
+  const sync = (): void => {
+    queued = false;
+    if (following) scheduler.sync(supervisor.list());
+  };
+  const resync = (): void => {
+    if (!following || queued) return;
+    queued = true;
+    queueMicrotask(sync);
+  };
+  for (const event of ['config:reloaded', 'process:added', 'process:removed'] as const) supervisor.events.on(event, resync);
+  supervisor.events.on('shutdown:stopped', () => {
+    following = false;
+    scheduler.stopAll();
+  });
+  return {
+    scheduler,
+    start() {
+      following = true;
+      sync();
+    },
+  };
 }
 
 function viewOf(supervisor: Supervisor, health: ProcessHealth, scheduler: Scheduler): SupervisorView {

@@ -155,6 +155,8 @@ export class Supervisor implements SupervisorControl {
   async scale(unitName: string, count: number, wait: WaitFor): Promise<{ line: string; outcomes: WaitOutcome[] }> {
     const unit = unitToScale(this.table.units, unitName);
     if (typeof unit === 'string') throw new SupdError('SUPD_E_NO_SUCH_PROCESS', unit);
+    // As in the config (src/config/checks.ts): a job's runs never overlap, so it has one copy.
+    if (unit.schedule !== null && count > 1) throw new SupdError('SUPD_E_USAGE', `${unitName} is a scheduled program: it runs one process at a time (scale it to 0 or 1)`);
     const line = `scaled ${unitName} ${unit.processes} -> ${count}`;
     this.deps.log.info(line);
     return { line, outcomes: await this.scaleUnit(Object.freeze({ ...unit, processes: count }), true, wait) };

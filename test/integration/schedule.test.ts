@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { FIXTURES } from '../helpers/paths.js';
 import { withSupd } from '../helpers/supd.js';
-import { waitFor } from '../helpers/wait-for.js';
+import { assertStays, waitFor } from '../helpers/wait-for.js';
 
 const BIN = path.join(FIXTURES, 'bin');
 const node = JSON.stringify(process.execPath);
@@ -67,6 +67,35 @@ env = { RUNS = "runs.log", RUN_MS = "10000" }
       assert.equal(list.length, 1);
       assert.equal(list[0]!.end, null, 'the run never reached its end');
       assert.match(supd.supdLog(), /\[slow:0\] run killed after its timeout of 500 ms/);
+    });
+  });
+
+  test('supd scale of a scheduled program: 2 refused as in the config; 1 -> 0 -> 1 runs on its schedule again', async () => {
+    await withSupd(`
+[programs.job]
+command = ["/bin/sh", "-c", "echo run >> runs.log"]
+schedule = "* * * * * *"
+`, async (supd) => {
+      const runs = (): number => {
+        try {
+          return readFileSync(path.join(supd.dir, 'runs.log'), 'utf8').split('\n').length - 1;
+        } catch {
+          return 0;
+        }
+      };
+      await waitFor(() => runs() >= 1, { timeoutMs: 5000, what: 'job:0 ran' });
+      const two = await supd.cli('scale', 'job', '2');
+      assert.equal(two.code, 2, two.stdout);
+      assert.match(two.stderr, /job is a scheduled program: it runs one process at a time \(scale it to 0 or 1\)/);
+      const zero = await supd.cli('scale', 'job', '0');
+      assert.equal(zero.code, 0, zero.stderr);
+      const atZero = runs();
+      await assertStays(() => runs() === atZero, 2500, 'no run while scaled to 0');
+      const one = await supd.cli('scale', 'job', '1');
+      assert.equal(one.code, 0, one.stderr);
+      const waiting = await supd.waitForState('job:0', (p) => p.state === 'waiting' && p.next_run !== null);
+      assert.ok(Date.parse(waiting.next_run!) > Date.now() - 1000, 'job:0 has its next run again');
+      await waitFor(() => runs() >= atZero + 2, { timeoutMs: 6000, what: 'the new job:0 ran twice on its schedule' });
     });
   });
 });
