@@ -189,11 +189,11 @@ function signalName(number: number): NodeJS.Signals | null {
 // The helper is gone (or unusable): its children lost their parent, and with it their
 // parent-death signal fired; whatever escaped it (a child between fork and setpriv) is killed
 // here by group, and each is reported killed so that it is restarted.
-function stopHelper(current: Helper): void {
+function stopHelper(current: Helper, kill = true): void {
   if (helper === current) helper = null;
   if (current.stopped) return;
   current.stopped = true;
-  current.process.kill('SIGKILL'); // one that stopped answering is ended; a dead one is unaffected
+  if (kill) current.process.kill('SIGKILL'); // one that stopped answering is ended; a dead one is unaffected
   for (const fd of [current.requests, current.replies]) {
     try {
       closeSync(fd);
@@ -213,7 +213,27 @@ function stopHelper(current: Helper): void {
   current.children.clear();
 }
 
-/** supd exits: the helper ends with the end of its requests. */
-export function closeSpawnHelper(): void {
-  if (helper !== null) stopHelper(helper);
+/** supd exits, its children gone: the helper ends at the end of its requests, and supd waits
+ * for it (1 s, then SIGKILL) so that supd reaps it; left to outlive supd by a moment, it would
+ * be a zombie under an init that does not reap (seen under a container's PID 1). */
+export async function endSpawnHelper(waitMs = 1000): Promise<void> {
+  const current = helper;
+  if (current === null || current.stopped) return;
+  const proc = current.process;
+  const gone = proc.exitCode !== null || proc.signalCode !== null ? Promise.resolve() : new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  stopHelper(current, false); // closes its requests: it reads the end and exits
+  if (await within(gone, waitMs)) return;
+  proc.kill('SIGKILL');
+  await within(gone, waitMs);
+}
+
+// Whether `promise` settled within `ms` (the timer holds the event loop open meanwhile).
+function within(promise: Promise<void>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    void promise.then(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
 }

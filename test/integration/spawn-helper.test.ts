@@ -5,7 +5,7 @@
 // and SUPD_SPAWN_HELPER=0 puts supd back as their parent.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { withSupd } from '../helpers/supd.js';
@@ -52,6 +52,16 @@ describe('the spawn helper', { skip }, () => {
       assert.notEqual(ppidOf(again.pid!), helper);
       assert.equal(commandOf(ppidOf(again.pid!)), 'perl');
       await waitFor(() => !isAlive(first), { what: `the old child ${first} gone` });
+    });
+  });
+
+  test('supd reaps it on the way out: nothing of it is left once supd has exited', async () => {
+    await withSupd(CONFIG, async (supd) => {
+      const helper = ppidOf((await supd.waitForState('a:0', 'running')).pid!);
+      assert.equal(ppidOf(helper), supd.child.pid);
+      assert.equal(await supd.stop(), 0);
+      // Reaped by supd, it has no /proc entry; outliving supd it would be alive or a zombie of init.
+      assert.equal(existsSync(`/proc/${helper}`) && ppidOf(helper) !== supd.child.pid, false, `helper ${helper} outlived supd`);
     });
   });
 

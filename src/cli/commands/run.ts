@@ -22,6 +22,7 @@ import { openTracker } from '../../process/open-tracker.js';
 import { Reports } from '../../reports/reporter.js';
 import { noReaperWarning, reaperToUse, runUnderReaper } from '../../process/reaper.js';
 import { findSetpriv, signalProcess } from '../../process/spawner.js';
+import { endSpawnHelper } from '../../process/spawn-helper.js';
 import { ChildRegistry, findSurvivors } from '../../supervisor/child-registry.js';
 import { watchEssential } from '../../supervisor/essential.js';
 import { acquirePidfile } from '../../supervisor/pidfile.js';
@@ -201,6 +202,7 @@ async function closeGround(ground: Ground, code: number): Promise<number> {
   const { log, tracker } = ground;
   const killed = await tracker.close();
   if (killed > 0) log.info(`killed ${killed} process${killed === 1 ? '' : 'es'} left in the cgroups (kill_mode = process leftovers) on the way out`);
+  await endSpawnHelper();
   ground.guardian.close();
   closeFifoDir();
   ground.registry.clear();
