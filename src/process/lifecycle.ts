@@ -60,8 +60,10 @@ const TIMERS = {
 
 // Want it up; start now unless a child is there (a scheduled program: run once now).
 function start(m: Move): void {
+  // A start while stopping: up again once the child has gone (as a restart), not left stopped.
+  if (m.state === 'stopping') return void m.set({ wanted: 'restart' });
   m.set({ wanted: 'up' });
-  if (hasChild(m.state)) return; // starting|running|stopping: only wanted (a start while stopping does not restart)
+  if (hasChild(m.state)) return; // starting|running: already up
   m.cancelPhaseTimers();
   requestStart(m); // stopped|exited|fatal|backoff|waiting -> starting
 }

@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import { expectFatalDaemonized } from '../helpers/daemonized.js';
 import { FIXTURES } from '../helpers/paths.js';
 import { freePort } from '../helpers/ports.js';
-import { withSupd } from '../helpers/supd.js';
+import { spawnCli, withSupd } from '../helpers/supd.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const BIN = path.join(FIXTURES, 'bin');
@@ -245,6 +245,28 @@ max_memory = "20M"
       const none = await supd.proc('prefork:0');
       assert.equal(none.rss_bytes, null);
       assert.equal(none.pss_bytes, null);
+    });
+  });
+});
+
+describe('a start while the copy is stopping', () => {
+  test('supd start waits for the stop, then starts it again (it is not left stopped)', async () => {
+    await withSupd(`
+[programs.web]
+command = ["/bin/sh", "-c", "trap '' TERM; while true; do sleep 0.2; done"]
+stop_timeout = "1500ms"
+`, async (supd) => {
+      const first = (await supd.waitForState('web:0', 'running')).pid;
+      const stopping = spawnCli(supd, 'stop', 'web');
+      const stopDone = new Promise<number | null>((resolve) => stopping.on('close', resolve));
+      await supd.waitForState('web:0', 'stopping');
+      const start = await supd.cli('start', 'web');
+      assert.equal(start.code, 0, start.stderr);
+      assert.match(start.stdout, /web:0 running/);
+      const now = await supd.proc('web:0');
+      assert.equal(now.state, 'running');
+      assert.notEqual(now.pid, first);
+      assert.equal(await stopDone, 0, 'the stop saw its copy stopped');
     });
   });
 });

@@ -92,6 +92,19 @@ test('restart: stops, then starts again once the child is gone', () => {
   assert.deepEqual(host.moves.slice(-3), ['running -> stopping', 'stopping -> stopped', 'stopped -> starting']);
 });
 
+test('start while stopping: up again once the child has gone, not left stopped', () => {
+  const { proc, host } = managed(unit());
+  proc.start();
+  host.clock.advance(1000);
+  proc.stop();
+  proc.start();
+  assert.equal(proc.state, 'stopping');
+  host.child.exit(null, 'SIGKILL');
+  assert.equal(proc.state, 'starting');
+  assert.equal(host.children.length, 2);
+  assert.deepEqual(host.moves.slice(-3), ['running -> stopping', 'stopping -> stopped', 'stopped -> starting']);
+});
+
 test('restart while stopping: it starts again after the stop; a stop after that wins', () => {
   const { proc, host } = managed(unit());
   proc.start();

@@ -104,7 +104,7 @@ const MATRIX: Row[] = [
   { state: 'backoff', kind: 'hold', to: 'stopped', check: heldBack },
   { state: 'backoff', kind: 'timer:backoff', to: 'backoff', check: askDependsOn },
   { state: 'backoff', kind: 'hold-answered', to: 'starting' },
-  { state: 'stopping', kind: 'start', to: 'stopping', check: wants('up') },
+  { state: 'stopping', kind: 'start', to: 'stopping', check: wants('restart') },
   { state: 'stopping', kind: 'stop', to: 'stopping', patch: { wanted: 'restart' }, check: (s, e) => s.wanted === 'down' && nothing(s, e) },
   { state: 'stopping', kind: 'restart', to: 'stopping', check: wants('restart') },
   { state: 'stopping', kind: 'arm', to: 'stopping', patch: { wanted: 'restart' }, check: wants('restart') },
