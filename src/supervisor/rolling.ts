@@ -1,6 +1,6 @@
 // Restarting a pool: every copy at once, or (restart_strategy = "rolling") one at a time.
 // Without held sockets each copy stops, then starts and is waited for, so the pool never drops
-// to zero. With held sockets (`sockets`) no capacity is lost at all: a surge copy of the new
+// to zero; the first copy that does not come back stops the roll. With held sockets (`sockets`) no capacity is lost at all: a surge copy of the new
 // definition (index = the pool's size, `web:4` for 4 copies) starts first and must get ready,
 // then each copy is replaced in turn (its stop_signal lets it finish its requests), and the
 // surge copy stops last. The pool's own names stay `web:0`..`web:3`; a surge copy that never
@@ -24,8 +24,22 @@ export async function restartPool(pool: PoolRestart, procs: readonly ManagedProc
     for (const proc of procs) proc.restart();
     return waiting.settle(false);
   }
+  return rollEach(pool, procs, unit, timeoutMs);
+}
+
+// One copy at a time; the first that does not come back stops the roll, and the copies after
+// it keep running as they were (a broken new version must not take the whole pool down).
+async function rollEach(pool: PoolRestart, procs: readonly ManagedProcess[], unit: UnitSpec, timeoutMs: number): Promise<WaitOutcome[]> {
   const outcomes: WaitOutcome[] = [];
-  for (const proc of procs) outcomes.push(...(await restartOne(pool, proc, timeoutMs)));
+  for (const [i, proc] of procs.entries()) {
+    const [outcome] = await restartOne(pool, proc, timeoutMs);
+    outcomes.push(outcome!);
+    if (outcome!.ok) continue;
+    const left = procs.slice(i + 1);
+    if (left.length > 0) pool.log('warn', `rolling restart stopped at ${proc.name}: ${left.map((p) => p.name).join(', ')} keep running as they were`, unit.name);
+    outcomes.push(...left.map((p) => ({ name: p.name, ok: false, state: p.state, message: `not restarted: ${proc.name} did not get ready` })));
+    break;
+  }
   return outcomes;
 }
 
@@ -47,15 +61,7 @@ async function rollWithSurge(pool: PoolRestart, procs: readonly ManagedProcess[]
     pool.log('warn', `rolling restart stopped: ${why}`, unit.name);
     outcomes.push(...procs.map((p) => ({ name: p.name, ok: false, state: p.state, message: why })));
   } else {
-    for (const [i, proc] of procs.entries()) {
-      const [outcome] = await restartOne(pool, proc, timeoutMs);
-      outcomes.push(outcome!);
-      if (outcome!.ok) continue;
-      const left = procs.slice(i + 1);
-      if (left.length > 0) pool.log('warn', `rolling restart stopped at ${proc.name}: ${left.map((p) => p.name).join(', ')} keep running as they were`, unit.name);
-      outcomes.push(...left.map((p) => ({ name: p.name, ok: false, state: p.state, message: `not restarted: ${proc.name} did not get ready` })));
-      break;
-    }
+    outcomes.push(...(await rollEach(pool, procs, unit, timeoutMs)));
   }
   const stopping = waitForStates(pool, [surge], { done: STOPPED, failed: [], timeoutMs: unit.stopTimeoutMs + 5000 });
   surge.stop();

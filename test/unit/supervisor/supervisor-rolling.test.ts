@@ -32,7 +32,7 @@ test('restart_strategy = "all" restarts every copy at once', async () => {
   assert.equal(worst, 3);
 });
 
-test('rolling without sockets: the next copy waits for the one before, even when it times out', async () => {
+test('rolling without sockets: the next copy waits for the one before; one that does not come back stops the roll', async () => {
   const { supervisor, children, clock } = fakeWorld(program('web', 'processes = 3\nrestart_strategy = "rolling"'));
   supervisor.startAll();
   const [first, second, third] = children.spawned;
@@ -43,9 +43,11 @@ test('rolling without sockets: the next copy waits for the one before, even when
   assert.deepEqual([second!.signals, third!.signals], [[], []], 'web:1 and web:2 wait their turn');
   clock.advance(62_000); // stop_timeout + start + a minute (poolRestartTimeout)
   const outcomes = await restarting;
-  assert.deepEqual(outcomes.map((o) => `${o.name} ${o.ok}`), ['web:0 false', 'web:1 true', 'web:2 true']);
+  assert.deepEqual(outcomes.map((o) => `${o.name} ${o.ok}`), ['web:0 false', 'web:1 false', 'web:2 false']);
   assert.match(outcomes[0]!.message!, /^timed out after .*: still stopping/);
-  assert.deepEqual([second!.signals, third!.signals], [['SIGTERM'], ['SIGTERM']]);
+  assert.equal(outcomes[1]!.message, 'not restarted: web:0 did not get ready');
+  assert.deepEqual([second!.signals, third!.signals], [[], []], 'web:1 and web:2 keep running as they were');
+  assert.deepEqual(states(supervisor).slice(1), ['web:1: running', 'web:2: running']);
   supervisor.killAll();
   await settle();
 });
