@@ -4,7 +4,7 @@
 // shared chunks, so every module still exists once. Source maps are kept beside the files.
 // The bundle lives three levels below the package root, as dist/src/<dir>/ does, so the
 // relative URLs to package.json and schemas/ resolve the same; the schema validator that
-// scripts/build-validator.js generates is copied beside it.
+// scripts/build-validator.js generates, and toml-syntax.cjs, are copied beside it.
 import { build } from 'esbuild';
 import { copyFileSync, rmSync } from 'node:fs';
 
@@ -59,4 +59,16 @@ function oneVerb(verb, file) {
     banner: { js: "const __supdModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   };
 }
-copyFileSync(new URL('../dist/src/config/schema-validator.cjs', import.meta.url), new URL('schema-validator.cjs', `file://${outdir}`));
+// toml-eslint-parser (an ES module package; src/config/toml.ts builds places from its syntax
+// tree for a config with problems) as one CommonJS file: required by a load and let go after it
+// (src/config/transient-require.ts), which the ES module loader's cache would not allow.
+await build({
+  stdin: { contents: "export { parseTOML } from 'toml-eslint-parser';", resolveDir: new URL('..', import.meta.url).pathname },
+  outfile: new URL('../dist/src/config/toml-syntax.cjs', import.meta.url).pathname,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+});
+for (const file of ['schema-validator.cjs', 'toml-syntax.cjs']) copyFileSync(new URL(`../dist/src/config/${file}`, import.meta.url), new URL(file, `file://${outdir}`));
