@@ -4,7 +4,7 @@
 // shared chunks, so every module still exists once. Source maps are kept beside the files.
 // The bundle lives three levels below the package root, as dist/src/<dir>/ does, so the
 // relative URLs to package.json and schemas/ resolve the same; the schema validator that
-// scripts/build-validator.js generates, and toml-syntax.cjs, are copied beside it.
+// scripts/build-validator.js generates, and the TOML parsers' files, are copied beside it.
 import { build } from 'esbuild';
 import { copyFileSync, rmSync } from 'node:fs';
 
@@ -36,6 +36,14 @@ await build(oneVerb('status', 'status.cjs'));
 // nodemailer and node-cron (reports, [schedule]) are required from node_modules when used.
 await build({ ...oneVerb('run', 'daemon.cjs'), external: ['nodemailer', 'node-cron'] });
 
+// The TOML parsers of src/config/toml.ts as CommonJS files of their own: each is required by a
+// config load and let go after it (src/config/transient-require.ts), which the ES module
+// loader's cache would not allow (toml-eslint-parser, for places in a config with problems, is
+// an ES module package); required by path, they take no package "exports" resolution either.
+await vendor('smol-toml.cjs', "export { parse, TomlDate } from 'smol-toml';");
+await vendor('toml-syntax.cjs', "export { parseTOML } from 'toml-eslint-parser';");
+for (const file of ['schema-validator.cjs', 'smol-toml.cjs', 'toml-syntax.cjs']) copyFileSync(new URL(`../dist/src/config/${file}`, import.meta.url), new URL(file, `file://${outdir}`));
+
 // The same main() and verb table as the ES module bundle, as one CommonJS file holding one
 // verb: every other verb's module is left out (bin/supd.js never sends one here).
 function oneVerb(verb, file) {
@@ -59,16 +67,16 @@ function oneVerb(verb, file) {
     banner: { js: "const __supdModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   };
 }
-// toml-eslint-parser (an ES module package; src/config/toml.ts builds places from its syntax
-// tree for a config with problems) as one CommonJS file: required by a load and let go after it
-// (src/config/transient-require.ts), which the ES module loader's cache would not allow.
-await build({
-  stdin: { contents: "export { parseTOML } from 'toml-eslint-parser';", resolveDir: new URL('..', import.meta.url).pathname },
-  outfile: new URL('../dist/src/config/toml-syntax.cjs', import.meta.url).pathname,
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  logLevel: 'warning',
-});
-for (const file of ['schema-validator.cjs', 'toml-syntax.cjs']) copyFileSync(new URL(`../dist/src/config/${file}`, import.meta.url), new URL(file, `file://${outdir}`));
+
+// A package's exports as one CommonJS file in dist/src/config/ (copied beside the bundle).
+function vendor(file, contents) {
+  return build({
+    stdin: { contents, resolveDir: new URL('..', import.meta.url).pathname },
+    outfile: new URL(`../dist/src/config/${file}`, import.meta.url).pathname,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
+  });
+}

@@ -4,8 +4,8 @@
 // only when that fails (a syntax error, or TOML 1.1 that smol-toml does not know) does `toml`
 // parse it. The index from key paths to lines (which ajv's errors and our own checks point at)
 // comes from toml-eslint-parser's syntax tree, built only for a config with problems. All three
-// are required when used and let go after each load (transient-require.ts); toml-eslint-parser
-// (an ES module package) as toml-syntax.cjs, the CommonJS build scripts/bundle.js makes of it.
+// are required when used and let go after each load (transient-require.ts); smol-toml and
+// toml-eslint-parser as smol-toml.cjs and toml-syntax.cjs, CommonJS files of scripts/bundle.js.
 import type { AST } from 'toml-eslint-parser';
 import type { ConfigIssue } from '../errors.js';
 import { joinIndex, joinKey, parentKeyPath } from './key-path.js';
@@ -44,7 +44,7 @@ function slowParse(text: string): Record<string, unknown> {
 }
 
 function tryFastParse(text: string): Record<string, unknown> | null {
-  const { parse, TomlDate } = loadTransient<SmolToml>('smol-toml');
+  const { parse, TomlDate } = loadTransient<SmolToml>('./smol-toml.cjs');
   try {
     return likeToml(parse(text), TomlDate) as Record<string, unknown>;
   } catch {
