@@ -3,6 +3,7 @@
 // child_process already: node:crypto +0.8 MB RSS, node:inspector +0.4 with worker_threads
 // behind it, node:dns/promises +0.3, node:zlib +0.2). Types only are imported here; the code
 // comes by require() when a function below is first called (Node caches it after that).
+import { fstatSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const load = createRequire(import.meta.url);
@@ -15,6 +16,16 @@ export const dns = (): typeof import('node:dns/promises') => load('node:dns/prom
 
 /** node:inspector: only when a socket of the inspector may be open (inherited-fds.ts). */
 export const inspector = (): typeof import('node:inspector') => load('node:inspector') as typeof import('node:inspector');
+
+/** tty.isatty(fd), loading node:tty only for a character device (a terminal, or /dev/null): not for a pipe, file or socket. */
+export function isTerminal(fd: number): boolean {
+  try {
+    if (!fstatSync(fd).isCharacterDevice()) return false;
+  } catch {
+    return false; // not open
+  }
+  return (load('node:tty') as typeof import('node:tty')).isatty(fd);
+}
 
 /** node:child_process: getent for a user from NSS (user.ts shares a chunk with every CLI verb). */
 export const childProcess = (): typeof import('node:child_process') => load('node:child_process') as typeof import('node:child_process');

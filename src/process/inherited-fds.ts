@@ -11,8 +11,7 @@
 // it makes libuv abort with "io_uring_enter(getevents)") and pipes whose both ends it holds; anything else above 2 came from the parent,
 // except a terminal of fds 0-2 opened again (libuv does) and the inspector's socket.
 import { closeSync, fstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { isatty } from 'node:tty';
-import { inspector } from '../lazy-builtins.js';
+import { inspector, isTerminal } from '../lazy-builtins.js';
 
 const O_CLOEXEC = 0o2000000;
 
@@ -76,7 +75,7 @@ function listFds(): Array<{ fd: number; target: string; flags: number }> {
 
 // libuv opens a terminal on fds 0-2 again (for non-blocking writes): supd's own output.
 function isReopenedTerminal(fd: number, stdio: ReadonlySet<string>): boolean {
-  return isatty(fd) && stdio.has(identity(fd) ?? '');
+  return isTerminal(fd) && stdio.has(identity(fd) ?? '');
 }
 
 function identity(fd: number): string | null {
