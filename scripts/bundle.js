@@ -42,7 +42,7 @@ await build({ ...oneVerb('run', 'daemon.cjs'), external: ['nodemailer', 'node-cr
 // an ES module package); required by path, they take no package "exports" resolution either.
 await vendor('smol-toml.cjs', "export { parse, TomlDate } from 'smol-toml';");
 await vendor('toml-syntax.cjs', "export { parseTOML } from 'toml-eslint-parser';");
-for (const file of ['schema-validator.cjs', 'smol-toml.cjs', 'toml-syntax.cjs']) copyFileSync(new URL(`../dist/src/config/${file}`, import.meta.url), new URL(file, `file://${outdir}`));
+for (const file of ['schema-validator.cjs', 'smol-toml.cjs', 'smol-toml.cjs.map', 'toml-syntax.cjs', 'toml-syntax.cjs.map']) copyFileSync(new URL(`../dist/src/config/${file}`, import.meta.url), new URL(file, `file://${outdir}`));
 
 // The same main() and verb table as the ES module bundle, as one CommonJS file holding one
 // verb: every other verb's module is left out (bin/supd.js never sends one here).
@@ -77,6 +77,7 @@ function vendor(file, contents) {
     format: 'cjs',
     platform: 'node',
     target: 'node20',
+    sourcemap: true,
     logLevel: 'warning',
   });
 }
