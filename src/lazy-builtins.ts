@@ -1,8 +1,9 @@
 // Node's own modules that some configs never need, loaded on their first use: once loaded, a
 // module stays for the daemon's whole life (measured in a process that has net and
-// child_process already: node:crypto +0.8 MB RSS, node:inspector +0.4 with worker_threads
-// behind it, node:dns/promises +0.3, node:zlib +0.2). Types only are imported here; the code
-// comes by require() when a function below is first called (Node caches it after that).
+// child_process already: node:inspector +0.4 MB RSS with worker_threads behind it,
+// node:dns/promises +0.3, node:zlib +0.2, node:tty +0.15; node:crypto +0.8, which the daemon
+// no longer needs at all: src/text/sha256.ts). Types only are imported here; the code comes by
+// require() when a function below is first called (Node caches it after that).
 import { fstatSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
