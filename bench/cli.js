@@ -2,7 +2,7 @@
 // The CLI's latency against Node's own start-up, in one run: `supd --version` and `supd status`
 // with 500 running processes (`sleep`), through bin/supd.js (a CommonJS script: --version from
 // package.json, status from the one-file CommonJS build dist/bundle/cli/status.cjs), through
-// the ES module bundle (dist/bundle/cli/main.js, what every other verb loads) and through the
+// the ES module bundle (dist/bundle/cli/main.js, what every verb but status and run loads) and through the
 // unbundled tsc output (dist/src/cli/main.js), each of the last two called by a two-line
 // runner, with `node -e 0` as the floor. The commands run interleaved (one of each per round, in a
 // rotating order) so that a change of load on the machine hits them alike; the minimum is the

@@ -3,7 +3,8 @@
 // A CommonJS script (bin/package.json), so that Node starts it without its ES module loader:
 // `supd --version` alone is answered here from package.json, before loading anything;
 // `supd status` (and its aliases) requires the one-file CommonJS build of the CLI, which holds
-// that verb only; every other command imports the ES module bundle, whose verbs are chunks.
+// that verb only; `supd run` requires the daemon's one file (daemon.cjs) the same way; every
+// other command imports the ES module bundle, whose verbs are chunks.
 'use strict';
 
 const args = process.argv.slice(2);
@@ -25,11 +26,13 @@ if (args.length === 1 && args[0] === '--version') {
   process.stdout.write(`${JSON.parse(readFileSync(require.resolve('../package.json'), 'utf8')).version}\n`);
 } else if (STATUS.has(firstWord())) {
   require('../dist/bundle/cli/status.cjs').runCli();
-} else {
+} else if (firstWord() === 'run') {
   // The daemon's young generation held at its first size from the first line on (see
   // src/cli/heap-tuning.ts): set here, before the bundle loads, instead of once `run` starts,
   // the semi-spaces stay at 1 MB where loading the bundle had already grown them to 2
   // (measured: 500 children, RSS 1 s after all run 67.6 MB against 69.6).
-  if (firstWord() === 'run' && process.env.SUPD_NODE_HEAP !== 'node') require('node:v8').setFlagsFromString('--semi-space-growth-factor=1');
+  if (process.env.SUPD_NODE_HEAP !== 'node') require('node:v8').setFlagsFromString('--semi-space-growth-factor=1');
+  require('../dist/bundle/cli/daemon.cjs').runCli();
+} else {
   import('../dist/bundle/cli/main.js').then((cli) => cli.runCli());
 }

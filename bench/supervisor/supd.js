@@ -20,7 +20,7 @@ export const supd = {
   env: {},
 
   unavailable() {
-    return existsSync(path.join(ROOT, 'dist/bundle/cli/main.js')) ? null : 'not built: run `npm run build` first';
+    return existsSync(path.join(ROOT, 'dist/bundle/cli/daemon.cjs')) ? null : 'not built: run `npm run build` first';
   },
 
   version() {

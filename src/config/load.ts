@@ -8,6 +8,7 @@ import { expandVariables } from './expand.js';
 import { checkLimitsAllowed, readHostLimits, type HostLimits } from './host-limits.js';
 import { normalizeConfig, type KeyProblem } from './normalize.js';
 import { parseToml, type KeyIndex } from './toml.js';
+import { transientModules } from './transient-require.js';
 import type { SupdConfig } from './types.js';
 import { validateAgainstSchema } from './validate.js';
 
@@ -33,7 +34,12 @@ export function loadConfig(file: string, options: LoadOptions = {}): SupdConfig 
   return parseConfigText(text, path.resolve(file), { ...options, displayName: display });
 }
 
+/** The config in `text`; the parsers it needs are let go once it is done (transient-require.ts). */
 export function parseConfigText(text: string, absoluteFile: string, options: LoadOptions = {}): SupdConfig {
+  return transientModules(() => parseAndCheck(text, absoluteFile, options));
+}
+
+function parseAndCheck(text: string, absoluteFile: string, options: LoadOptions): SupdConfig {
   const display = options.displayName ?? absoluteFile;
   const parsed = parseToml(text, display);
   if (!parsed.ok) throw invalid([parsed.issue]);

@@ -3,12 +3,15 @@
 // smol-toml parses the same file in 20-70 ms, so a document is first parsed with smol-toml;
 // only when that fails (a syntax error, or TOML 1.1 that smol-toml does not know) does `toml`
 // parse it. The index from key paths to lines (which ajv's errors and our own checks point at)
-// comes from toml-eslint-parser's syntax tree, built only for a config with problems.
-import { createRequire } from 'node:module';
-import { parse as fastParse, TomlDate } from 'smol-toml';
-import { parseTOML, type AST } from 'toml-eslint-parser';
+// comes from toml-eslint-parser's syntax tree, built only for a config with problems. All three
+// are required when used and let go after each load (transient-require.ts); smol-toml and
+// toml-eslint-parser as smol-toml.cjs and toml-syntax.cjs, CommonJS files of scripts/bundle.js.
+import type { AST } from 'toml-eslint-parser';
 import type { ConfigIssue } from '../errors.js';
 import { joinIndex, joinKey, parentKeyPath } from './key-path.js';
+import { loadTransient } from './transient-require.js';
+
+type SmolToml = typeof import('smol-toml');
 
 interface Place {
   line: number;
@@ -36,13 +39,14 @@ export function parseToml(text: string, file: string): ParsedToml {
 
 // Loaded only for a document smol-toml refuses (its generated parser is 114 KB to compile).
 function slowParse(text: string): Record<string, unknown> {
-  const toml = createRequire(import.meta.url)('toml') as typeof import('toml');
+  const toml = loadTransient<typeof import('toml')>('toml');
   return toml.parse(text) as Record<string, unknown>;
 }
 
 function tryFastParse(text: string): Record<string, unknown> | null {
+  const { parse, TomlDate } = loadTransient<SmolToml>('./smol-toml.cjs');
   try {
-    return likeToml(fastParse(text)) as Record<string, unknown>;
+    return likeToml(parse(text), TomlDate) as Record<string, unknown>;
   } catch {
     return null;
   }
@@ -50,15 +54,15 @@ function tryFastParse(text: string): Record<string, unknown> | null {
 
 // smol-toml returns every date and time as a Date; `toml` returns only offset date-times as
 // Dates and local ones as strings. Make the fast result the same as the authority's.
-function likeToml(value: unknown): unknown {
+function likeToml(value: unknown, TomlDate: SmolToml['TomlDate']): unknown {
   if (value instanceof TomlDate) return value.isLocal() ? value.toISOString() : new Date(value.getTime());
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = likeToml(value[i]);
+    for (let i = 0; i < value.length; i++) value[i] = likeToml(value[i], TomlDate);
   } else if (value !== null && typeof value === 'object') {
     const table = value as Record<string, unknown>;
     for (const key of Object.keys(table)) {
       const item = table[key];
-      if (item !== null && typeof item === 'object') table[key] = likeToml(item);
+      if (item !== null && typeof item === 'object') table[key] = likeToml(item, TomlDate);
     }
   }
   return value;
@@ -77,6 +81,7 @@ function lazyIndex(text: string): KeyIndex {
   let index: KeyIndex | undefined;
   const build = (): KeyIndex => {
     try {
+      const { parseTOML } = loadTransient<typeof import('toml-eslint-parser')>('./toml-syntax.cjs');
       return indexKeys(parseTOML(text, { tomlVersion: '1.1' }));
     } catch {
       return { locate: () => undefined };

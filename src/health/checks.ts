@@ -1,6 +1,6 @@
 // One probe of a process: a TCP connect, an HTTP GET (2xx), or a command (exit 0). Each
 // resolves to null when it passed, or to why it failed; none takes longer than its timeout.
-import { lookup } from 'node:dns/promises';
+import { dns } from '../lazy-builtins.js';
 import net from 'node:net';
 import { ipBytes, listenerServes, readListeners, socketInodes } from '../process/proc-net.js';
 import { signalProcess, spawnChild, type SpawnRequest } from '../process/spawner.js';
@@ -39,7 +39,7 @@ export async function probeTcpListener(target: string, members: () => readonly n
   let addresses: Buffer[];
   try {
     const literal = ipBytes(host);
-    addresses = literal !== null ? [literal] : (await lookup(host, { all: true })).flatMap((a) => ipBytes(a.address) ?? []);
+    addresses = literal !== null ? [literal] : (await dns().lookup(host, { all: true })).flatMap((a) => ipBytes(a.address) ?? []);
   } catch (error) {
     return `tcp ${target}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
   }

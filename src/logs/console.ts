@@ -2,11 +2,11 @@
 // as `<name> | <line>`, names padded to one width, a colour per program on a terminal (none
 // with NO_COLOR), or as one JSON object a line with log_format = "json". Whole lines only
 // (console-lines.ts), written in order by one writer (stdout-writer.ts).
-import { isatty } from 'node:tty';
 import { cutLines, joinJson, joinPrefixed } from './console-lines.js';
 import { formatJsonLine, type LogFormat } from './log-format.js';
 import type { ChunkHandler } from './pipe-reader.js';
 import { StdoutWriter } from './stdout-writer.js';
+import { isTerminal } from '../lazy-builtins.js';
 
 const COLOURS = [36, 33, 32, 35, 34, 31, 96, 93, 92, 95, 94, 91];
 
@@ -92,5 +92,5 @@ export class ConsoleOutput {
 
 /** Colour only on a terminal, and never with NO_COLOR set (no-color.org). */
 export function wantsColour(env: NodeJS.ProcessEnv, fd = 1): boolean {
-  return isatty(fd) && (env.NO_COLOR ?? '') === '' && env.TERM !== 'dumb';
+  return isTerminal(fd) && (env.NO_COLOR ?? '') === '' && env.TERM !== 'dumb';
 }

@@ -4,7 +4,7 @@
 // A file truncated under it (`supd logs --clear`) is read again from its start.
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
+import { zlib } from '../lazy-builtins.js';
 import type { FollowSink } from './follow.js';
 import { listRotated, type RotatedFile } from './rotated-files.js';
 import type { LogCursor } from './tail.js';
@@ -50,7 +50,7 @@ function filesBetween(files: readonly RotatedFile[], known: ReadonlySet<string>)
 }
 
 async function sendWhole(file: RotatedFile, sink: FollowSink): Promise<void> {
-  const stream = file.compressed ? createReadStream(file.path).pipe(createGunzip()) : createReadStream(file.path);
+  const stream = file.compressed ? createReadStream(file.path).pipe(zlib().createGunzip()) : createReadStream(file.path);
   let rest = Buffer.alloc(0);
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {

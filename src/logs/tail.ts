@@ -6,7 +6,7 @@ import { close, createReadStream, fstat, read, type Stats } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { createGunzip } from 'node:zlib';
+import { zlib } from '../lazy-builtins.js';
 import { isFiltering, keepLine, mayHoldRecent, type LineFilter } from './line-filter.js';
 import { lastLines } from './lines.js';
 import { listRotated, type RotatedFile } from './rotated-files.js';
@@ -73,7 +73,7 @@ async function filteredTail(file: string, live: LogFile | null, size: number, n:
     if (rest !== '') take('\n');
   };
   for (const rotated of (await listRotated(file)).files.filter((f) => mayHoldRecent(f, filter))) {
-    const stream = rotated.compressed ? createReadStream(rotated.path).pipe(createGunzip()) : createReadStream(rotated.path);
+    const stream = rotated.compressed ? createReadStream(rotated.path).pipe(zlib().createGunzip()) : createReadStream(rotated.path);
     const decoder = new StringDecoder('utf8');
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) take(decoder.write(chunk));
@@ -104,7 +104,7 @@ export async function readTailOfPath(file: string, n: number, filter?: LineFilte
 
 /** The last n lines of a rotated file, plain or gzip. */
 export async function tailOfRotated(file: RotatedFile, n: number): Promise<Buffer> {
-  if (file.compressed) return tailOfStream(createReadStream(file.path).pipe(createGunzip()), n);
+  if (file.compressed) return tailOfStream(createReadStream(file.path).pipe(zlib().createGunzip()), n);
   const handle = await open(file.path, 'r');
   try {
     return (await tailOfHandle(handle, (await handle.stat()).size, n)).text;

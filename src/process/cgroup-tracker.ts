@@ -10,9 +10,9 @@
 // for an RCU grace period (10-15 ms here, measured; see cgroup-roots.ts), which would stall
 // supd's event loop at every spawn. Writing the child's pid from supd after the spawn would
 // race with a program that forks at once.
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { sha256Hex } from '../text/sha256.js';
 import type { CgroupRoot } from './cgroup-roots.js';
 import { killUntilGone, signalEach, type CopyTracker } from './copy-tracker.js';
 
@@ -26,7 +26,7 @@ export function basePrefix(stateDir: string): string {
   } catch {
     // not there yet: its path as given
   }
-  return `supd-${createHash('sha256').update(real).digest('hex').slice(0, 12)}`;
+  return `supd-${sha256Hex(real).slice(0, 12)}`;
 }
 
 /**

@@ -11,15 +11,15 @@
 // left; what a killed supd left for a state dir that is gone since (a test's temp dir) is swept
 // by the next supd that uses the same place. A dir supd did not make itself (another owner, a
 // symlink, open to others) is not used.
-import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { sha256Hex } from '../text/sha256.js';
 
 const TMPFS_MAGIC = 0x01021994;
 
 export function pickFifoDir(stateDir: string, env: NodeJS.ProcessEnv = process.env): string {
   const uid = process.geteuid?.() ?? 0;
-  const key = createHash('sha256').update(path.resolve(stateDir)).digest('hex').slice(0, 16);
+  const key = sha256Hex(path.resolve(stateDir)).slice(0, 16);
   const candidates: Array<[base: string, dir: string]> = [[stateDir, path.join(stateDir, 'stdio')]];
   if (uid === 0) candidates.push(['/run', path.join('/run', 'supd', key)]);
   if (env.XDG_RUNTIME_DIR !== undefined && path.isAbsolute(env.XDG_RUNTIME_DIR)) candidates.push([env.XDG_RUNTIME_DIR, path.join(env.XDG_RUNTIME_DIR, 'supd', key)]);

@@ -11,8 +11,7 @@
 // it makes libuv abort with "io_uring_enter(getevents)") and pipes whose both ends it holds; anything else above 2 came from the parent,
 // except a terminal of fds 0-2 opened again (libuv does) and the inspector's socket.
 import { closeSync, fstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import inspector from 'node:inspector';
-import { isatty } from 'node:tty';
+import { inspector, isTerminal } from '../lazy-builtins.js';
 
 const O_CLOEXEC = 0o2000000;
 
@@ -27,12 +26,14 @@ export function closeInheritedFds(): ClosedFd[] {
   const pipeEnds = new Map<string, number>();
   for (const { target } of fds) if (target.startsWith('pipe:')) pipeEnds.set(target, (pipeEnds.get(target) ?? 0) + 1);
   const stdio = new Set([0, 1, 2].map(identity).filter((id): id is string => id !== null));
-  const keepSockets = inspector.url() !== undefined;
+  let keepSockets: boolean | undefined;
   const closed: ClosedFd[] = [];
   for (const { fd, target, flags } of fds) {
     if (fd <= 2) continue;
     const cloexec = (flags & O_CLOEXEC) !== 0;
-    if (cloexec && (isNodeOwn(target, pipeEnds, keepSockets) || isReopenedTerminal(fd, stdio))) continue;
+    // Asked only when a socket is there to keep or close: node:inspector stays unloaded otherwise.
+    if (cloexec && target.startsWith('socket:')) keepSockets ??= inspectorOpen();
+    if (cloexec && (isNodeOwn(target, pipeEnds, keepSockets === true) || isReopenedTerminal(fd, stdio))) continue;
     try {
       closeSync(fd);
       closed.push({ fd, target });
@@ -41,6 +42,13 @@ export function closeInheritedFds(): ClosedFd[] {
     }
   }
   return closed;
+}
+
+// The inspector's socket is open: --inspect (on the command line, in NODE_OPTIONS), a preload
+// that called inspector.open(), or a SIGUSR1 before this point. Asking node:inspector itself
+// covers them all, which flags alone would not (a preload, SIGUSR1).
+function inspectorOpen(): boolean {
+  return inspector().url() !== undefined;
 }
 
 const NODE_INSTANCES = new Set(['anon_inode:[eventpoll]', 'anon_inode:[eventfd]', 'anon_inode:[io_uring]']);
@@ -67,7 +75,7 @@ function listFds(): Array<{ fd: number; target: string; flags: number }> {
 
 // libuv opens a terminal on fds 0-2 again (for non-blocking writes): supd's own output.
 function isReopenedTerminal(fd: number, stdio: ReadonlySet<string>): boolean {
-  return isatty(fd) && stdio.has(identity(fd) ?? '');
+  return isTerminal(fd) && stdio.has(identity(fd) ?? '');
 }
 
 function identity(fd: number): string | null {

@@ -1,11 +1,7 @@
 // Users and groups by name or id, from /etc/passwd and /etc/group, falling back to getent
 // for users that come from NSS (LDAP, systemd-homed...).
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-
-// child_process (with net, dgram and streams behind it) is loaded only when getent is needed:
-// this module shares a bundle chunk with the config locator that every CLI verb loads.
-const requireBuiltin = createRequire(import.meta.url);
+import { childProcess } from '../lazy-builtins.js';
 
 export interface UserEntry {
   readonly name: string;
@@ -32,7 +28,9 @@ function lookup(database: 'passwd' | 'group', key: string | number): string[] | 
     // fall through to getent
   }
   try {
-    const { execFileSync } = requireBuiltin('node:child_process') as typeof import('node:child_process');
+    // child_process (with net, dgram and streams behind it) only when getent is needed: this
+    // module shares a bundle chunk with the config locator that every CLI verb loads.
+    const { execFileSync } = childProcess();
     const out = execFileSync('getent', [database, wanted], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 });
     const parts = out.trim().split(':');
     return parts.length > 3 ? parts : null;

@@ -10,7 +10,7 @@
 // copy runs, and programs that want a listening socket (Go's net.FileListener, sd_is_socket)
 // get one. The cost is one Node start-up per bind, at supd start or when a reload adds it.
 import { spawn } from 'node:child_process';
-import { lookup } from 'node:dns/promises';
+import { dns } from '../lazy-builtins.js';
 import { chmodSync, chownSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -62,7 +62,7 @@ interface Bound {
 }
 
 async function bindTcp(host: string, port: number): Promise<Bound> {
-  const ip = net.isIP(host) !== 0 ? { address: host, family: net.isIP(host) } : await lookup(host).catch((error: NodeJS.ErrnoException) => {
+  const ip = net.isIP(host) !== 0 ? { address: host, family: net.isIP(host) } : await dns().lookup(host).catch((error: NodeJS.ErrnoException) => {
     throw new BindError(`cannot resolve ${host}: ${error.code ?? error.message}`);
   });
   const handle = check(createServerHandle(ip.address, port, ip.family));
