@@ -1,29 +1,28 @@
 // Reads a child's stdout or stderr with a fixed budget. Node's ordinary stream path allocates a
 // fresh buffer for every read; under a flood those buffers pile up as garbage until V8 collects
-// them (+35 MB of RSS for 101 MB of output, measured). Here reads land in at most SLOTS reused
-// 256 KiB buffers (net.Socket's documented `onread` mode, switched on for the socket that
-// child_process created: every pipe lands its reads in one shared buffer, copied at once into a
-// slot from a pool shared by all pipes); a slot comes back once its bytes are written. With every slot in
-// flight, reading stops, the pipe fills and the child waits in write(): supd never buffers more
-// than SLOTS x SLOT_BYTES per stream, and never drops. Switching that mode on for a socket that
-// already exists means setting net.Socket's private fields (found by their symbols' names), so
-// supd checks at start (`chooseReadPath`) that this Node has them, says in supd.log which path
-// it takes, and where they differ reads through 'data' events under the same byte budget (more
-// garbage under a flood, same bytes). Either way other listeners of the stream's 'data'
-// (readiness by log line) still see every read.
+// them (+35 MB of RSS for 101 MB of output, measured). Here (net.Socket's documented `onread`
+// mode, switched on for the socket that child_process or child-stdio.ts created) every pipe
+// lands its reads in one shared buffer and each read is copied out at once: a short one (under
+// 64 KiB: a few lines) into a buffer of its own size, a long one (a flood) into one of at most
+// SLOTS reused 256 KiB slots from a pool shared by all pipes; a slot comes back once its bytes
+// are written. With SLOTS x SLOT_BYTES unwritten, reading stops, the pipe fills and the child
+// waits in write(): supd never buffers more than that per stream, and never drops. Switching
+// that mode on for a socket that already exists means setting net.Socket's private fields
+// (found by their symbols' names), so supd checks at start (`chooseReadPath`) that this Node has
+// them, says in supd.log which path it takes, and where they differ reads through 'data' events
+// under the same byte budget (more garbage under a flood, same bytes). Either way other
+// listeners of the stream's 'data' (readiness by log line) still see every read.
 import net from 'node:net';
 import type { Readable } from 'node:stream';
 
 const SLOT_BYTES = 256 * 1024;
 const SLOTS = 8;
-
-export interface PipeReader {
-  /** Reading is stopped because every buffer is still being written. */
-  readonly paused: boolean;
-  readonly ended: boolean;
-  /** Resolves when reading runs again or the pipe ended. */
-  unpaused(): Promise<void>;
-}
+/** What a pipe may hold unwritten before its reading stops: SLOTS slots' worth. */
+const BUDGET = SLOTS * SLOT_BYTES;
+/** Reads shorter than this get an exact-size copy instead of a slot. */
+const SHORT_READ = 64 * 1024;
+/** What a short read costs beyond its bytes (its Buffer, its release), counted in the budget. */
+const READ_OVERHEAD = 256;
 
 /** Receives each read; must call `release` once it no longer needs `data`. */
 export type ChunkHandler = (data: Buffer, release: () => void) => void;
@@ -91,43 +90,72 @@ function probeSockets(): { onread: Readable; pipe: Readable } {
   return { onread, pipe: snapshot as unknown as Readable };
 }
 
+/** Reads `stream` into `onChunk` (tests and one-off readers; supd's outputs subclass PipeReader). */
 export function readPipe(stream: Readable, onChunk: ChunkHandler, options: { reuseBuffers?: boolean } = {}): PipeReader {
-  const fast = options.reuseBuffers !== false && chosen.path === 'reused buffers' && usesUserBufferMode(stream);
-  const reader = new Reader(stream, onChunk);
-  if (fast) reader.readIntoSlots();
-  else reader.readWithBudget();
-  return reader;
+  return new CallbackReader(stream, onChunk).start(options.reuseBuffers !== false);
 }
 
 const ignore = (): void => undefined;
+/** The reader of a stream, on the stream itself: the listeners below are shared by every pipe. */
+const kReader = Symbol('supd pipe reader');
+type Owned = SocketInternals & { [kReader]?: PipeReader };
 
-// One pipe's state in one object (methods on the prototype: a child's two pipes cost two of
-// these, not a dozen closures each).
-class Reader implements PipeReader {
+// net.Socket calls its onread callback as a method of the socket; 'end' and 'data' listeners get it as `this` too.
+function onLanded(this: Owned, nread: number, buffer: Buffer): boolean {
+  return this[kReader]!.landed(buffer, nread);
+}
+function onData(this: Owned, chunk: Buffer): void {
+  this[kReader]!.received(chunk);
+}
+function onEnd(this: Owned): void {
+  this[kReader]?.finish();
+}
+
+/**
+ * One pipe's reading state in one object, its reads handed to `chunk` (a subclass's method):
+ * no closure per pipe, the stream's listeners are shared functions that find it on the stream.
+ */
+export abstract class PipeReader {
   ended = false;
-  /** Reads handed on and not yet released (fast path), or their bytes (fallback). */
-  private outstanding = 0;
+  /** Bytes held by reads handed on and not yet released (a slot counts whole). */
+  private held = 0;
   private stopped = false;
   private waiters: Array<() => void> | null = null;
 
-  constructor(
-    private readonly stream: Readable,
-    private readonly onChunk: ChunkHandler,
-  ) {
-    stream.once('end', () => {
-      this.ended = true;
-      this.wake();
-    });
-    stream.once('error', ignore);
+  constructor(protected readonly stream: Readable) {}
+
+  /** Receives each read; must call `release` once it no longer needs `data`. */
+  protected abstract chunk(data: Buffer, release: () => void): void;
+
+  /** The stream ended (called before `ended` is set and waiters wake). */
+  protected finished(): void {}
+
+  /** Starts reading: the fast path when this Node has it (and `reuseBuffers`), else 'data' events. */
+  start(reuseBuffers = true): this {
+    (this.stream as unknown as Owned)[kReader] = this;
+    this.stream.on('end', onEnd);
+    this.stream.on('error', ignore);
+    if (reuseBuffers && chosen.path === 'reused buffers' && usesUserBufferMode(this.stream)) this.readIntoBuffers();
+    else this.stream.on('data', onData);
+    return this;
   }
 
+  /** Reading is stopped because the budget is held by reads not yet written. */
   get paused(): boolean {
     return this.stopped;
   }
 
+  /** Resolves when reading runs again or the pipe ended. */
   unpaused(): Promise<void> {
     if (this.ended || !this.stopped) return Promise.resolve();
     return new Promise((resolve) => (this.waiters ??= []).push(resolve));
+  }
+
+  /** @internal the stream's 'end'. */
+  finish(): void {
+    this.finished();
+    this.ended = true;
+    this.wake();
   }
 
   private wake(): void {
@@ -146,56 +174,65 @@ class Reader implements PipeReader {
   // net.Socket's `onread` mode: libuv reads straight into a buffer we give it and the callback
   // gets the byte count; returning false stops reading. Every pipe reads into the same landing
   // buffer (reads run one at a time on the loop thread, and each is handled before the next):
-  // its bytes are copied at once into a slot from a pool shared by all pipes, which goes back
-  // once written. An idle pipe thus holds no buffer of its own (a child costs no 256 KiB slot
-  // until it writes), a flood cycles the same few slots (no garbage); one memcpy per read.
-  readIntoSlots(): void {
-    const socket = this.stream as unknown as SocketInternals;
+  // its bytes are copied out at once (see landed), so an idle pipe holds no buffer of its own.
+  private readIntoBuffers(): void {
+    const socket = this.stream as unknown as Owned;
     const sym = socketSymbols(this.stream)!;
-    const landing = landingBuffer();
-    socket[sym.buffer] = landing;
+    const buffer = landingBuffer();
+    socket[sym.buffer] = buffer;
     // No generator: the landing buffer stays armed for the next read.
     socket[sym.generator] = null;
-    socket[sym.callback] = (nread: number, buffer: Buffer): boolean => this.landed(buffer, nread);
-    socket._handle!.useUserBuffer!(landing);
+    socket[sym.callback] = onLanded;
+    socket._handle!.useUserBuffer!(buffer);
   }
 
-  private landed(buffer: Buffer, nread: number): boolean {
-    const slot = takeSlot();
-    buffer.copy(slot, 0, 0, nread);
-    const data = slot.subarray(0, nread);
-    this.outstanding++;
-    let released = false;
-    this.onChunk(data, () => {
-      if (released) return;
-      released = true;
-      this.outstanding--;
-      giveBack(slot);
-      this.restart();
-    });
+  // A short read (a few lines) gets a copy of its own size; a long one (a flood) a 256 KiB slot
+  // from the pool shared by all pipes, which goes back once written: floods cycle the same few
+  // slots (no garbage), and chatty children do not churn 256 KiB buffers for 100-byte lines.
+  /** @internal a read in the landing buffer (fast path). */
+  landed(buffer: Buffer, nread: number): boolean {
+    const slot = nread < SHORT_READ ? null : takeSlot();
+    const copy = slot ?? Buffer.allocUnsafe(nread);
+    buffer.copy(copy, 0, 0, nread);
+    const data = slot === null ? copy : slot.subarray(0, nread);
+    this.hand(data, slot === null ? nread + READ_OVERHEAD : SLOT_BYTES, slot);
     // In this mode the socket emits no 'data' of its own; readers of the output (`ready.log`)
-    // get each read here, valid while they handle it (the slot is reused once written).
+    // get each read here, valid while they handle it (a slot is reused once written).
     if (this.stream.listenerCount('data') > 0) this.stream.emit('data', data);
-    this.stopped = this.outstanding >= SLOTS;
     return !this.stopped;
   }
 
-  // The fallback: 'data' events, paused while more than the same budget is unwritten.
-  readWithBudget(): void {
-    this.stream.on('data', (chunk: Buffer) => {
-      this.outstanding += chunk.length;
-      let released = false;
-      this.onChunk(chunk, () => {
-        if (released) return;
-        released = true;
-        this.outstanding -= chunk.length;
-        if (this.outstanding <= (SLOTS * SLOT_BYTES) / 2) this.restart();
-      });
-      if (this.outstanding > SLOTS * SLOT_BYTES && !this.stopped) {
-        this.stopped = true;
-        this.stream.pause();
-      }
+  /** @internal a 'data' event (the fallback path: a fresh buffer per read). */
+  received(chunk: Buffer): void {
+    this.hand(chunk, chunk.length + READ_OVERHEAD, null);
+    if (this.stopped) this.stream.pause();
+  }
+
+  // Reading stops while the reads not yet written hold the budget, and runs again at half of it.
+  private hand(data: Buffer, cost: number, slot: Buffer | null): void {
+    this.held += cost;
+    let released = false;
+    this.chunk(data, () => {
+      if (released) return;
+      released = true;
+      this.held -= cost;
+      if (slot !== null) giveBack(slot);
+      if (this.held <= BUDGET / 2) this.restart();
     });
+    if (this.held >= BUDGET) this.stopped = true;
+  }
+}
+
+class CallbackReader extends PipeReader {
+  constructor(
+    stream: Readable,
+    private readonly onChunk: ChunkHandler,
+  ) {
+    super(stream);
+  }
+
+  protected chunk(data: Buffer, release: () => void): void {
+    this.onChunk(data, release);
   }
 }
 

@@ -102,11 +102,12 @@ function startPart(w: HostWiring): HostPart<'resolveIdentity' | 'buildEnv' | 'so
 
 // The child's pipes to its log files, and its last stderr line for a failed start's reason.
 function outputPart(w: HostWiring): HostPart<'attachOutput' | 'lastErrorLine'> {
-  /** The last stderr line of each child, while it is referenced. */
-  const lastLines = new WeakMap<ChildHandle, LastLine>();
+  /** The last stderr line of each child, while it is referenced (its output's pipes track it). */
+  const lastLines = new WeakMap<ChildHandle, { readonly line: string | null }>();
   return {
     attachOutput: (proc, child) => {
-      w.outputOf(proc.name)?.attach(child);
+      const attached = w.outputOf(proc.name)?.attach(child);
+      if (attached !== undefined) return void lastLines.set(child, attached);
       // Merged, what the program writes to stderr comes on its stdout pipe.
       const tracker = new LastLine();
       (proc.unit.stderr === 'merge' ? child.stdout : child.stderr).on('data', (data: Buffer) => tracker.feed(data));

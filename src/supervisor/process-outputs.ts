@@ -47,7 +47,7 @@ export class ProcessOutputs {
   private open(name: string): ProcessOutput | undefined {
     const proc = this.find(name);
     if (proc === undefined) return undefined;
-    const output = createProcessOutput(proc.unit, proc.index, (message) => this.onLogError(proc, message), this.consoleOut);
+    const output = createProcessOutput(proc.unit, proc.index, this.onLogError, this.consoleOut);
     this.outputs.set(name, output);
     return output;
   }
@@ -60,9 +60,11 @@ export class ProcessOutputs {
     void old?.close();
   }
 
-  private onLogError(proc: ManagedProcess, message: string): void {
-    this.log.error(message, proc.name);
-    proc.reason = `output lost: ${message}`;
-    this.events?.emit('process:log-error', { name: proc.name, message });
-  }
+  // One function for every output (it names the process): no closure per process.
+  private readonly onLogError = (message: string, name: string): void => {
+    this.log.error(message, name);
+    const proc = this.find(name);
+    if (proc !== undefined) proc.reason = `output lost: ${message}`;
+    this.events?.emit('process:log-error', { name, message });
+  };
 }

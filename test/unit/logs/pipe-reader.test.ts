@@ -85,22 +85,37 @@ test('both paths deliver the same bytes from one child output', async () => {
       let dataEvents = 0;
       child.stdout.on('data', () => dataEvents++);
       const received: Buffer[] = [];
-      const backing = new Set<ArrayBufferLike>();
-      let chunks = 0;
-      const reader = readPipe(child.stdout, (chunk, release) => (received.push(Buffer.from(chunk)), backing.add(chunk.buffer), chunks++, setImmediate(release)), { reuseBuffers });
+      const chunks: Buffer[] = [];
+      const reader = readPipe(child.stdout, (chunk, release) => (received.push(Buffer.from(chunk)), chunks.push(chunk), setImmediate(release)), { reuseBuffers });
       await waitFor(() => reader.ended, { what: 'the end of the pipe' });
-      assert.equal(dataEvents, chunks, 'other data listeners see every read');
-      // The fast path reads into the same few (at most 8) 256 KiB slots; 'data' events get a fresh buffer for each read.
-      const slots = [...backing].every((b) => b.byteLength === 256 * 1024) && backing.size <= 8;
-      return { bytes: Buffer.concat(received), fast: chunks > backing.size && slots };
+      assert.equal(dataEvents, chunks.length, 'other data listeners see every read');
+      // The fast path copies a long read (64 KiB or more: a flood) into one of a few (at most 8)
+      // reused 256 KiB slots and a short one into a buffer of its own; 'data' events get a fresh
+      // buffer for each read (64 KiB at most, from Node).
+      const long = chunks.filter((c) => c.length >= 64 * 1024);
+      const slots = new Set(long.map((c) => c.buffer));
+      const inSlots = long.length > slots.size && slots.size <= 8 && [...slots].every((b) => b.byteLength === 256 * 1024);
+      const shortOwn = chunks.filter((c) => c.length < 64 * 1024).every((c) => c.buffer.byteLength !== 256 * 1024);
+      return { bytes: Buffer.concat(received), fast: inSlots && shortOwn };
     };
     const fast = await read(true);
     const slow = await read(false);
     assert.ok(fast.bytes.equals(data), 'the fast path delivers every byte in order');
     assert.ok(slow.bytes.equals(data), 'the public path delivers every byte in order');
-    assert.equal(fast.fast, true, 'the fast path read into its few reused slots');
+    assert.equal(fast.fast, true, 'the fast path read a flood into its few reused slots, short reads into their own buffers');
     assert.equal(slow.fast, false, 'the public path read into fresh buffers');
   } finally {
     temp.remove();
   }
+});
+
+test("a chatty child's short reads get buffers of their own size, not 256 KiB slots", async () => {
+  const child = spawn('sh', ['-c', 'for i in 1 2 3 4 5 6; do echo "line $i"; sleep 0.02; done'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const received: Buffer[] = [];
+  const sizes = new Set<number>();
+  const reader = readPipe(child.stdout, (chunk, release) => (received.push(Buffer.from(chunk)), sizes.add(chunk.buffer.byteLength), setImmediate(release)));
+  await waitFor(() => reader.ended, { what: 'the end of the pipe' });
+  assert.equal(Buffer.concat(received).toString(), [1, 2, 3, 4, 5, 6].map((i) => `line ${i}\n`).join(''));
+  assert.ok(received.length >= 2, `several reads: ${received.length}`);
+  assert.ok(!sizes.has(256 * 1024), `no read in a 256 KiB slot: ${[...sizes].join(', ')}`);
 });
