@@ -3,7 +3,7 @@
 // spawning N children with child_process.spawn through setpriv with pipes (the start-up
 // floor), a Node restart-on-exit loop with and without setpriv and a bare bash loop (the
 // respawn floors), and the RSS of a minimal Node supervisor (a socket server holding N piped
-// children).
+// children), 1 s after its spawn loop and after the tools' idle window.
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CRASH_SCRIPT, readLatencies } from './scenarios.js';
@@ -30,16 +30,21 @@ for (let i = 0; i < n; i++) {
   kids.push(child);
 }
 const spawnMs = performance.now() - started;
-setTimeout(() => {
+const memory = () => {
   const rollup = readFileSync('/proc/self/smaps_rollup', 'utf8');
   const kb = (name) => Number(new RegExp('^' + name + ':\\\\s+(\\\\d+)', 'm').exec(rollup)[1]) * 1024;
-  const rss = kb('Rss');
-  const pss = kb('Pss');
-  const anon = kb('Anonymous');
-  for (const k of kids) { try { process.kill(-k.pid, 'SIGKILL'); } catch {} }
-  server.close();
-  process.stdout.write(JSON.stringify({ spawnMs, rssBytes: rss, pssBytes: pss, anonBytes: anon }));
-  process.exit(0);
+  return { rssBytes: kb('Rss'), pssBytes: kb('Pss'), anonBytes: kb('Anonymous') };
+};
+const idleMs = Number(process.env.FLOOR_IDLE_MS ?? 0);
+setTimeout(() => {
+  const at1s = memory();
+  setTimeout(() => {
+    const afterIdle = idleMs > 0 ? memory() : null;
+    for (const k of kids) { try { process.kill(-k.pid, 'SIGKILL'); } catch {} }
+    server.close();
+    process.stdout.write(JSON.stringify({ spawnMs, ...at1s, afterIdle }));
+    process.exit(0);
+  }, Math.max(0, idleMs - 1000));
 }, 1000);
 `;
 
@@ -72,7 +77,13 @@ export async function measureFloors(dir, plan) {
   for (let i = 0; i < 10; i++) starts.push((await timeCommand(process.execPath, ['-e', '0'])).ms);
   floors.nodeStartMs = median(starts);
   floors.minimal = {};
-  for (const n of plan.sizes) floors.minimal[n] = await runNode(MINIMAL_SUPERVISOR, { FLOOR_N: String(n), FLOOR_SOCKET: path.join(dir, 'floor.sock') });
+  // RSS 1 s after the spawn loop at every size; at the smallest and largest idle sizes also after
+  // the idle window the tools get (their 'after idle' rows), read in the same process.
+  const idleAt = new Set([plan.idleSizes[0], plan.idleSizes[plan.idleSizes.length - 1]]);
+  for (const n of plan.sizes) {
+    const idleMs = idleAt.has(n) ? plan.idleSettleMs + plan.idleMs : 0;
+    floors.minimal[n] = await runNode(MINIMAL_SUPERVISOR, { FLOOR_N: String(n), FLOOR_SOCKET: path.join(dir, 'floor.sock'), FLOOR_IDLE_MS: String(idleMs) });
+  }
   const script = path.join(dir, 'crash.sh');
   writeFileSync(script, CRASH_SCRIPT);
   chmodSync(script, 0o755);

@@ -30,7 +30,9 @@ export function buildRows(tools, plan, floors) {
   for (const n of plan.sizes) rows.push(row(`anon, ${n} children, 1 s`, 'MB', (t) => size(n)(t)?.memory?.anon / MB, tools));
   for (const n of plan.idleSizes) {
     const after = `${n} ch., after ${(plan.idleSettleMs + plan.idleMs) / 1000} s idle`;
-    rows.push(row(`RSS, ${after}`, 'MB', (t) => size(n)(t)?.memoryAfterIdle?.rss / MB, tools));
+    const idleFloor = floors?.minimal?.[n]?.afterIdle?.rssBytes;
+    const idleGoal = n === 500 && idleFloor !== undefined ? { text: `<= floor + 5 (${(idleFloor / MB + 5).toFixed(0)})`, test: (v) => v <= idleFloor / MB + 5 } : null;
+    rows.push(row(`RSS, ${after}`, 'MB', (t) => size(n)(t)?.memoryAfterIdle?.rss / MB, tools, idleGoal));
     rows.push(row(`PSS, ${after}`, 'MB', (t) => size(n)(t)?.memoryAfterIdle?.pss / MB, tools));
     rows.push(row(`anon, ${after}`, 'MB', (t) => size(n)(t)?.memoryAfterIdle?.anon / MB, tools, atMost('supervisord')));
   }
@@ -94,6 +96,10 @@ export function formatFloors(floors, tools, plan) {
     if (n > 0) lines.push([`Node spawn loop, ${n} children (vs until running)`, s(floor?.spawnMs), s(supd?.[n]?.untilRunningMs)]);
     lines.push([`minimal Node supervisor RSS, ${n} children, 1 s`, mb(floor?.rssBytes), mb(supd?.[n]?.rssBytes)]);
     lines.push([`minimal Node supervisor anon, ${n} children, 1 s`, mb(floor?.anonBytes), mb(supd?.[n]?.memory?.anon)]);
+    if (floor?.afterIdle) {
+      lines.push([`minimal Node supervisor RSS, ${n} children, after idle`, mb(floor.afterIdle.rssBytes), mb(supd?.[n]?.memoryAfterIdle?.rss)]);
+      lines.push([`minimal Node supervisor anon, ${n} children, after idle`, mb(floor.afterIdle.anonBytes), mb(supd?.[n]?.memoryAfterIdle?.anon)]);
+    }
   }
   lines.push(['Node restart-on-exit loop via setpriv, respawn p50', ms(floors.nodeLoop.p50Ms), ms(tools.supd?.respawn?.p50Ms)]);
   lines.push(['Node restart-on-exit loop, no setpriv, respawn p50', ms(floors.nodeLoopNoSetpriv.p50Ms), '']);
