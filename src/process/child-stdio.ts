@@ -31,8 +31,8 @@ export interface ChildStreams {
   readonly stdout: Readable;
   readonly stderr: Readable;
   readonly extra: ReadonlyMap<number, Readable>;
-  /** Settles once every read end supd opened itself is closed (EOF: all writers are gone). */
-  readonly drained: Promise<void>;
+  /** The read ends supd opened itself (FIFOs): each closes at EOF, once all writers are gone. */
+  readonly own: readonly Readable[];
 }
 
 export interface PreparedStdio {
@@ -105,9 +105,9 @@ export function prepareStdio(request: StdioRequest): PreparedStdio {
       };
       const stdout = streamOf(1);
       const stderr = merged ? endedStream() : streamOf(2);
-      const extra = new Map(request.extraFds.map((fd) => [fd, streamOf(fd)] as const));
+      const extra = request.extraFds.length === 0 ? NO_EXTRA : new Map(request.extraFds.map((fd) => [fd, streamOf(fd)] as const));
       const own = [...channels.keys()].map((fd) => (fd === 1 ? stdout : fd === 2 ? stderr : extra.get(fd)!));
-      return { stdout, stderr, extra, drained: Promise.all(own.map(closeOf)).then(() => undefined) };
+      return { stdout, stderr, extra, own };
     },
     abandon() {
       closeWriteEnds();
@@ -153,7 +153,5 @@ function endedStream(): Readable {
   });
 }
 
-function closeOf(stream: Readable): Promise<void> {
-  if (stream.closed || stream.destroyed) return Promise.resolve();
-  return new Promise((resolve) => stream.once('close', () => resolve()));
-}
+/** No `ready.fd`: every such child shares one empty map. */
+const NO_EXTRA: ReadonlyMap<number, Readable> = new Map();

@@ -22,7 +22,8 @@ export class ManagedProcess {
   private copy!: UnitSpec;
   private snap: Snapshot = INITIAL;
   private child: ChildHandle | null = null;
-  private readonly timers = new Map<TimerName, () => void>();
+  /** The armed timers' cancel functions; null when none is armed (most of a process's life). */
+  private timers: Map<TimerName, () => void> | null = null;
   private stopReadiness: (() => void) | null = null;
 
   constructor(unit: UnitSpec, index: number, private readonly host: ProcessHost) {
@@ -164,8 +165,7 @@ export class ManagedProcess {
       case 'arm':
         return this.armTimer(effect.timer, effect.delayMs, effect.attempt);
       case 'cancel':
-        this.timers.get(effect.timer)?.();
-        return void this.timers.delete(effect.timer);
+        return this.cancelTimer(effect.timer);
       case 'state':
         return this.host.stateChanged(this, effect.from, effect.to, effect.reason);
       case 'log':
@@ -176,13 +176,24 @@ export class ManagedProcess {
   }
 
   private armTimer(name: TimerName, delayMs: number, attempt: number): void {
-    this.timers.get(name)?.();
+    this.cancelTimer(name);
     const cancel = this.host.schedule(() => {
-      if (this.timers.get(name) !== cancel) return;
-      this.timers.delete(name);
+      if (this.timers?.get(name) !== cancel) return;
+      this.forgetTimer(name);
       this.dispatch({ type: 'timer', name, attempt });
     }, delayMs);
-    this.timers.set(name, cancel);
+    (this.timers ??= new Map()).set(name, cancel);
+  }
+
+  private cancelTimer(name: TimerName): void {
+    this.timers?.get(name)?.();
+    this.forgetTimer(name);
+  }
+
+  private forgetTimer(name: TimerName): void {
+    if (this.timers === null) return;
+    this.timers.delete(name);
+    if (this.timers.size === 0) this.timers = null;
   }
 
   // The spawn itself: identity, limits, environment, then the host's spawner.

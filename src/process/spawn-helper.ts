@@ -7,19 +7,19 @@
 //
 // supd waits for that answer synchronously (spawnChild returns the pid), on a FIFO opened in
 // blocking mode; requests go the same way. The child's fds are supd's FIFO write ends, which
-// the helper opens again through /proc/SUPD/fd/N before it forks. Exits come back on a pipe
-// and are reported as Node reports a child's. The helper is the children's parent, so their
-// parent-death signal (setpriv --pdeathsig) follows the helper: it ignores every signal but
+// the helper opens again through /proc/SUPD/fd/N before it forks. Exits come back on a pipe,
+// each told to the child's handle in one call (exit and close). The helper is the children's
+// parent, so their parent-death signal (setpriv --pdeathsig) follows the helper: it ignores every signal but
 // KILL and ends only when supd closes its stdin (supd exits or dies). If it is killed anyway,
 // supd kills the process group of each child it had, reports each as killed (so each is
 // restarted by its policy, none is left unsupervised) and starts a new helper at the next spawn.
 // SUPD_SPAWN_HELPER=0 turns it off (supd forks itself, as before).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { EventEmitter } from 'node:events';
 import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import type { EndSink, EndSource } from './child-exit.js';
 import { SPAWN_HELPER_PROGRAM } from './spawn-helper-program.js';
 
 export interface HelperRequest {
@@ -31,8 +31,24 @@ export interface HelperRequest {
   readonly fds: ReadonlyArray<readonly [number, number | 'null']>;
 }
 
-/** Emits 'exit' and then 'close' with (code, signal), as a ChildProcess does. */
-export type HelperChild = EventEmitter & { readonly pid: number };
+/** A child the helper forked: tells its sink once when it ended (its exit and its close in one). */
+export class HelperChild implements EndSource {
+  private sink: EndSink | null = null;
+  private status: readonly [number | null, NodeJS.Signals | null] | null = null;
+
+  constructor(readonly pid: number) {}
+
+  onEnd(sink: EndSink): void {
+    if (this.status === null) this.sink = sink;
+    else sink.childEnded(...this.status);
+  }
+
+  ended(code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.sink === null) this.status = [code, signal];
+    else this.sink.childEnded(code, signal);
+    this.sink = null;
+  }
+}
 
 /** null: no helper here (off, no perl, or it died during the request): spawn directly. */
 export type HelperResult = { ok: true; child: HelperChild } | { ok: false; reason: string } | null;
@@ -61,7 +77,7 @@ export function spawnViaHelper(request: HelperRequest): HelperResult {
     return null;
   }
   if (answer.startsWith('E ')) return { ok: false, reason: answer.slice(2) };
-  const child = Object.assign(new EventEmitter(), { pid: Number(answer) });
+  const child = new HelperChild(Number(answer));
   current.children.set(child.pid, child);
   return { ok: true, child };
 }
@@ -173,9 +189,7 @@ function reportExit(current: Helper, line: string): void {
   const child = current.children.get(Number(pid));
   if (child === undefined) return;
   current.children.delete(child.pid);
-  const status = [code === '-' ? null : Number(code), signal === '-' ? null : signalName(Number(signal))];
-  child.emit('exit', ...status);
-  child.emit('close', ...status);
+  child.ended(code === '-' ? null : Number(code), signal === '-' ? null : signalName(Number(signal)));
 }
 
 // Number -> name, the first name where two share a number (SIGABRT, not SIGIOT), as Node reports it.
@@ -207,8 +221,7 @@ function stopHelper(current: Helper, kill = true): void {
     } catch {
       // gone
     }
-    child.emit('exit', null, 'SIGKILL');
-    child.emit('close', null, 'SIGKILL');
+    child.ended(null, 'SIGKILL');
   }
   current.children.clear();
 }

@@ -12,7 +12,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { prepareStdio, type ChildStreams, type PreparedStdio, type StdioSlot } from './child-stdio.js';
+import { WrappedChild } from './child-exit.js';
+import { prepareStdio, type PreparedStdio, type StdioSlot } from './child-stdio.js';
 import { accessorFor, whyNotExecutable, type Accessor } from './exec-access.js';
 import { spawnViaHelper, type HelperResult } from './spawn-helper.js';
 
@@ -46,7 +47,7 @@ export interface ChildHandle {
   /** The kernel reported the exit (its report to onExit may still wait for the output). */
   readonly exited: boolean;
   /** Called once, after the child exited and its output was drained (or 250 ms passed). */
-  onExit(listener: (code: number | null, signal: NodeJS.Signals | null) => void): void;
+  onExit(listener: ExitListener): void;
   /** Delays the exit report until `wait()` settles (at most EXIT_HOLD_MAX_MS): output read is written first. */
   holdExit(wait: () => Promise<void>): void;
   /**
@@ -56,8 +57,9 @@ export interface ChildHandle {
   afterExit(task: () => Promise<void> | void): void;
 }
 
-/** The longest an exit report waits for the output to reach its files (a stuck disk must not stall restarts). */
-export const EXIT_HOLD_MAX_MS = 5000;
+export type ExitListener = (code: number | null, signal: NodeJS.Signals | null) => void;
+
+export { EXIT_HOLD_MAX_MS } from './child-exit.js';
 
 export type SpawnResult = { ok: true; child: ChildHandle } | { ok: false; reason: string };
 
@@ -136,7 +138,7 @@ export function spawnChild(request: SpawnRequest): SpawnResult {
   const helped = spawnWithHelper(request, stdio, [file!, ...fileArgs], setpriv !== null);
   if (helped !== null) {
     if (!helped.ok) stdio.abandon();
-    return helped.ok ? { ok: true, child: wrapChild(helped.child, stdio.connect(NO_NODE_PIPES), exe) } : helped;
+    return helped.ok ? { ok: true, child: new WrappedChild(helped.child, { pid: helped.child.pid, exe, ...stdio.connect(NO_NODE_PIPES) }) } : helped;
   }
   return spawnDirect(request, stdio, [file!, ...fileArgs], setpriv !== null, exe);
 }
@@ -182,7 +184,7 @@ function spawnDirect(request: SpawnRequest, stdio: PreparedStdio, argv: string[]
     child.on('error', () => undefined);
     return { ok: false, reason: `spawn failed: ${file}` };
   }
-  return { ok: true, child: wrapChild(child, stdio.connect(child), exe) };
+  return { ok: true, child: new WrappedChild(child, { pid: child.pid, exe, ...stdio.connect(child) }) };
 }
 
 // One `sh -c` in front when the child must enter its cgroup (as root, before setpriv switches
@@ -219,103 +221,6 @@ function realExe(file: string): string {
   } catch {
     return file;
   }
-}
-
-/** What wrapChild needs of a child: Node's ChildProcess, or the fork server's (spawn-helper.ts). */
-interface ExitSource {
-  readonly pid?: number | undefined;
-  on(event: 'error' | 'exit' | 'close', listener: (...args: any[]) => void): unknown;
-}
-
-function wrapChild(child: ExitSource, streams: ChildStreams, exe: string): ChildHandle {
-  return new WrappedChild(child, streams, exe);
-}
-
-// The exit is reported once: after the kernel said so, the afterExit tasks settled and the
-// output was drained (or 250 ms passed: a grandchild holding the pipes must not hold it forever).
-class WrappedChild implements ChildHandle {
-  readonly pid: number;
-  readonly stdout: Readable;
-  readonly stderr: Readable;
-  readonly extra: ReadonlyMap<number, Readable>;
-  private exitListener: ((code: number | null, signal: NodeJS.Signals | null) => void) | null = null;
-  private reported = false;
-  private exitStatus: [number | null, NodeJS.Signals | null] | null = null;
-  private readonly holds: Array<() => Promise<void>> = [];
-  private readonly tasks: Array<() => Promise<void> | void> = [];
-  private cleanup: Promise<void> | void = undefined;
-
-  constructor(child: ExitSource, streams: ChildStreams, readonly exe: string) {
-    this.pid = child.pid!;
-    this.stdout = streams.stdout;
-    this.stderr = streams.stderr;
-    this.extra = streams.extra;
-    child.on('error', () => undefined);
-    child.on('exit', (code, signal) => this.kernelExit(code, signal));
-    // 'close' waits for the pipes Node made (a fallback socketpair); `drained` for supd's FIFOs.
-    const closed = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (code, signal) => resolve([code, signal])));
-    void Promise.all([closed, streams.drained]).then(([status]) => {
-      this.exitStatus ??= status;
-      this.report();
-    });
-  }
-
-  get exited(): boolean {
-    return this.exitStatus !== null;
-  }
-
-  onExit(listener: (code: number | null, signal: NodeJS.Signals | null) => void): void {
-    this.exitListener = listener;
-    this.report();
-  }
-
-  holdExit(wait: () => Promise<void>): void {
-    this.holds.push(wait);
-  }
-
-  afterExit(task: () => Promise<void> | void): void {
-    this.tasks.push(task);
-  }
-
-  private kernelExit(code: number | null, signal: NodeJS.Signals | null): void {
-    this.exitStatus = [code, signal];
-    this.cleanup = runTasks(this.tasks);
-    setTimeout(() => this.report(), 250).unref();
-  }
-
-  private report(): void {
-    if (this.reported || this.exitStatus === null || this.exitListener === null) return;
-    this.reported = true;
-    const [code, signal] = this.exitStatus;
-    const listener = this.exitListener;
-    if (this.holds.length === 0 && this.cleanup === undefined) return listener(code, signal);
-    void settleWithin(Promise.all([this.cleanup, ...this.holds.map((hold) => hold())]), EXIT_HOLD_MAX_MS).then(() => listener(code, signal));
-  }
-}
-
-// The tasks of afterExit; undefined when none had anything to wait for (the usual exit).
-function runTasks(tasks: ReadonlyArray<() => Promise<void> | void>): Promise<void> | void {
-  const pending: Array<Promise<void>> = [];
-  for (const task of tasks) {
-    try {
-      const result = task();
-      if (result !== undefined) pending.push(result);
-    } catch {
-      // a failed cleanup must not lose the exit
-    }
-  }
-  if (pending.length > 0) return Promise.all(pending).then(() => undefined);
-}
-
-function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    timer.unref();
-    promise.then(
-      () => resolve(),
-      () => resolve(),
-    ).finally(() => clearTimeout(timer));
-  });
 }
 
 /** Sends a signal to a child, or to its whole process group; false if nothing was there. */

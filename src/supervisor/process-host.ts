@@ -77,7 +77,7 @@ function childrenPart(w: HostWiring, leftBehind: Map<number, number>): HostPart<
   return {
     spawn: (proc, request) => {
       const result = children.spawn({ ...request, cgroupProcs: w.tracker.entryOf(proc.name) });
-      if (result.ok) result.child.afterExit(() => reapCopy(w, proc, result.child, leftBehind));
+      if (result.ok) reapAfterExit(w, proc, result.child, leftBehind);
       return result;
     },
     signal: (proc, pid, signal, to) => {
@@ -164,6 +164,11 @@ function runMoveHooks(w: HostWiring, proc: ManagedProcess, to: ProcessState): vo
   if (to !== 'fatal') return;
   const exit = proc.lastExit;
   void runProcessHook(proc, 'on_fatal', { pid: null, code: exit?.code ?? null, signal: exit?.signal ?? null }, w.log, w.baseEnv);
+}
+
+// A closure of its own, so that what it holds while the child runs is the copy and the child.
+function reapAfterExit(w: HostWiring, proc: ManagedProcess, child: ChildHandle, leftBehind: Map<number, number>): void {
+  child.afterExit(() => reapCopy(w, proc, child, leftBehind));
 }
 
 // The main process ended: unless kill_mode = process, SIGKILL whatever is left of the copy
