@@ -2,7 +2,7 @@
 // in command, args, env values, cwd, ready, health, hooks and log file paths, so each copy of
 // a pool gets its own port, probe and log. `{{` is a literal `{`. Only `{word}` is a
 // reference: `{3}` (a regex count), `{print $1}` and `${HOME}` stay as written. Pure.
-import type { HealthSpec, HooksSpec, OutputSpec, ReadySpec, UnitSpec } from './types.js';
+import type { HooksSpec, OutputSpec, UnitSpec } from './types.js';
 
 export const COPY_WORDS = ['index', 'name', 'program', 'method'] as const;
 export type CopyWord = (typeof COPY_WORDS)[number];
@@ -52,31 +52,48 @@ export function describeUnknownWord(word: string): string {
   return `{${word}} is not a per-copy value: use {index}, {name}, {program} or {method} (and {{ for a literal {)`;
 }
 
-/** One copy's unit: every key that takes per-copy values filled in for `index`. */
+/**
+ * One copy's unit: every key that takes per-copy values filled in for `index`. What has no
+ * reference is the unit's own (the unit itself when nothing has one), so that the copies of a
+ * pool share it instead of each holding its own (memory per process).
+ */
 export function unitForCopy(unit: UnitSpec, index: number): UnitSpec {
   const values = copyValues(unit, index);
   const x = (text: string): string => expandCopyValues(text, values);
-  const list = (items: readonly string[]): string[] => items.map(x);
-  return Object.freeze({
-    ...unit,
+  const list = (items: readonly string[]): readonly string[] => sameOr(items, items.map(x));
+  const filled = {
     argv: list(unit.argv),
     cwd: x(unit.cwd),
-    env: Object.fromEntries(Object.entries(unit.env).map(([key, value]) => [key, x(value)])),
+    env: sameOr(unit.env, Object.fromEntries(Object.entries(unit.env).map(([key, value]) => [key, x(value)]))),
     stdout: outputForCopy(unit.stdout, x),
     stderr: unit.stderr === 'merge' ? 'merge' : outputForCopy(unit.stderr, x),
-    ready: unit.ready === null ? null : ({ ...unit.ready, target: typeof unit.ready.target === 'string' ? x(unit.ready.target) : unit.ready.target } satisfies ReadySpec),
-    health: unit.health === null ? null : ({ ...unit.health, target: typeof unit.health.target === 'string' ? x(unit.health.target) : list(unit.health.target) } satisfies HealthSpec),
+    ready: unit.ready === null || typeof unit.ready.target !== 'string' ? unit.ready : withTarget(unit.ready, x(unit.ready.target)),
+    health: unit.health === null ? null : withTarget(unit.health, typeof unit.health.target === 'string' ? x(unit.health.target) : list(unit.health.target)),
     hooks: unit.hooks === null ? null : hooksForCopy(unit.hooks, list),
-  });
+  } satisfies Partial<UnitSpec>;
+  const changed = (Object.keys(filled) as Array<keyof typeof filled>).some((key) => filled[key] !== unit[key]);
+  return changed ? Object.freeze({ ...unit, ...filled }) : unit;
+}
+
+// The original where every value is the same (a list's items, an object's values), else the filled one.
+function sameOr<T extends object>(original: T, filled: T): T {
+  const [a, b] = [Object.values(original), Object.values(filled)];
+  return a.length === b.length && a.every((value, i) => value === b[i]) ? original : filled;
+}
+
+function withTarget<T extends { readonly target: unknown }>(spec: T, target: T['target']): T {
+  return target === spec.target ? spec : { ...spec, target };
 }
 
 function outputForCopy(output: OutputSpec | null, x: (text: string) => string): OutputSpec | null {
-  return output === null ? null : { ...output, file: x(output.file) };
+  if (output === null) return null;
+  const file = x(output.file);
+  return file === output.file ? output : { ...output, file };
 }
 
-function hooksForCopy(hooks: HooksSpec, list: (items: readonly string[]) => string[]): HooksSpec {
-  const one = (argv: readonly string[] | null): string[] | null => (argv === null ? null : list(argv));
-  return { ...hooks, beforeStart: one(hooks.beforeStart), afterStart: one(hooks.afterStart), afterExit: one(hooks.afterExit), onFatal: one(hooks.onFatal) };
+function hooksForCopy(hooks: HooksSpec, list: (items: readonly string[]) => readonly string[]): HooksSpec {
+  const one = (argv: readonly string[] | null): readonly string[] | null => (argv === null ? null : list(argv));
+  return sameOr(hooks, { ...hooks, beforeStart: one(hooks.beforeStart), afterStart: one(hooks.afterStart), afterExit: one(hooks.afterExit), onFatal: one(hooks.onFatal) });
 }
 
 /** A log file template as a glob matching every copy's file (`{index}` and the rest as `*`). */

@@ -67,6 +67,24 @@ hooks = { after_start = "echo started {name}" }
   assert.equal(unit.env.PORT, '808{index}', 'the template is left as it was');
 });
 
+test('unitForCopy: a unit without a per-copy reference is shared by its copies; one reference makes a copy', () => {
+  const parse = (extra: string) => parseConfigText(`[programs.web]\ncommand = "serve --port 8080"\nprocesses = 2\n${extra}`, '/x/daemons.toml', { env: {} }).units[0]!;
+  const plain = parse('env = { A = "1" }\nstdout = false\nstderr = false\n');
+  assert.equal(unitForCopy(plain, 1), plain);
+  const logged = parse('env = { A = "1" }\n');
+  const loggedCopy = unitForCopy(logged, 1);
+  assert.equal(loggedCopy.stdout?.file, '/x/logs/web-1.out.log');
+  assert.equal(loggedCopy.argv, logged.argv, 'what has no reference is shared');
+  assert.equal(loggedCopy.env, logged.env);
+  const literal = parse('env = { A = "{{index}" }\n');
+  assert.deepEqual(unitForCopy(literal, 1).env, { A: '{index}' });
+  const one = parse('env = { A = "{index}" }\n');
+  const copy = unitForCopy(one, 1);
+  assert.notEqual(copy, one);
+  assert.deepEqual(copy.env, { A: '1' });
+  assert.equal(copy.argv, one.argv);
+});
+
 test('an unknown {word} in a per-copy key is a config error at its key; elsewhere braces are free', () => {
   assert.throws(
     () => parseConfigText('[programs.web]\ncommand = "serve {port}"\nenv = { A = "{idx}" }\n', '/x/daemons.toml', { env: {} }),
