@@ -58,6 +58,8 @@ interface Helper {
   readonly requests: number;
   readonly replies: number;
   readonly children: Map<number, HelperChild>;
+  /** Exit lines read but not reported yet (one is reported per turn of the event loop). */
+  readonly exitLines: string[];
   stopped: boolean;
 }
 
@@ -153,7 +155,7 @@ function startHelper(): Helper | null {
     if (child.pid === undefined) return noHelper(requests);
     // The helper is then the only writer: EOF when it dies (non-blocking: readReply polls it).
     const replies = openSync(repliesPath, constants.O_RDONLY | constants.O_NONBLOCK);
-    return watch({ process: child, requests, replies, children: new Map(), stopped: false });
+    return watch({ process: child, requests, replies, children: new Map(), exitLines: [], stopped: false });
   } catch {
     broken = true;
     return null;
@@ -176,12 +178,24 @@ function watch(current: Helper): Helper {
   exits.on('data', (chunk: string) => {
     const lines = (pending + chunk).split('\n');
     pending = lines.pop()!;
-    for (const line of lines) reportExit(current, line);
+    const idle = current.exitLines.length === 0;
+    current.exitLines.push(...lines);
+    if (idle) reportNextExit(current);
   });
   current.process.on('exit', () => stopHelper(current));
   current.process.unref();
   (exits as Readable & { unref?: () => void }).unref?.();
   return current;
+}
+
+// One exit a turn of the event loop: a burst of exits (a pool's copies ending together) would
+// otherwise respawn them all in one turn, each waiting for the helper's answer, and a status
+// request would wait behind the whole burst.
+function reportNextExit(current: Helper): void {
+  const line = current.exitLines.shift();
+  if (line === undefined) return;
+  reportExit(current, line);
+  if (current.exitLines.length > 0) setImmediate(reportNextExit, current);
 }
 
 function reportExit(current: Helper, line: string): void {
@@ -207,6 +221,7 @@ function stopHelper(current: Helper, kill = true): void {
   if (helper === current) helper = null;
   if (current.stopped) return;
   current.stopped = true;
+  for (let line = current.exitLines.shift(); line !== undefined; line = current.exitLines.shift()) reportExit(current, line); // as the helper said
   if (kill) current.process.kill('SIGKILL'); // one that stopped answering is ended; a dead one is unaffected
   for (const fd of [current.requests, current.replies]) {
     try {
