@@ -10,6 +10,8 @@ import { copyFileSync, rmSync } from 'node:fs';
 
 const outdir = new URL('../dist/bundle/cli/', import.meta.url).pathname;
 rmSync(outdir, { recursive: true, force: true });
+// The settings of every one-file CommonJS build below (the verbs' and the vendored parsers').
+const COMMONJS = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning' };
 await build({
   entryPoints: [new URL('../src/cli/main.ts', import.meta.url).pathname],
   outdir,
@@ -56,12 +58,7 @@ function oneVerb(verb, file) {
   return {
     entryPoints: [new URL('../src/cli/main.ts', import.meta.url).pathname],
     outfile: `${outdir}${file}`,
-    bundle: true,
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
-    sourcemap: true,
-    logLevel: 'warning',
+    ...COMMONJS,
     plugins: [otherVerbs],
     define: { 'import.meta.url': '__supdModuleUrl' },
     banner: { js: "const __supdModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
@@ -73,11 +70,6 @@ function vendor(file, contents) {
   return build({
     stdin: { contents, resolveDir: new URL('..', import.meta.url).pathname },
     outfile: new URL(`../dist/src/config/${file}`, import.meta.url).pathname,
-    bundle: true,
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
-    sourcemap: true,
-    logLevel: 'warning',
+    ...COMMONJS,
   });
 }
