@@ -26,7 +26,8 @@ export interface PipeRoute {
 export class OutputPipe extends PipeReader {
   /** The feed into its file: undefined until the first read (after a reroute too), null with no file. */
   private file: ChunkHandler | null | undefined = undefined;
-  private console: ConsoleFeed | null = null;
+  /** Its line feed to supd's stdout: undefined until the first read (after a reroute too), null with no console. */
+  private console: ConsoleFeed | null | undefined = undefined;
   private last: LastLine | null = null;
 
   constructor(
@@ -50,8 +51,8 @@ export class OutputPipe extends PipeReader {
     const before = this.route.sinkOf(this.name, false);
     if (!next.wantsConsole(this.name)) {
       this.console?.end();
-      this.console = null;
-    }
+      this.console = undefined;
+    } else if (this.console === null) this.console = undefined; // the new route may have one
     this.route = next;
     this.file = undefined;
     // The old file's last bytes go first, when both name one file.
@@ -69,7 +70,8 @@ export class OutputPipe extends PipeReader {
   protected chunk(data: Buffer, release: () => void): void {
     if (this.tracksLastLine) (this.last ??= new LastLine()).feed(data);
     if (this.file === undefined) this.file = this.route.fileFeed(this.name);
-    const lines = (this.console ??= this.route.consoleFeed(this.name, this.pid));
+    if (this.console === undefined) this.console = this.route.consoleFeed(this.name, this.pid);
+    const lines = this.console;
     const file = this.file;
     if (lines === null) return file === null ? release() : file(data, release);
     if (file === null) return lines.handler(data, release);

@@ -7,6 +7,7 @@
 // per child is memory per child; docs/benchmarks.md, "Per-child memory").
 import type { Readable } from 'node:stream';
 import type { ChildHandle, ExitListener } from './spawner.js';
+import { settledWithin } from './settled-within.js';
 
 /** The longest an exit report waits for the output to reach its files (a stuck disk must not stall restarts). */
 export const EXIT_HOLD_MAX_MS = 5000;
@@ -137,7 +138,7 @@ export class WrappedChild implements ChildHandle, EndSink {
     if (this.holds.length === 0 && this.cleanup === undefined) return listener(code, signal);
     const waits = [this.cleanup, ...this.holds.map((hold) => hold())];
     this.holds = NONE;
-    void settleWithin(Promise.all(waits), EXIT_HOLD_MAX_MS).then(() => listener(code, signal));
+    void settledWithin(Promise.all(waits), EXIT_HOLD_MAX_MS).then(() => listener(code, signal));
   }
 }
 
@@ -153,17 +154,6 @@ function runTasks(tasks: readonly Task[]): Promise<void> | void {
     }
   }
   if (pending.length > 0) return Promise.all(pending).then(() => undefined);
-}
-
-function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    timer.unref();
-    promise.then(
-      () => resolve(),
-      () => resolve(),
-    ).finally(() => clearTimeout(timer));
-  });
 }
 
 // Every exit's DRAIN_MAX_MS on one timer: the delay is the same for all, so they fall due in

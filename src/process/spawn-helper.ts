@@ -21,6 +21,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { EndSink, EndSource } from './child-exit.js';
 import { SPAWN_HELPER_PROGRAM } from './spawn-helper-program.js';
+import { settledWithin } from './settled-within.js';
 
 export interface HelperRequest {
   readonly argv: readonly string[];
@@ -250,18 +251,7 @@ export async function endSpawnHelper(waitMs = 1000): Promise<void> {
   const proc = current.process;
   const gone = proc.exitCode !== null || proc.signalCode !== null ? Promise.resolve() : new Promise<void>((resolve) => proc.once('exit', () => resolve()));
   stopHelper(current, false); // closes its requests: it reads the end and exits
-  if (await within(gone, waitMs)) return;
+  if (await settledWithin(gone, waitMs, true)) return;
   proc.kill('SIGKILL');
-  await within(gone, waitMs);
-}
-
-// Whether `promise` settled within `ms` (the timer holds the event loop open meanwhile).
-function within(promise: Promise<void>, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    void promise.then(() => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
+  await settledWithin(gone, waitMs, true);
 }
