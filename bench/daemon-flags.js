@@ -16,13 +16,13 @@ import { measureRespawn, waitRunning } from './supervisor/scenarios.js';
 import { supd } from './supervisor/supd.js';
 
 const RESULTS = fileURLToPath(new URL('./results/daemon-flags.json', import.meta.url));
-// `node`: Node's own heap sizing (SUPD_NODE_HEAP=node); `supd`: what supd run sets at start
-// (src/cli/heap-tuning.ts); the others: Node options on top of Node's sizing.
+// `node`: Node's own V8 settings (SUPD_NODE_V8=node); `supd`: what supd run sets at start
+// (src/cli/heap-tuning.ts); the others: Node options on top of Node's settings.
 const DEFAULT_VARIANTS = ['node', 'supd', '--max-semi-space-size=1', '--max-semi-space-size=2', '--max-semi-space-size=4'];
 const driverFor = (variant) => ({
   ...supd,
   nodeFlags: variant === 'node' || variant === 'supd' ? [] : variant.split(' '),
-  env: variant === 'supd' ? {} : { SUPD_NODE_HEAP: 'node' },
+  env: variant === 'supd' ? {} : { SUPD_NODE_V8: 'node' },
 });
 const say = (line) => process.stderr.write(`${line}\n`);
 const mb = (bytes) => (bytes / 2 ** 20).toFixed(1);
@@ -49,7 +49,7 @@ export async function run({ argv = process.argv.slice(2) } = {}) {
         const driver = driverFor(variant);
         results[variant].sizes[n] = await measureOne(driver, path.join(root, `${n}-${variants.indexOf(variant)}`), n, plan, track);
         const r = results[variant].sizes[n];
-        say(`  ${variant}, ${n} children: until running ${(r.untilRunningMs / 1000).toFixed(2)} s; at 1 s RSS ${mb(r.at1s.rss)} anon ${mb(r.at1s.anon)} MB; after ${plan.idleMs / 1000} s RSS ${mb(r.afterIdle.rss)} PSS ${mb(r.afterIdle.pss)} anon ${mb(r.afterIdle.anon)} MB, CPU ${r.cpuSeconds.toFixed(2)} s`);
+        say(`  ${variant}, ${n} children: until running ${(r.untilRunningMs / 1000).toFixed(2)} s (CPU ${r.startCpuSeconds.toFixed(2)} s); at 1 s RSS ${mb(r.at1s.rss)} anon ${mb(r.at1s.anon)} MB; after ${plan.idleMs / 1000} s RSS ${mb(r.afterIdle.rss)} PSS ${mb(r.afterIdle.pss)} anon ${mb(r.afterIdle.anon)} MB, CPU ${r.cpuSeconds.toFixed(2)} s`);
       }
     }
     for (const variant of variants) {
@@ -79,7 +79,7 @@ async function measureOne(driver, dir, n, plan, track) {
     const at1s = readMemory(handle.pid);
     const cpu = readCpuSeconds(handle.pid);
     await sleep(plan.idleMs);
-    return { untilRunningMs: ready.ms, at1s, afterIdle: readMemory(handle.pid), cpuSeconds: readCpuSeconds(handle.pid) - cpu };
+    return { untilRunningMs: ready.ms, startCpuSeconds: cpu, at1s, afterIdle: readMemory(handle.pid), cpuSeconds: readCpuSeconds(handle.pid) - cpu };
   } finally {
     await driver.stop(handle);
     untrack();

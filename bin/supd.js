@@ -27,12 +27,26 @@ if (args.length === 1 && args[0] === '--version') {
 } else if (STATUS.has(firstWord())) {
   require('../dist/bundle/cli/status.cjs').runCli();
 } else if (firstWord() === 'run') {
-  // The daemon's young generation held at its first size from the first line on (see
-  // src/cli/heap-tuning.ts): set here, before the bundle loads, instead of once `run` starts,
-  // the semi-spaces stay at 1 MB where loading the bundle had already grown them to 2
-  // (measured: 500 children, RSS 1 s after all run 67.6 MB against 69.6).
-  if (process.env.SUPD_NODE_HEAP !== 'node') require('node:v8').setFlagsFromString('--semi-space-growth-factor=1');
+  tuneDaemonV8();
   require('../dist/bundle/cli/daemon.cjs').runCli();
 } else {
   import('../dist/bundle/cli/main.js').then((cli) => cli.runCli());
+}
+
+// V8 settings for the daemon, set before its bundle loads (measured with bench/daemon-flags.js,
+// docs/benchmarks.md "V8 flags for the daemon"); SUPD_NODE_V8=node keeps Node's own.
+// - The young generation held at its first size: Node lets each semi-space grow to 16 MB under
+//   a burst of allocation (starting 500 children is one) and keeps them, 32 MB committed for a
+//   live heap of 5-15 MB. --max-semi-space-size is read only when V8 sets its heap up, but the
+//   growth factor is read at each growth, so it can be set here; set before the bundle loads,
+//   the semi-spaces stay at 1 MB where loading had already grown them to 2.
+// - No optimising compiler (TurboFan; Maglev on Node 24): a supervisor's JS runs in short
+//   bursts between waits, where Ignition and Sparkplug do, and TurboFan's code, its feedback and
+//   the 3-4 MB of the node binary it pages in cost more than it saves (500 children: RSS 57 MB
+//   1 s after all run against 64, start-up CPU lower, respawn and log throughput unchanged).
+//   --max-opt is not read after start on Node 24; --no-turbofan and --no-maglev are.
+function tuneDaemonV8() {
+  if (process.env.SUPD_NODE_V8 === 'node') return;
+  const v8 = require('node:v8');
+  for (const flag of ['--semi-space-growth-factor=1', '--no-turbofan', '--no-maglev']) v8.setFlagsFromString(flag);
 }

@@ -16,7 +16,7 @@ export const supd = {
   name: 'supd',
   /** Node options for the daemon (bench/daemon-flags.js sets them on a copy). */
   nodeFlags: [],
-  /** Extra environment for the daemon (SUPD_NODE_HEAP=node: Node's own heap sizing). */
+  /** Extra environment for the daemon (SUPD_NODE_V8=node: Node's own V8 settings). */
   env: {},
 
   unavailable() {

@@ -2,7 +2,7 @@
 // as `<name> | <line>`, names padded to one width, a colour per program on a terminal (none
 // with NO_COLOR), or as one JSON object a line with log_format = "json". Whole lines only
 // (console-lines.ts), written in order by one writer (stdout-writer.ts).
-import { cutLines, joinJson, joinPrefixed } from './console-lines.js';
+import { cutLines, joinJson, joinPrefixed, withNewline } from './console-lines.js';
 import { formatJsonLine, type LogFormat } from './log-format.js';
 import type { ChunkHandler } from './pipe-reader.js';
 import { StdoutWriter } from './stdout-writer.js';
@@ -61,20 +61,21 @@ export class ConsoleOutput {
     };
     // JSON: the keys of formatJsonLine, its text around each message (no object, no parse a line).
     const jsonTail = Buffer.from(formatJsonLine(new Date(0), { level: 'info', msg: '', name, pid, stream }).slice(`{"ts":"${new Date(0).toISOString()}","level":"info","msg":""`.length));
-    const render = (lines: readonly Buffer[]): Buffer => {
-      if (this.format === 'text') return joinPrefixed(prefixNow(), lines);
+    // Blocks of whole lines, each ending in a newline.
+    const render = (blocks: readonly Buffer[]): Buffer => {
+      if (this.format === 'text') return joinPrefixed(prefixNow(), blocks);
       const head = Buffer.from(`{"ts":"${(this.options.now?.() ?? new Date()).toISOString()}","level":"info","msg":`);
-      return joinJson(head, jsonTail, lines);
+      return joinJson(head, jsonTail, blocks);
     };
     return {
       handler: (data, release) => {
-        const lines = cutter.push(data);
-        if (lines.length === 0) return release();
-        this.writer.write(render(lines), release);
+        const blocks = cutter.push(data);
+        if (blocks.length === 0) return release();
+        this.writer.write(render(blocks), release);
       },
       end: () => {
         const last = cutter.end();
-        if (last !== null) this.writer.write(render([last]));
+        if (last !== null) this.writer.write(render([withNewline(last)]));
       },
       flushed: () => this.writer.flushed(),
     };

@@ -1,7 +1,7 @@
 // One stream of one child into its log file: passed on as read (the fast path: no per-line
 // work), or with an ISO time before each line. ("merge" needs nothing here: the child's stderr
 // is its stdout pipe, see process/child-stdio.ts.)
-import { countLineStarts, stampInto, timeStamp } from './lines.js';
+import { stampLines, timeStamp } from './lines.js';
 import type { ChunkHandler } from './pipe-reader.js';
 import type { RotatingFile } from './rotating-file.js';
 
@@ -14,15 +14,15 @@ export function feedInto(sink: RotatingFile, timestamps: boolean, now: () => num
   let atLineStart = true;
   const free: Buffer[] = [];
   return (data, release) => {
-    const stamp = timeStamp(now());
-    const size = data.length + countLineStarts(data, atLineStart) * stamp.length;
-    let target = free.pop();
-    if (target === undefined || target.length < size) target = Buffer.allocUnsafeSlow(Math.max(size, STAMPED_BYTES));
-    const stamped = stampInto(target, data, atLineStart, stamp);
+    const stamped = stampLines(data, atLineStart, timeStamp(now()));
     atLineStart = stamped.atLineStart;
+    let target = free.pop();
+    if (target === undefined || target.length < stamped.length) target = Buffer.allocUnsafeSlow(Math.max(stamped.length, STAMPED_BYTES));
+    let length = 0;
+    for (const text of stamped.texts) length += target.write(text, length, 'latin1');
     const buffer = target;
     // The read's own buffer goes back with the copy: it is what paces the reader (bounded memory).
-    sink.append([target.subarray(0, stamped.length)], () => {
+    sink.append([target.subarray(0, length)], () => {
       free.push(buffer);
       release();
     });

@@ -39,6 +39,8 @@ export interface StartOptions {
   readonly reuse?: TempDir;
   /** Runs supd through this command (`['setpriv', '--groups=4', '--']`): it must exec supd, so the pid stays supd's. */
   readonly wrapper?: readonly string[];
+  /** Options for Node itself, before supd's script (`['--trace-opt']`). */
+  readonly nodeArgs?: readonly string[];
   /** More fds for supd beyond 0-2 (fd 3 on), as spawn's `stdio` entries: what a careless parent leaves open. */
   readonly extraStdio?: ReadonlyArray<'ignore' | 'pipe' | number>;
 }
@@ -49,7 +51,7 @@ export async function startSupd(configText: string, options: StartOptions = {}):
   const config = temp.write('daemons.toml', configText);
   // Marks everything this supd starts (unless clear_env), so cleanup kills only those.
   const env = { ...process.env, NO_COLOR: '1', SUPD_TEST_DIR: temp.dir, ...options.env };
-  const [file, ...args] = [...(options.wrapper ?? []), process.execPath, SUPD_BIN, 'run', '-c', config];
+  const [file, ...args] = [...(options.wrapper ?? []), process.execPath, ...(options.nodeArgs ?? []), SUPD_BIN, 'run', '-c', config];
   const child = spawn(file!, args, { cwd: temp.dir, env, stdio: ['ignore', 'pipe', 'pipe', ...(options.extraStdio ?? [])] });
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));

@@ -1,7 +1,8 @@
 // What a plain daemon loads (issue 21): `supd run` on a config without HTTP, mail, compression,
 // host names or the inspector loads none of Node's modules for those, and keeps none of the
 // config parsers after a load (src/lazy-builtins.ts, src/config/transient-require.ts). A probe
-// preloaded into supd records process.moduleLoadList and require.cache when it exits.
+// preloaded into supd records process.moduleLoadList and require.cache when it exits. And the
+// daemon runs without V8's optimising compilers (bin/supd.js), on the Node version in use.
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -45,4 +46,46 @@ test('a plain supd run, reloaded, loads no crypto, zlib, inspector, dns or http,
     assert.ok(probe.cached.some((file) => file.endsWith(path.join('dist', 'bundle', 'cli', 'daemon.cjs'))), 'the daemon is one CommonJS file');
     assert.deepEqual(probe.cached.filter((file) => PARSERS.some((name) => file.endsWith(name))), []);
   });
+});
+
+// 100 children started and 100,000 timestamped lines and as many console lines through supd:
+// with Node's own settings V8 optimises functions of it (the control, so that the trace is
+// known to show them); with supd's, none.
+const BUSY = `
+[supervisor]
+log_dir = "logs"
+
+[programs.idle]
+command = ["sleep", "1000"]
+processes = 100
+start_secs = "0ms"
+
+[programs.flood]
+command = ["seq", "1", "100000"]
+restart = "never"
+start_secs = "0ms"
+stdout = { timestamps = true }
+
+[programs.chatter]
+command = ["seq", "1", "100000"]
+restart = "never"
+start_secs = "0ms"
+stdout = "console"
+`;
+
+async function optimisedFunctions(env: NodeJS.ProcessEnv): Promise<string[]> {
+  return withSupd(BUSY, { env, nodeArgs: ['--trace-opt'] }, async (supd) => {
+    await waitFor(async () => {
+      const processes = (await supd.status()).processes;
+      return processes.filter((p) => p.program === 'idle' && p.state === 'running').length === 100 && processes.filter((p) => p.program !== 'idle').every((p) => p.state === 'exited');
+    }, { what: '100 running and both floods done', timeoutMs: 30_000 });
+    await waitFor(() => supd.output().includes('100000\n'), { what: 'the last console line' });
+    return [...supd.output().matchAll(/^\[completed (?:optimizing|compiling) .*?<JSFunction ([^ >]*)/gm)].map((m) => m[1]!);
+  });
+}
+
+test('supd run optimises no function of its own or of Node (no TurboFan, no Maglev); Node\'s own settings do', async () => {
+  const withNode = await optimisedFunctions({ SUPD_NODE_V8: 'node' });
+  assert.ok(withNode.length > 0, 'with Node\'s settings V8 optimised something: the trace shows it');
+  assert.deepEqual(await optimisedFunctions({}), []);
 });

@@ -4,7 +4,6 @@ import path from 'node:path';
 import { findConfigFile } from '../../config/locate.js';
 import { loadConfig } from '../../config/load.js';
 import { fdShortage } from '../../config/fd-budget.js';
-import { tuneDaemonHeap } from '../heap-tuning.js';
 import { countProcesses, type SupdConfig } from '../../config/types.js';
 import { createHandler } from '../../control/handlers.js';
 import { startControlServer } from '../../control/server.js';
@@ -103,7 +102,6 @@ interface Ground {
 // the guardian and the fifo dir; each thing that is missing or short is said in supd.log.
 async function prepareGround(config: SupdConfig, context: CommandContext, inherited: readonly ClosedFd[]): Promise<Ground> {
   const detached = context.env[DETACHED_ENV] === '1';
-  tuneDaemonHeap(context.env);
   const { supervisor: settings } = config;
   const { log, consoleOut } = openLogAndConsole(settings, context);
   chooseReadPath(log);

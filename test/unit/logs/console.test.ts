@@ -23,7 +23,10 @@ test('cutLines: however the bytes are cut into reads, the same whole lines come 
         const read = Buffer.from(bytes.subarray(at, at + size));
         at += size;
         // The read's buffer is reused by the reader: scribble over it after the push.
-        for (const line of cutter.push(read)) out.push(line.toString());
+        for (const block of cutter.push(read)) {
+          assert.equal(block.at(-1), 0x0a, 'a block ends in a newline');
+          out.push(...block.toString().slice(0, -1).split('\n'));
+        }
         read.fill(0x21);
       }
       const last = cutter.end();
@@ -36,13 +39,23 @@ test('cutLines: however the bytes are cut into reads, the same whole lines come 
 
 test('cutLines: a line longer than the maximum goes out in pieces of the maximum', () => {
   const cutter = cutLines(10);
-  assert.deepEqual(cutter.push(Buffer.from('0123456789abcdefghijXY')).map(String), ['0123456789', 'abcdefghij']);
-  assert.deepEqual(cutter.push(Buffer.from('Z\nnext')).map(String), ['XYZ']);
+  assert.deepEqual(cutter.push(Buffer.from('0123456789abcdefghijXY')).map(String), ['0123456789\n', 'abcdefghij\n']);
+  assert.deepEqual(cutter.push(Buffer.from('Z\nnext')).map(String), ['XYZ\n']);
   assert.equal(String(cutter.end()), 'next');
 });
 
 test('joinPrefixed: one buffer, each line prefixed and ended', () => {
-  assert.equal(joinPrefixed(Buffer.from('web:0 | '), [Buffer.from('a'), Buffer.from(''), Buffer.from('b c')]).toString(), 'web:0 | a\nweb:0 | \nweb:0 | b c\n');
+  assert.equal(joinPrefixed(Buffer.from('web:0 | '), [Buffer.from('a\n\n'), Buffer.from('b c\n')]).toString(), 'web:0 | a\nweb:0 | \nweb:0 | b c\n');
+  const utf8 = Buffer.from('\u00e9t\u00e9 \u2603\n');
+  assert.deepEqual(joinPrefixed(Buffer.from('\u00e9 | '), [utf8]), Buffer.concat([Buffer.from('\u00e9 | '), utf8]), 'bytes pass through as they are');
+});
+
+test('joinPrefixed and joinJson: a block of many lines (several pieces) gives every line once, in order', () => {
+  const lines = Array.from({ length: 3000 }, (_, i) => `line ${i} ${'x'.repeat(i % 50)}`);
+  const block = Buffer.from(`${lines.join('\n')}\n`);
+  assert.equal(joinPrefixed(Buffer.from('p | '), [block]).toString(), lines.map((l) => `p | ${l}\n`).join(''));
+  const json = joinJson(Buffer.from('{"msg":'), Buffer.from('}\n'), [block]).toString().split('\n').slice(0, -1);
+  assert.deepEqual(json.map((l) => (JSON.parse(l) as { msg: string }).msg), lines);
 });
 
 test('formatJsonLine: keys in order, optional ones only when given, a JSON message stays a string', () => {
@@ -96,7 +109,7 @@ test('wantsColour: never with NO_COLOR set, nor when stdout is no terminal', () 
 test('joinJson: any line (quotes, backslashes, control bytes, UTF-8, JSON) gives a line that parses back to it', () => {
   fc.assert(
     fc.property(fc.array(fc.string({ unit: 'binary' }).map((s) => s.replaceAll('\n', '')), { maxLength: 8 }), (lines) => {
-      const out = joinJson(Buffer.from('{"ts":"x","msg":'), Buffer.from(',"name":"a:0"}\n'), lines.map((l) => Buffer.from(l)));
+      const out = joinJson(Buffer.from('{"ts":"x","msg":'), Buffer.from(',"name":"a:0"}\n'), lines.map((l) => Buffer.from(`${l}\n`)));
       const parsed = out.toString().split('\n').slice(0, -1).map((l) => JSON.parse(l) as { msg: string; name: string });
       assert.deepEqual(parsed.map((p) => p.msg), lines.map((l) => Buffer.from(l).toString('utf8')));
       assert.ok(parsed.every((p) => p.name === 'a:0'));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { countLineStarts, cutParts, endsMidLine, indexOfLineEnd, lastLineEnd, lastLines, rotationCut, stampInto } from '../../../src/logs/lines.js';
+import { cutParts, endsMidLine, indexOfLineEnd, lastLineEnd, lastLines, rotationCut, stampLines } from '../../../src/logs/lines.js';
 
 const b = (s: string): Buffer => Buffer.from(s);
 const str = (parts: readonly Buffer[]): string => Buffer.concat(parts).toString();
@@ -50,19 +50,32 @@ test('endsMidLine looks at the last non-empty buffer', () => {
 });
 
 function stamp(chunk: string, atLineStart: boolean): { text: string; atLineStart: boolean } {
-  const data = b(chunk);
-  const target = Buffer.alloc(data.length + countLineStarts(data, atLineStart) * 2);
-  const result = stampInto(target, data, atLineStart, b('T '));
-  assert.equal(result.length, target.length, 'countLineStarts sized the target exactly');
-  return { text: target.toString(), atLineStart: result.atLineStart };
+  const result = stampLines(b(chunk), atLineStart, 'T ');
+  const text = result.texts.join('');
+  assert.equal(text.length, result.length, 'the length is that of the texts');
+  return { text, atLineStart: result.atLineStart };
 }
 
-test('stampInto stamps each line once, even a line split across reads', () => {
+test('stampLines keeps every byte as it was (latin1 is one char a byte)', () => {
+  const bytes = Buffer.from([0xff, 0x00, 0xc3, 0xa9, 0x0a, 0x80, 0x0a]);
+  const { texts } = stampLines(bytes, true, 'T ');
+  assert.deepEqual(Buffer.from(texts.join(''), 'latin1'), Buffer.concat([b('T '), bytes.subarray(0, 5), b('T '), bytes.subarray(5)]));
+});
+
+test('stampLines stamps each line once, even a line split across reads', () => {
   const first = stamp('one\ntw', true);
   assert.deepEqual(first, { text: 'T one\nT tw', atLineStart: false });
   assert.deepEqual(stamp('o\nthree\n', false), { text: 'o\nT three\n', atLineStart: true });
   assert.deepEqual(stamp('\n\n', true), { text: 'T \nT \n', atLineStart: true });
   assert.deepEqual(stamp('', true), { text: '', atLineStart: true });
+});
+
+test('a chunk longer than a piece is stamped as a whole (every line once, none split by the pieces)', () => {
+  const line = `${'x'.repeat(99)}\n`;
+  const data = line.repeat(1000); // 100,000 bytes: four pieces, cut inside lines
+  const { text, atLineStart } = stamp(data, true);
+  assert.equal(text, `T ${line}`.repeat(1000));
+  assert.equal(atLineStart, true);
 });
 
 test('stamping in any split of the input gives the same file as stamping it whole', () => {
