@@ -40,10 +40,11 @@ if (args.length === 1 && args[0] === '--version') {
 //   live heap of 5-15 MB. --max-semi-space-size is read only when V8 sets its heap up, but the
 //   growth factor is read at each growth, so it can be set here; set before the bundle loads,
 //   the semi-spaces stay at 1 MB where loading had already grown them to 2.
-// - No optimising compiler (TurboFan; Maglev on Node 24): a supervisor's JS runs in short
-//   bursts between waits, where Ignition and Sparkplug do, and TurboFan's code, its feedback and
-//   the 3-4 MB of the node binary it pages in cost more than it saves (500 children: RSS 57 MB
-//   1 s after all run against 64, start-up CPU lower, respawn and log throughput unchanged).
+// - No optimising compiler (TurboFan; Maglev on Node 24) while supd starts its programs: that
+//   work is done once a child, and optimising it costs more than it saves, plus the 3-4 MB of
+//   the node binary TurboFan's own code pages in (500 children: RSS 57 MB 1 s after all run
+//   against 64, start-up CPU lower). src/cli/optimise-when-busy.ts turns TurboFan on later if
+//   supd is busy for a while (thousands of processes churning, a flood of console lines).
 //   --max-opt is not read after start on Node 24; --no-turbofan and --no-maglev are.
 function tuneDaemonV8() {
   if (process.env.SUPD_NODE_V8 === 'node') return;

@@ -53,7 +53,11 @@ function createClient(socket: net.Socket): ControlClient {
 // that returns a promise pauses the socket (and the lines already read) until it settles.
 class Connection {
   private nextId = 1;
-  private buffered = '';
+  /** Whole lines read and not yet handled; the pieces of the line still coming. Each chunk is
+   * searched once: appending to one string and searching it all again at every chunk was
+   * quadratic in an answer's size (2.4 MB for status --json of 5,000 processes). */
+  private readonly lines: string[] = [];
+  private partial: string[] = [];
   private blocked = false;
   private closedWith: Error | null = null;
   private readonly pending = new Map<number, Waiter>();
@@ -61,7 +65,14 @@ class Connection {
   constructor(private readonly socket: net.Socket) {
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => {
-      this.buffered += chunk;
+      let from = 0;
+      for (let newline = chunk.indexOf('\n'); newline !== -1; newline = chunk.indexOf('\n', from)) {
+        this.partial.push(chunk.slice(from, newline));
+        this.lines.push(this.partial.length === 1 ? this.partial[0]! : this.partial.join(''));
+        this.partial = [];
+        from = newline + 1;
+      }
+      if (from < chunk.length) this.partial.push(chunk.slice(from));
       this.drainBuffered();
     });
     socket.on('error', (error) => {
@@ -83,14 +94,13 @@ class Connection {
 
   // Handles whole lines until a frame handler asks to wait; a close is reported after them.
   private drainBuffered(): void {
-    let newline: number;
-    while (!this.blocked && (newline = this.buffered.indexOf('\n')) !== -1) {
-      const text = this.buffered.slice(0, newline);
-      this.buffered = this.buffered.slice(newline + 1);
+    while (!this.blocked && this.lines.length > 0) {
+      const text = this.lines.shift()!;
       const message = parseMessage(text);
       if (message === null) {
         this.closedWith = new SupdError('SUPD_E_PROTOCOL', `the socket answered with a line that is no supd response: ${text.slice(0, 80)}`);
-        this.buffered = '';
+        this.lines.length = 0;
+        this.partial = [];
         this.socket.destroy();
         break;
       }

@@ -90,8 +90,11 @@ function waitOf(r: { wait?: boolean; timeoutMs?: number }): WaitFor {
 
 function statusOf(ctx: HandlerContext, targets: readonly string[] | undefined): StatusReport {
   const { view } = ctx;
-  const wanted = new Set(names(ctx, targets, true));
   const facts = { pid: process.pid, version: ctx.version, config: view.currentConfig.file, startedAt: view.startedAt };
+  // Every process (a bare `supd status`, a poller): the list as it is, without matching each
+  // name against `all` (at 5,000 processes that was a tenth of the answer's time, in garbage).
+  if (targets === undefined || targets.length === 0 || (targets.length === 1 && targets[0] === 'all')) return buildStatusReport(view.list(), facts, view.now(), view);
+  const wanted = new Set(names(ctx, targets, true));
   return buildStatusReport(view.list().filter((p) => wanted.has(p.name)), facts, view.now(), view);
 }
 
