@@ -1,5 +1,5 @@
 // The snapshot `supd status` shows: each process as SPEC section 5's JSON, memory (the tree's
-// RSS and PSS) read from /proc at most 5 s before (tree-memory-cache.ts).
+// RSS and PSS) read from /proc at most 5 s before, or the reading before while a new one is made (tree-memory-cache.ts).
 import type { ProcessStatus, StatusReport } from '../control/protocol.js';
 import type { ProcessView } from './view.js';
 import { recentTreeMemory } from '../process/tree-memory-cache.js';
