@@ -8,13 +8,10 @@
 // JSON.stringify on a whole block where no line needs escaping), never a loop of JS a byte or
 // a Buffer call a line: the daemon runs without V8's optimising compiler (bin/supd.js), where
 // such loops ran 4-8x slower (docs/benchmarks.md, "V8 flags for the daemon").
-import { stampLines } from './lines.js';
+import { STRING_PIECE_BYTES, stampLines } from './lines.js';
 
 export const MAX_LINE_BYTES = 64 * 1024;
 const NL = 0x0a;
-/** Blocks are rendered in pieces of about this many bytes (whole lines), so that each string
- * stays in V8's young generation (not its large-object space). */
-const PIECE_BYTES = 32 * 1024;
 
 export interface LineCutter {
   /** The whole lines this read completes, as blocks of one or more lines each ending in a
@@ -102,12 +99,12 @@ export function joinJson(head: Buffer, tail: Buffer, blocks: readonly Buffer[]):
   return out;
 }
 
-/** A block of whole lines cut at newlines into pieces of about PIECE_BYTES (a longer line is one piece). */
+/** A block of whole lines cut at newlines into pieces of about STRING_PIECE_BYTES (a longer line is one piece). */
 function wholeLinePieces(block: Buffer): Buffer[] {
   const pieces: Buffer[] = [];
   let from = 0;
   while (from < block.length) {
-    const nl = from + PIECE_BYTES >= block.length ? block.length - 1 : block.indexOf(NL, from + PIECE_BYTES - 1);
+    const nl = from + STRING_PIECE_BYTES >= block.length ? block.length - 1 : block.indexOf(NL, from + STRING_PIECE_BYTES - 1);
     const end = nl === -1 ? block.length : nl + 1;
     pieces.push(block.subarray(from, end));
     from = end;

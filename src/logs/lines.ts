@@ -82,8 +82,10 @@ export function endsMidLine(parts: readonly Buffer[], before: boolean): boolean 
   return before;
 }
 
-/** Stamped in pieces of this many bytes, so each string stays in V8's young generation (not its large-object space). */
-const STAMP_PIECE = 32 * 1024;
+/** Text made from output is made in pieces of about this many bytes, so that each string stays
+ * in V8's young generation (a 256 KiB read as one string went to its large-object space and
+ * raised a flood's peak RSS by 20 MB). */
+export const STRING_PIECE_BYTES = 32 * 1024;
 
 /**
  * `chunk` with `stamp` before every line that starts in it, as latin1 strings (one char a
@@ -97,8 +99,8 @@ export function stampLines(chunk: Buffer, atLineStart: boolean, stamp: string): 
   const texts: string[] = [];
   let length = 0;
   let lineStart = atLineStart;
-  for (let from = 0; from < chunk.length; from += STAMP_PIECE) {
-    const to = Math.min(chunk.length, from + STAMP_PIECE);
+  for (let from = 0; from < chunk.length; from += STRING_PIECE_BYTES) {
+    const to = Math.min(chunk.length, from + STRING_PIECE_BYTES);
     const endsLine = chunk[to - 1] === NL;
     // A newline that ends the piece is not followed by a stamp: the next line starts in the next piece.
     let text = chunk.toString('latin1', from, endsLine ? to - 1 : to).replaceAll('\n', `\n${stamp}`);

@@ -176,6 +176,9 @@ class DrainTimeouts {
     this.timer = null;
     const now = performance.now();
     while (this.queue.length > 0 && this.queue[0]!.at <= now) this.queue.shift()!.child.drainTimedOut();
+    // An exit reported just now may have queued another (and armed for it): one timer, for the head.
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
     if (this.queue.length > 0) this.arm(Math.max(1, Math.ceil(this.queue[0]!.at - now)));
   }
 }

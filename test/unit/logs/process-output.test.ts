@@ -6,7 +6,7 @@ import type { OutputSpec } from '../../../src/config/types.js';
 import { createProcessOutput } from '../../../src/logs/process-output.js';
 import type { ChildHandle } from '../../../src/process/spawner.js';
 import { parse, unitOf } from '../../helpers/config.js';
-import { makeTempDir } from '../../helpers/temp.js';
+import { withTempDir } from '../../helpers/temp.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
 // A child run by Node with the two pipes an output reads, and the holdExit an output registers.
@@ -18,69 +18,64 @@ function childOf(script: string): { child: ChildHandle; holds: Array<() => Promi
   return { child, holds, exited };
 }
 
+// `web`'s unit with its logs in `dir` (more config lines after its command).
+function webUnit(dir: string, more = ''): ReturnType<typeof unitOf> {
+  return unitOf(parse(`[supervisor]\nlog_dir = "${dir}"\n[programs.web]\ncommand = "x"\n${more}`), 'web');
+}
+
+// Runs `script` with its pipes attached to `output`, until it ended and its exit hold settled.
+async function runAttached(output: ReturnType<typeof createProcessOutput>, script: string): Promise<{ attached: ReturnType<ReturnType<typeof createProcessOutput>['attach']>; holds: number }> {
+  const { child, holds, exited } = childOf(script);
+  const attached = output.attach(child);
+  await exited;
+  await holds[0]!();
+  return { attached, holds: holds.length };
+}
+
 test('stdout goes to its file; a discarded stderr is still read, its last line kept for a failed start', async () => {
-  const temp = makeTempDir();
-  try {
-    const unit = unitOf(parse(`[supervisor]\nlog_dir = "${temp.dir}"\n[programs.web]\ncommand = "x"\nstderr = false\n`), 'web');
+  await withTempDir(async (temp) => {
+    const unit = webUnit(temp.dir, 'stderr = false\n');
     const errors: string[] = [];
     const output = createProcessOutput(unit, 0, (message, name) => errors.push(`${name}: ${message}`));
-    const { child, holds, exited } = childOf('echo one; echo two; echo first >&2; printf "cannot bind" >&2');
-    const attached = output.attach(child);
-    assert.equal(holds.length, 1, 'the exit report waits for the output');
-    await exited;
-    await holds[0]!();
+    const { attached, holds } = await runAttached(output, 'echo one; echo two; echo first >&2; printf "cannot bind" >&2');
+    assert.equal(holds, 1, 'the exit report waits for the output');
     assert.equal(readFileSync((unit.stdout as OutputSpec).file, 'utf8'), 'one\ntwo\n');
     assert.equal(attached.line, 'cannot bind');
     assert.deepEqual(errors, []);
     await output.close();
-  } finally {
-    temp.remove();
-  }
+  });
 });
 
 test('merged: stderr lines are in the stdout file, in order, and the last of them is tracked from the stdout pipe', async () => {
-  const temp = makeTempDir();
-  try {
-    const unit = unitOf(parse(`[supervisor]\nlog_dir = "${temp.dir}"\n[programs.web]\ncommand = "x"\nstderr = "merge"\n`), 'web');
+  await withTempDir(async (temp) => {
+    const unit = webUnit(temp.dir, 'stderr = "merge"\n');
     const output = createProcessOutput(unit, 0, () => undefined);
     // Node gives this child two pipes; supd's FIFOs make stderr the stdout pipe: `2>&1` here.
-    const { child, holds, exited } = childOf('exec 2>&1; echo out; echo err >&2');
-    const attached = output.attach(child);
-    await exited;
-    await holds[0]!();
+    const { attached } = await runAttached(output, 'exec 2>&1; echo out; echo err >&2');
     assert.equal(readFileSync((unit.stdout as OutputSpec).file, 'utf8'), 'out\nerr\n');
     assert.equal(attached.line, 'err');
     assert.equal(output.logOf('stderr'), output.logOf('stdout'), "stderr's log is stdout's");
     await output.close();
-  } finally {
-    temp.remove();
-  }
+  });
 });
 
 test('a silent child: its file exists, empty, and no writer is made until something asks for it', async () => {
-  const temp = makeTempDir();
-  try {
-    const unit = unitOf(parse(`[supervisor]\nlog_dir = "${temp.dir}"\n[programs.web]\ncommand = "x"\n`), 'web');
+  await withTempDir(async (temp) => {
+    const unit = webUnit(temp.dir);
     const output = createProcessOutput(unit, 0, () => undefined);
-    const { child, holds, exited } = childOf('true');
-    const attached = output.attach(child);
-    await exited;
-    await holds[0]!();
+    const { attached } = await runAttached(output, 'true');
     assert.equal(readFileSync((unit.stdout as OutputSpec).file, 'utf8'), '');
     assert.equal(attached.line, null);
     const internals = output as unknown as { out: unknown; err: unknown };
     assert.deepEqual([internals.out, internals.err], [null, null], 'no RotatingFile for a stream that said nothing');
     await output.close();
-  } finally {
-    temp.remove();
-  }
+  });
 });
 
 test('a reload moves the running pipes: the next output writes where its settings say', async () => {
-  const temp = makeTempDir();
-  try {
-    const first = unitOf(parse(`[supervisor]\nlog_dir = "${temp.dir}/a"\n[programs.web]\ncommand = "x"\n`), 'web');
-    const second = unitOf(parse(`[supervisor]\nlog_dir = "${temp.dir}/b"\n[programs.web]\ncommand = "x"\n`), 'web');
+  await withTempDir(async (temp) => {
+    const first = webUnit(`${temp.dir}/a`);
+    const second = webUnit(`${temp.dir}/b`);
     const before = createProcessOutput(first, 0, () => undefined);
     const after = createProcessOutput(second, 0, () => undefined);
     const gate = `${temp.dir}/gate`;
@@ -95,9 +90,7 @@ test('a reload moves the running pipes: the next output writes where its setting
     assert.equal(readFileSync((first.stdout as OutputSpec).file, 'utf8'), 'early\n');
     assert.equal(readFileSync((second.stdout as OutputSpec).file, 'utf8'), 'late\n');
     await after.close();
-  } finally {
-    temp.remove();
-  }
+  });
 });
 
 async function waitForText(file: string, text: string): Promise<void> {
