@@ -78,10 +78,10 @@ export async function probeHttp(url: string, timeoutMs: number): Promise<ProbeRe
 
 // Run as the program runs (spawnChild: its user and group through setpriv, its own process
 // group, killed whole at the timeout); its output is discarded.
-export function probeExec(request: SpawnRequest, timeoutMs: number): Promise<ProbeResult> {
+export async function probeExec(request: SpawnRequest, timeoutMs: number): Promise<ProbeResult> {
   const command = request.argv.join(' ');
-  const spawned = spawnChild(request);
-  if (!spawned.ok) return Promise.resolve(`exec ${request.argv[0]}: ${spawned.reason}`);
+  const spawned = await spawnChild(request);
+  if (!spawned.ok) return `exec ${request.argv[0]}: ${spawned.reason}`;
   const child = spawned.child;
   child.stdout.resume();
   child.stderr.resume();

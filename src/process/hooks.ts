@@ -14,11 +14,11 @@ export interface HookRun {
 }
 
 /** Resolves to null when the hook exited 0, else to why it failed. */
-export function runHook(run: HookRun): Promise<string | null> {
-  const spawned = spawnChild(run.request);
+export async function runHook(run: HookRun): Promise<string | null> {
+  const spawned = await spawnChild(run.request);
   if (!spawned.ok) {
     run.log('warn', `${run.event} hook cannot start: ${spawned.reason}`);
-    return Promise.resolve(`${run.event} hook cannot start: ${spawned.reason}`);
+    return `${run.event} hook cannot start: ${spawned.reason}`;
   }
   const child = spawned.child;
   for (const stream of [child.stdout, child.stderr]) {

@@ -2,7 +2,7 @@
 // (src/supervisor/process-host.ts), tests fake it. The effects of a lifecycle step go through it.
 import type { UnitSpec } from '../config/types.js';
 import type { ManagedProcess } from './managed-process.js';
-import type { ChildHandle, SpawnRequest, SpawnResult } from './spawner.js';
+import type { ChildHandle, SpawnRequest, Spawning } from './spawner.js';
 import type { ProcessState } from './states.js';
 import type { Identity, UserEntry } from './user.js';
 
@@ -12,8 +12,8 @@ export interface ProcessHost {
   /** A one-shot timer on the host's clock; returns its cancel function. */
   schedule(fn: () => void, delayMs: number): () => void;
   random(): number;
-  /** Starts the child in the copy's cgroup; kills what it leaves behind when it ends (kill_mode). */
-  spawn(proc: ManagedProcess, request: SpawnRequest): SpawnResult;
+  /** Starts the child in the copy's cgroup (now, or once the spawn helper answers); kills what it leaves behind when it ends (kill_mode). */
+  spawn(proc: ManagedProcess, request: SpawnRequest): Spawning;
   /** To the main process, or to every process of the copy; false if nothing was there. */
   signal(proc: ManagedProcess, pid: number, signal: NodeJS.Signals, to: 'main' | 'all'): boolean;
   resolveIdentity(unit: UnitSpec): Identity;

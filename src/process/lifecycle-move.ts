@@ -20,6 +20,8 @@ export interface Snapshot {
   readonly state: ProcessState;
   readonly wanted: Wanted;
   readonly pid: number | null;
+  /** A spawn was asked for and has not answered yet (the spawn helper forks on its own time). */
+  readonly spawning: boolean;
   readonly startedAt: number | null;
   /** Bumped at every start attempt, so a late answer (a hook, a timer) for an older one is ignored. */
   readonly attempt: number;
@@ -35,7 +37,7 @@ export interface Snapshot {
 }
 
 export const INITIAL: Snapshot = Object.freeze({
-  state: 'stopped', wanted: 'down', pid: null, startedAt: null, attempt: 0, starts: 0, restarts: 0,
+  state: 'stopped', wanted: 'down', pid: null, spawning: false, startedAt: null, attempt: 0, starts: 0, restarts: 0,
   consecutiveFailures: 0, respawnTimes: [], reason: null, lastExit: null,
 });
 

@@ -17,20 +17,28 @@ export function beginStart(m: Move): void {
   m.to('starting', null);
   const { starts, restarts, attempt } = m.snap;
   m.set({ starts: starts + 1, restarts: starts > 0 ? restarts + 1 : restarts, attempt: attempt + 1 });
-  const next = m.ctx.unit.hooks?.beforeStart == null ? 'spawn' : 'before-start';
-  m.emit({ kind: next, attempt: m.snap.attempt });
+  if (m.ctx.unit.hooks?.beforeStart == null) askSpawn(m);
+  else m.emit({ kind: 'before-start', attempt: m.snap.attempt });
 }
 
 export function beforeStartAnswered(m: Move, e: Of<'before-start-answered'>): void {
-  if (e.attempt !== m.snap.attempt || m.snap.wanted !== 'up' || m.snap.pid !== null) return;
-  if (e.refusal === null) m.emit({ kind: 'spawn', attempt: e.attempt });
+  if (e.attempt !== m.snap.attempt || m.snap.wanted !== 'up' || m.snap.pid !== null || m.snap.spawning) return;
+  if (e.refusal === null) askSpawn(m);
   else failStart(m, e.refusal);
 }
 
+// Its answer (spawned or spawn-failed) may come at once or later; until then a stop or a restart
+// moves it to stopping, and the child is stopped as soon as it is there.
+function askSpawn(m: Move): void {
+  m.set({ spawning: true }).emit({ kind: 'spawn', attempt: m.snap.attempt });
+}
+
 // Up for start_secs, or ready when `ready` says so (a scheduled run counts as running at once).
+// Stopping already (a stop or restart came while it was being spawned): stopped at once.
 export function spawned(m: Move, e: Of<'spawned'>): void {
   const { unit, now } = m.ctx;
-  m.set({ pid: e.pid, startedAt: now, reason: null }).emit({ kind: 'child-started', pid: e.pid });
+  m.set({ pid: e.pid, spawning: false, startedAt: now, reason: null }).emit({ kind: 'child-started', pid: e.pid });
+  if (m.state === 'stopping') return signalThenKill(m);
   const attempt = m.snap.attempt;
   if (unit.ready !== null && !m.scheduled) m.emit({ kind: 'watch-ready', attempt });
   else if (unit.startSecsMs === 0 || m.scheduled) m.emit({ kind: 'then', event: { type: 'ready', attempt } });
@@ -73,11 +81,12 @@ export function runTimedOut(m: Move, attempt: number): void {
   signalThenKill(m);
 }
 
-// starting|running -> stopping: stop_signal now, SIGKILL after stop_timeout.
+// starting|running -> stopping: stop_signal now, SIGKILL after stop_timeout (or once it is
+// there, when its spawn has not answered yet).
 export function sendStop(m: Move): void {
-  if (m.snap.pid === null) return;
+  if (m.snap.pid === null && !m.snap.spawning) return;
   m.cancelPhaseTimers().to('stopping', null);
-  signalThenKill(m);
+  if (m.snap.pid !== null) signalThenKill(m);
 }
 
 function signalThenKill(m: Move): void {
@@ -140,6 +149,14 @@ function stoppedAsAsked(m: Move, held: boolean): void {
   if (held) m.set({ consecutiveFailures: 0 });
   m.to('stopped', null);
   if (m.snap.wanted === 'restart') m.emit({ kind: 'then', event: { type: 'resume' } });
+}
+
+// A spawn that failed while it was being stopped (stopping -> stopped, then a restart resumes).
+export function spawnFailed(m: Move, e: Of<'spawn-failed'>): void {
+  m.set({ spawning: false });
+  if (m.state !== 'stopping') return failStart(m, e.reason);
+  m.set({ lastExit: { code: null, signal: null, at: m.ctx.now, durationMs: 0 } }).log('error', `cannot start: ${e.reason}`);
+  stoppedAsAsked(m, false);
 }
 
 // A start that never produced a child counts as an exit before start_secs.

@@ -3,8 +3,8 @@
 // events, log lines) out. ManagedProcess carries the effects out; nothing here touches the
 // world. Which events a state takes is the ACCEPTS table in states.ts; any other is ignored.
 import {
-  beforeStartAnswered, beginStart, exitSettled, exited, failStart, killTimedOut, notReady, promote,
-  promoteAtStartSecs, requestStart, runTimedOut, sendStop, spawned,
+  beforeStartAnswered, beginStart, exitSettled, exited, killTimedOut, notReady, promote,
+  promoteAtStartSecs, requestStart, runTimedOut, sendStop, spawned, spawnFailed,
 } from './lifecycle-run.js';
 import { Move, type LifecycleEvent, type Snapshot, type StepContext, type StepResult } from './lifecycle-move.js';
 import { accepts, hasChild, type LifecycleEventKind } from './states.js';
@@ -43,7 +43,7 @@ const HANDLERS: Handlers = {
   },
   'before-start-answered': beforeStartAnswered,
   spawned,
-  'spawn-failed': (m, e) => failStart(m, e.reason),
+  'spawn-failed': spawnFailed,
   exited,
   'exit-settled': exitSettled,
   ready: (m, e) => promote(m, e.attempt),
@@ -72,7 +72,7 @@ function start(m: Move): void {
 function stop(m: Move): void {
   m.set({ wanted: 'down' });
   if (m.state === 'stopping') return;
-  if (hasChild(m.state) && m.snap.pid !== null) return sendStop(m); // starting|running -> stopping
+  if (hasChild(m.state) && (m.snap.pid !== null || m.snap.spawning)) return sendStop(m); // starting|running -> stopping
   // A before_start hook still running: abandon that start (its answer comes for an old attempt).
   if (m.state === 'starting') m.set({ attempt: m.snap.attempt + 1 });
   m.cancelPhaseTimers().to('stopped', null).set({ reason: null }); // backoff|exited|fatal|waiting|starting -> stopped
@@ -82,7 +82,7 @@ function stop(m: Move): void {
 function restart(m: Move): void {
   if (isBetweenRuns(m.snap, m.ctx)) return arm(m);
   if (m.state === 'stopping') return void m.set({ wanted: 'restart' });
-  if (m.snap.pid === null) return start(m);
+  if (m.snap.pid === null && !m.snap.spawning) return start(m);
   m.set({ wanted: 'restart' });
   sendStop(m); // starting|running -> stopping, then (resume) starting
 }
@@ -96,7 +96,7 @@ function arm(m: Move): void {
 // Hold a wanted process back (depends_on): it stays `stopped` with a reason until released.
 function hold(m: Move, reason: string): void {
   m.wantUp();
-  if (m.snap.pid !== null) return; // already up: nothing to hold (a later start asks again)
+  if (m.snap.pid !== null || m.snap.spawning) return; // already up: nothing to hold (a later start asks again)
   m.set({ reason });
   if (m.state === 'stopped') m.announce(reason);
   else if (m.state !== 'waiting') m.cancelPhaseTimers().to('stopped', reason); // starting|running|backoff|exited|fatal -> stopped
@@ -112,7 +112,7 @@ function resume(m: Move): void {
 
 /** A scheduled program with no run going: a restart re-arms it, never runs it (only `start` does). */
 export function isBetweenRuns(snap: Snapshot, ctx: Pick<StepContext, 'unit'>): boolean {
-  return ctx.unit.schedule !== null && snap.pid === null && snap.state !== 'stopping';
+  return ctx.unit.schedule !== null && snap.pid === null && !snap.spawning && snap.state !== 'stopping';
 }
 
 /** What a scheduler tick does: runs it when waiting, never two runs at once. */

@@ -3,10 +3,10 @@
 // are done here through the ProcessHost (spawner, clock, hooks, readiness, events).
 import type { UnitSpec } from '../config/types.js';
 import { unitForCopy } from '../config/per-copy.js';
-import { limitsPrefix } from './limits.js';
 import { INITIAL, isBetweenRuns, needsLeftoverCheck, step, tickAnswer, type Effect, type LastExit, type LifecycleEvent, type Snapshot, type StepContext, type TimerName } from './lifecycle.js';
 import type { ProcessHost } from './lifecycle-host.js';
-import type { ChildHandle } from './spawner.js';
+import { spawnRequestFor } from './spawn-request.js';
+import type { ChildHandle, SpawnResult } from './spawner.js';
 import type { ProcessState } from './states.js';
 
 export type { LastExit } from './lifecycle.js';
@@ -51,6 +51,11 @@ export class ManagedProcess {
 
   get pid(): number | null {
     return this.snap.pid;
+  }
+
+  /** Asked for and not answered yet: no pid yet, but a child is coming. */
+  get spawning(): boolean {
+    return this.snap.spawning;
   }
 
   get startedAt(): number | null {
@@ -150,7 +155,7 @@ export class ManagedProcess {
       case 'before-start':
         return void this.host.beforeStart(this).then((refusal) => this.dispatch({ type: 'before-start-answered', attempt: effect.attempt, refusal }));
       case 'spawn':
-        return this.dispatch(this.launch());
+        return this.launch();
       case 'child-started':
         return this.childStarted(this.child!);
       case 'watch-ready':
@@ -196,30 +201,20 @@ export class ManagedProcess {
     if (this.timers.size === 0) this.timers = null;
   }
 
-  // The spawn itself: identity, limits, environment, then the host's spawner.
-  private launch(): LifecycleEvent {
-    const identity = this.host.resolveIdentity(this.unit);
-    if (!identity.ok) return { type: 'spawn-failed', reason: identity.reason };
-    const notifyFd = this.unit.ready?.kind === 'fd' ? Number(this.unit.ready.target) : null;
-    const prefix = limitsPrefix(this.unit);
-    if (!prefix.ok) return { type: 'spawn-failed', reason: prefix.reason };
-    const env = this.host.buildEnv(this.unit, this.index, identity.user);
-    if (notifyFd !== null) env.SUPD_NOTIFY_FD = String(notifyFd);
-    const result = this.host.spawn(this, {
-      argv: this.unit.argv,
-      cwd: this.unit.cwd,
-      env,
-      umask: this.unit.umask,
-      mergeStderr: this.unit.stderr === 'merge',
-      uid: identity.user === null || identity.user.uid === process.getuid?.() ? null : identity.user.uid,
-      gid: identity.gid === null || identity.gid === process.getgid?.() ? null : identity.gid,
-      extraFds: notifyFd === null ? [] : [notifyFd],
-      prefix: prefix.argv,
-      listenFds: this.host.socketFds?.(this.unit) ?? [],
-    });
-    if (!result.ok) return { type: 'spawn-failed', reason: result.reason };
+  // The spawn: its request from the unit, then the host's spawner, whose answer may come later
+  // (the spawn helper): the lifecycle is `spawning` until then.
+  private launch(): void {
+    const made = spawnRequestFor(this.unit, this.index, this.host);
+    if (!made.ok) return this.dispatch({ type: 'spawn-failed', reason: made.reason });
+    const spawning = this.host.spawn(this, made.request);
+    if (spawning instanceof Promise) void spawning.then((result) => this.spawnAnswered(result));
+    else this.spawnAnswered(spawning);
+  }
+
+  private spawnAnswered(result: SpawnResult): void {
+    if (!result.ok) return this.dispatch({ type: 'spawn-failed', reason: result.reason });
     this.child = result.child;
-    return { type: 'spawned', pid: result.child.pid };
+    this.dispatch({ type: 'spawned', pid: result.child.pid });
   }
 
   private childStarted(child: ChildHandle): void {

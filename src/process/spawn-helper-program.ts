@@ -1,15 +1,19 @@
 // The fork server's program (spawn-helper.ts), in Perl: perl-base (with POSIX and Fcntl) is in
 // every Debian, and a Perl process of a few MB forks in a fraction of what a large supd takes.
 //
-// Requests on stdin (a FIFO supd writes): a 10-digit length, then that many bytes, fields split
-// by NUL: cwd, umask (octal or empty), the fd map ("CHILDFD:SOURCE" joined by spaces, SOURCE `n`
-// for /dev/null or the number of one of supd's fds, opened again through /proc/SUPD/fd/N), argc,
-// the argv, then the environment ("K=V"). The reply on stdout (a FIFO supd reads while it
-// waits): the pid, or "E reason", one line, once the child is forked (not exec'd: an exec that
-// fails writes why to the child's stderr and exits 127). Each exit of a child: "PID CODE SIGNAL"
-// on fd 3 ("-" for none), non-blocking and buffered: supd reads fd 3 only between its waits for
-// a reply, so a blocking write there would deadlock a burst of exits with a burst of starts. The helper ignores terminal and kill signals (supd stops it by closing
-// stdin); its children get the default ones back, a clear signal mask and their own session.
+// Requests on stdin (a pipe supd writes, one request after another without waiting): a 10-digit
+// length, then that many bytes, fields split by NUL: cwd, umask (octal or empty), the fd map
+// ("CHILDFD:SOURCE" joined by spaces, SOURCE `n` for /dev/null or the number of one of supd's
+// fds, opened again through /proc/SUPD/fd/N), argc, the argv, then the environment ("K=V").
+// Everything it says goes on fd 3, one line each, in the order it happened: "P PID" (the
+// request's child is forked; not exec'd: an exec that fails writes why to the child's stderr and
+// exits 127) or "E reason", one per request in the order they came, and "X PID CODE SIGNAL" ("-"
+// for none) once a child ended. SIGCHLD is blocked from the fork until its "P" line is queued,
+// so a child's exit line always comes after the line that named its pid: supd matches exits to
+// children by pid, and a pid used again is only handed out after the exit line of its last
+// owner. fd 3 is written non-blocking from a buffer, so the helper never waits on supd. The
+// helper ignores terminal and kill signals (supd stops it by closing stdin); its children get
+// the default ones back, a clear signal mask and their own session.
 export const SPAWN_HELPER_PROGRAM = String.raw`
 use strict; use POSIX (); use Fcntl;
 my $supd = getppid();
@@ -20,7 +24,7 @@ fcntl($ev, F_SETFL, O_NONBLOCK);
 my $out = '';
 $SIG{CHLD} = sub {
   while ((my $p = waitpid(-1, POSIX::WNOHANG())) > 0) {
-    my $s = $? & 127; $out .= $s ? "$p - $s\n" : "$p " . ($? >> 8) . " -\n";
+    my $s = $? & 127; $out .= $s ? "X $p - $s\n" : "X $p " . ($? >> 8) . " -\n";
   }
 };
 sub flush { my $w = syswrite($ev, $out); substr($out, 0, $w) = '' if defined $w && $w > 0 }
@@ -30,7 +34,8 @@ sub wait_input { while (1) { flush() if $out ne ''; my ($r, $w) = ('', '');
 sub rd { my ($n) = @_; my $b = '';
   while (length($b) < $n) { wait_input(); my $r = sysread(STDIN, $b, $n - length($b), length($b));
     if (!defined $r) { next if $!{EINTR}; exit 0 } exit 0 if $r == 0 } $b }
-sub reply { my ($line) = @_; $line =~ s/\n/ /g; syswrite(STDOUT, "$line\n") }
+sub reply { my ($line) = @_; $line =~ s/\n/ /g; $out .= "$line\n" }
+my $chld = POSIX::SigSet->new(POSIX::SIGCHLD());
 sub source { my ($src) = @_; my $f;
   return $f if $src eq 'n' ? sysopen($f, '/dev/null', O_RDWR) : sysopen($f, "/proc/$supd/fd/$src", O_WRONLY);
   die "cannot open supd's fd $src: $!\n" }
@@ -54,10 +59,11 @@ while (1) {
   my @argv = splice(@f, 0, $argc);
   my %src; my @map = eval { map { my ($c, $s) = split(/:/); [$c, $src{$s} //= source($s)] } split(/ /, $fds) };
   if ($@) { close($_) for values %src; reply("E $@"); next }
-  my $pid = fork();
-  if (!defined $pid) { reply("E fork failed: $!"); next }
-  child($cwd, $umask, [map { [$_->[0], $_->[1]] } @map], \@argv, \@f) if $pid == 0;
+  POSIX::sigprocmask(POSIX::SIG_BLOCK(), $chld);
+  my $pid = fork(); my $why = "$!";
+  child($cwd, $umask, [map { [$_->[0], $_->[1]] } @map], \@argv, \@f) if defined $pid && $pid == 0;
   close($_) for values %src;
-  reply($pid);
+  reply(defined $pid ? "P $pid" : "E fork failed: $why");
+  POSIX::sigprocmask(POSIX::SIG_UNBLOCK(), $chld);
 }
 `;

@@ -3,22 +3,26 @@
 // the child has exec'd (which tears that copy down again): with thousands of children supd is
 // large (4-6 MB of page tables, 4 fds a child), so each start cost more the more were running
 // and starting N cost O(N^2) (docs/benchmarks.md, "Scale"). The helper stays a few MB with a
-// handful of fds, and answers with the pid as soon as it has forked.
+// handful of fds.
 //
-// supd waits for that answer synchronously (spawnChild returns the pid), on a FIFO opened in
-// blocking mode; requests go the same way. The child's fds are supd's FIFO write ends, which
-// the helper opens again through /proc/SUPD/fd/N before it forks. Exits come back on a pipe,
-// each told to the child's handle in one call (exit and close). The helper is the children's
-// parent, so their parent-death signal (setpriv --pdeathsig) follows the helper: it ignores every signal but
-// KILL and ends only when supd closes its stdin (supd exits or dies). If it is killed anyway,
-// supd kills the process group of each child it had, reports each as killed (so each is
-// restarted by its policy, none is left unsupervised) and starts a new helper at the next spawn.
+// supd never waits for it: requests go down a pipe, at most IN_FLIGHT_MAX unanswered at a time
+// (a request holds the child's FIFOs open in supd until its answer; the rest wait in line
+// without any), and the answers come back on the event loop, as do the exits, all on one pipe
+// in the order the helper saw them (so an exit line always follows the answer that named its
+// pid). A spawn waiting on a synchronous answer took 1-10 ms of the event loop each, and at
+// 5,000 processes restarting by the hundred a second that was most of the time a status
+// answer spent in supd (docs/benchmarks.md, "Asynchronous spawns"). The child's fds are supd's
+// FIFO write ends, which the helper opens again through /proc/SUPD/fd/N before it forks. Each
+// exit is told to the child's handle in one call (exit and close). The helper is the children's
+// parent, so their parent-death signal (setpriv --pdeathsig) follows the helper: it ignores
+// every signal but KILL and ends only when supd closes its stdin (supd exits or dies). If it is
+// killed, or answers nothing for ANSWER_TIMEOUT_MS, supd kills the process group of each child it
+// had, reports each as killed (so each is restarted by its policy, none is left unsupervised)
+// and asks a new helper for what the old one left unanswered.
 // SUPD_SPAWN_HELPER=0 turns it off (supd forks itself, as before).
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
-import path from 'node:path';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import type { EndSink, EndSource } from './child-exit.js';
 import { SPAWN_HELPER_PROGRAM } from './spawn-helper-program.js';
 import { settledWithin } from './settled-within.js';
@@ -51,38 +55,96 @@ export class HelperChild implements EndSource {
   }
 }
 
-/** null: no helper here (off, no perl, or it died during the request): spawn directly. */
-export type HelperResult = { ok: true; child: HelperChild } | { ok: false; reason: string } | null;
+/** Forked, could not be, or `direct`: no helper to be had (off, no perl, unusable): spawn it yourself. */
+export type HelperOutcome = { ok: true; child: HelperChild } | { ok: false; reason: string } | 'direct';
+
+/** One spawn for the helper: its request is made only when it goes out (see IN_FLIGHT_MAX). */
+export interface HelperJob {
+  /** The request, made now (the child's FIFOs opened); null: not one for the helper after all. */
+  prepare(): HelperRequest | null;
+  /** Called once, never from within submitToHelper's own call. */
+  answered(outcome: HelperOutcome): void;
+}
+
+interface Queued {
+  readonly job: HelperJob;
+  /** The encoded request, once prepared (kept when a lost helper's requests are asked again). */
+  message: Buffer | null;
+}
 
 interface Helper {
   readonly process: ChildProcess;
-  readonly requests: number;
-  readonly replies: number;
+  readonly requests: Writable;
+  /** Sent and not answered yet, oldest first: the helper answers in order. */
+  readonly pending: Queued[];
   readonly children: Map<number, HelperChild>;
-  /** Exit lines read but not reported yet (one is reported per turn of the event loop). */
-  readonly exitLines: string[];
+  /** Exits read but not reported yet (one is reported per turn of the event loop). */
+  readonly exits: Array<readonly [HelperChild, number | null, NodeJS.Signals | null]>;
+  /** Armed while answers are due: fires when none came for ANSWER_TIMEOUT_MS. */
+  stuck: NodeJS.Timeout | null;
+  answeredOnce: boolean;
   stopped: boolean;
 }
+
+/** How long the helper may leave its oldest request unanswered before supd counts it as gone. */
+const ANSWER_TIMEOUT_MS = 5000;
+/** Requests sent and not answered: enough to keep the helper forking, few FIFOs held open. */
+const IN_FLIGHT_MAX = 32;
 
 let helper: Helper | null = null;
 /** Set once a helper could not start or died before its first answer: do not retry. */
 let broken = process.env.SUPD_SPAWN_HELPER === '0';
+/** supd is exiting (endSpawnHelper): no new helper, and nothing more is spawned. */
+let ending = false;
+/** Spawns waiting for the helper to take them, oldest first. */
+const waiting: Queued[] = [];
 
-export function spawnViaHelper(request: HelperRequest): HelperResult {
-  if (broken) return null;
-  helper ??= startHelper();
-  const current = helper;
-  if (current === null) return null;
-  const answer = ask(current, encode(request));
-  if (answer === null) {
-    if (current.children.size === 0) broken = true;
-    stopHelper(current);
+/** Whether spawns may go to the helper (else they are spawned directly, at once). */
+export function helperAvailable(): boolean {
+  return !broken && !ending;
+}
+
+/** Hands a spawn to the helper; its answer comes later, on the event loop. */
+export function submitToHelper(job: HelperJob): void {
+  waiting.push({ job, message: null });
+  if (waiting.length === 1) queueMicrotask(sendWaiting);
+}
+
+// Sends what waits, while the helper has room; whatever cannot go to a helper is answered `direct`.
+function sendWaiting(): void {
+  while (waiting.length > 0) {
+    if (!helperAvailable()) return void answerAll(waiting.splice(0), ending ? { ok: false, reason: 'supd is exiting' } : 'direct');
+    helper ??= startHelper();
+    const current = helper;
+    if (current === null) continue; // could not start: broken now
+    if (current.pending.length >= IN_FLIGHT_MAX) return;
+    const entry = waiting.shift()!;
+    if (entry.message === null) {
+      const request = prepared(entry.job);
+      if (request === null) continue; // answered
+      entry.message = encode(request);
+    }
+    current.pending.push(entry);
+    current.requests.write(entry.message);
+    current.stuck ??= setTimeout(() => stopHelper(current), ANSWER_TIMEOUT_MS).unref();
+  }
+}
+
+// The job's request, or null once it has been answered (not one for the helper, or it failed).
+function prepared(job: HelperJob): HelperRequest | null {
+  let request: HelperRequest | null;
+  try {
+    request = job.prepare();
+  } catch (error) {
+    job.answered({ ok: false, reason: `cannot prepare the spawn: ${(error as Error).message}` });
     return null;
   }
-  if (answer.startsWith('E ')) return { ok: false, reason: answer.slice(2) };
-  const child = new HelperChild(Number(answer));
-  current.children.set(child.pid, child);
-  return { ok: true, child };
+  if (request === null) job.answered('direct');
+  return request;
+}
+
+function answerAll(entries: readonly Queued[], outcome: HelperOutcome): void {
+  for (const entry of entries) entry.job.answered(outcome);
 }
 
 function encode(request: HelperRequest): Buffer {
@@ -93,118 +155,75 @@ function encode(request: HelperRequest): Buffer {
   return Buffer.concat([Buffer.from(String(body.length).padStart(10, '0')), body]);
 }
 
-/** How long supd waits for the helper to answer a fork before it counts the helper as gone. */
-const ANSWER_TIMEOUT_MS = 5000;
-const pause = new Int32Array(new SharedArrayBuffer(4));
-
-// One request, one line back; null when the helper is gone (EPIPE, EOF on its replies) or has
-// not answered within ANSWER_TIMEOUT_MS (stopped, stuck): supd waits synchronously (spawnChild
-// returns the pid), so a helper that never answers must not freeze supd with it.
-function ask(current: Helper, message: Buffer): string | null {
-  try {
-    for (let at = 0; at < message.length; ) at += writeSync(current.requests, message, at);
-    return readReply(current.replies, Date.now() + ANSWER_TIMEOUT_MS);
-  } catch {
-    return null;
-  }
-}
-
-// The replies FIFO is non-blocking: poll it, waiting 0.05 ms at first and at most 2 ms between reads.
-function readReply(replies: number, deadline: number): string | null {
-  let line = '';
-  const buffer = Buffer.alloc(64);
-  for (let wait = 0.05; !line.endsWith('\n'); ) {
-    const read = readOrNothing(replies, buffer);
-    if (read === 0) return null;
-    if (read > 0) line += buffer.toString('latin1', 0, read);
-    else if (Date.now() > deadline) return null;
-    else {
-      Atomics.wait(pause, 0, 0, wait);
-      wait = Math.min(wait * 2, 2);
-    }
-  }
-  return line.slice(0, -1);
-}
-
-// Bytes read, 0 at EOF (the helper is gone), -1 when nothing is there yet.
-function readOrNothing(fd: number, buffer: Buffer): number {
-  try {
-    return readSync(fd, buffer, 0, buffer.length, null);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EAGAIN') return -1;
-    throw error;
-  }
-}
-
 function startHelper(): Helper | null {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'supd-spawn-'));
-  const opened: number[] = [];
-  const open = (file: string, flags: number): number => {
-    opened.push(openSync(file, flags));
-    return opened.at(-1)!;
-  };
+  let child: ChildProcess;
   try {
-    const [requestsPath, repliesPath] = [path.join(dir, 'requests'), path.join(dir, 'replies')];
-    execFileSync('mkfifo', ['-m', '0600', '--', requestsPath, repliesPath], { stdio: 'ignore' });
-    // Read ends first without waiting (O_NONBLOCK), then the write ends need not wait either.
-    const helperStdin = open(requestsPath, constants.O_RDONLY | constants.O_NONBLOCK);
-    const requests = openSync(requestsPath, constants.O_WRONLY);
-    open(repliesPath, constants.O_RDONLY | constants.O_NONBLOCK);
-    const helperStdout = open(repliesPath, constants.O_WRONLY);
-    const child = spawn('perl', ['-e', SPAWN_HELPER_PROGRAM], { stdio: [helperStdin, helperStdout, 'ignore', 'pipe'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
-    child.on('error', () => undefined);
-    if (child.pid === undefined) return noHelper(requests);
-    // The helper is then the only writer: EOF when it dies (non-blocking: readReply polls it).
-    const replies = openSync(repliesPath, constants.O_RDONLY | constants.O_NONBLOCK);
-    return watch({ process: child, requests, replies, children: new Map(), exitLines: [], stopped: false });
+    child = spawn('perl', ['-e', SPAWN_HELPER_PROGRAM], { stdio: ['pipe', 'ignore', 'ignore', 'pipe'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
   } catch {
     broken = true;
     return null;
-  } finally {
-    for (const fd of opened) closeSync(fd);
-    rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function noHelper(requests: number): null {
-  closeSync(requests);
-  broken = true;
-  return null;
-}
-
-function watch(current: Helper): Helper {
-  const exits = current.process.stdio[3] as Readable;
-  let pending = '';
-  exits.setEncoding('latin1');
-  exits.on('data', (chunk: string) => {
-    const lines = (pending + chunk).split('\n');
-    pending = lines.pop()!;
-    const idle = current.exitLines.length === 0;
-    current.exitLines.push(...lines);
-    if (idle) reportNextExit(current);
+  child.on('error', () => undefined);
+  if (child.pid === undefined) {
+    broken = true;
+    return null;
+  }
+  const requests = child.stdin!;
+  requests.on('error', () => undefined); // EPIPE: the helper died; its pipe's close says so
+  const current: Helper = { process: child, requests, pending: [], children: new Map(), exits: [], stuck: null, answeredOnce: false, stopped: false };
+  const said = child.stdio[3] as Readable;
+  let partial = '';
+  said.setEncoding('latin1');
+  said.on('data', (chunk: string) => {
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop()!;
+    heard(current, lines);
   });
-  current.process.on('exit', () => stopHelper(current));
-  current.process.unref();
-  (exits as Readable & { unref?: () => void }).unref?.();
+  // Its last lines are read before this: the pipe closes once the helper (and every child
+  // between its fork and its exec) has let go of it.
+  said.on('close', () => stopHelper(current));
+  child.unref();
+  for (const stream of [requests, said] as Array<{ unref?: () => void }>) stream.unref?.();
   return current;
 }
 
-// One exit a turn of the event loop: a burst of exits (a pool's copies ending together) would
-// otherwise respawn them all in one turn, each waiting for the helper's answer, and a status
-// request would wait behind the whole burst.
-function reportNextExit(current: Helper): void {
-  const line = current.exitLines.shift();
-  if (line === undefined) return;
-  reportExit(current, line);
-  if (current.exitLines.length > 0) setImmediate(reportNextExit, current);
+// What the helper said, in its order: an exit line is matched to its child now, while the pid
+// still names that child (the answer naming a new child with the same pid can only come later).
+function heard(current: Helper, lines: readonly string[]): void {
+  const idle = current.exits.length === 0;
+  for (const line of lines) {
+    if (line.startsWith('X ')) {
+      const [pid, code, signal] = line.slice(2).split(' ');
+      const child = current.children.get(Number(pid));
+      if (child === undefined) continue;
+      current.children.delete(child.pid);
+      current.exits.push([child, code === '-' ? null : Number(code), signal === '-' ? null : signalName(Number(signal))]);
+      continue;
+    }
+    const entry = current.pending.shift();
+    if (entry === undefined) continue;
+    current.answeredOnce = true;
+    if (line.startsWith('P ')) {
+      const child = new HelperChild(Number(line.slice(2)));
+      current.children.set(child.pid, child);
+      entry.job.answered({ ok: true, child });
+    } else entry.job.answered({ ok: false, reason: line.slice(2) });
+  }
+  if (current.pending.length === 0) {
+    clearTimeout(current.stuck ?? undefined);
+    current.stuck = null;
+  } else current.stuck?.refresh();
+  if (idle && current.exits.length > 0) reportNextExit(current);
+  if (waiting.length > 0) sendWaiting();
 }
 
-function reportExit(current: Helper, line: string): void {
-  const [pid, code, signal] = line.split(' ');
-  const child = current.children.get(Number(pid));
-  if (child === undefined) return;
-  current.children.delete(child.pid);
-  child.ended(code === '-' ? null : Number(code), signal === '-' ? null : signalName(Number(signal)));
+// One exit a turn of the event loop: a burst of exits (a pool's copies ending together) would
+// otherwise respawn them all in one turn, and a status request would wait behind the whole burst.
+function reportNextExit(current: Helper): void {
+  const exit = current.exits.shift();
+  if (exit === undefined) return;
+  exit[0].ended(exit[1], exit[2]);
+  if (current.exits.length > 0) setImmediate(reportNextExit, current);
 }
 
 // Number -> name, the first name where two share a number (SIGABRT, not SIGIOT), as Node reports it.
@@ -217,20 +236,17 @@ function signalName(number: number): NodeJS.Signals | null {
 
 // The helper is gone (or unusable): its children lost their parent, and with it their
 // parent-death signal fired; whatever escaped it (a child between fork and setpriv) is killed
-// here by group, and each is reported killed so that it is restarted.
+// here by group, and each is reported killed so that it is restarted. What it left unanswered
+// goes to a new helper (its FIFOs are still open), or is spawned directly if it never answered.
 function stopHelper(current: Helper, kill = true): void {
   if (helper === current) helper = null;
   if (current.stopped) return;
   current.stopped = true;
-  for (let line = current.exitLines.shift(); line !== undefined; line = current.exitLines.shift()) reportExit(current, line); // as the helper said
+  clearTimeout(current.stuck ?? undefined);
+  if (!current.answeredOnce && current.pending.length > 0) broken = true;
+  for (const [child, code, signal] of current.exits.splice(0)) child.ended(code, signal); // as the helper said
   if (kill) current.process.kill('SIGKILL'); // one that stopped answering is ended; a dead one is unaffected
-  for (const fd of [current.requests, current.replies]) {
-    try {
-      closeSync(fd);
-    } catch {
-      // closed already
-    }
-  }
+  current.requests.destroy();
   for (const child of current.children.values()) {
     try {
       process.kill(-child.pid, 'SIGKILL');
@@ -240,12 +256,17 @@ function stopHelper(current: Helper, kill = true): void {
     child.ended(null, 'SIGKILL');
   }
   current.children.clear();
+  const unanswered = current.pending.splice(0);
+  if (unanswered.length === 0) return;
+  waiting.unshift(...unanswered);
+  queueMicrotask(sendWaiting);
 }
 
 /** supd exits, its children gone: the helper ends at the end of its requests, and supd waits
  * for it (1 s, then SIGKILL) so that supd reaps it; left to outlive supd by a moment, it would
  * be a zombie under an init that does not reap (seen under a container's PID 1). */
 export async function endSpawnHelper(waitMs = 1000): Promise<void> {
+  ending = true;
   const current = helper;
   if (current === null || current.stopped) return;
   const proc = current.process;

@@ -15,7 +15,7 @@ import type { Readable } from 'node:stream';
 import { WrappedChild } from './child-exit.js';
 import { prepareStdio, type PreparedStdio, type StdioSlot } from './child-stdio.js';
 import { accessorFor, whyNotExecutable, type Accessor } from './exec-access.js';
-import { spawnViaHelper, type HelperResult } from './spawn-helper.js';
+import { helperAvailable, submitToHelper, type HelperJob } from './spawn-helper.js';
 
 export interface SpawnRequest {
   readonly argv: readonly string[];
@@ -119,7 +119,11 @@ function whyNotExecutableByMe(file: string): string | null {
   }
 }
 
-export function spawnChild(request: SpawnRequest): SpawnResult {
+/**
+ * Starts a child: at once (a failure found before any fork, or a child supd forks itself), or
+ * later, when the spawn helper answers (a promise, settled on the event loop; supd never waits).
+ */
+export function spawnChild(request: SpawnRequest): Spawning {
   const [command, ...args] = request.argv;
   const who = request.uid === null ? null : accessorFor(request.uid, request.gid);
   const resolved = resolveExecutable(command!, request.cwd, request.env.PATH, who);
@@ -130,37 +134,77 @@ export function spawnChild(request: SpawnRequest): SpawnResult {
     return { ok: false, reason: `working directory does not exist: ${request.cwd}` };
   }
   const setpriv = findSetpriv();
-  const stdio = prepareStdio({ extraFds: request.extraFds ?? [], mergeStderr: request.mergeStderr === true, uid: request.uid, gid: request.gid });
   const program = [resolved.file, ...args];
   const privileged = setpriv === null ? program : [setpriv, ...setprivArgs(request), '--', ...program];
-  const [file, ...fileArgs] = wrapInShell([...(request.prefix ?? []), ...privileged], request.cgroupProcs ?? null, (request.listenFds ?? []).length > 0, stdio.mergeByShell);
-  const exe = realExe(resolved.file);
-  const helped = spawnWithHelper(request, stdio, [file!, ...fileArgs], setpriv !== null);
-  if (helped !== null) {
-    if (!helped.ok) stdio.abandon();
-    return helped.ok ? { ok: true, child: new WrappedChild(helped.child, { pid: helped.child.pid, exe, ...stdio.connect(NO_NODE_PIPES) }) } : helped;
-  }
-  return spawnDirect(request, stdio, [file!, ...fileArgs], setpriv !== null, exe);
+  const launch: Launch = {
+    request,
+    setpriv: setpriv !== null,
+    exe: realExe(resolved.file),
+    argvFor: (stdio) => wrapInShell([...(request.prefix ?? []), ...privileged], request.cgroupProcs ?? null, (request.listenFds ?? []).length > 0, stdio.mergeByShell),
+    prepare: () => prepareStdio({ extraFds: request.extraFds ?? [], mergeStderr: request.mergeStderr === true, uid: request.uid, gid: request.gid }),
+  };
+  if (!mayUseHelper(request, launch.setpriv) || !helperAvailable()) return spawnDirect(launch, launch.prepare());
+  return new Promise((resolve) => submitToHelper(helperJob(launch, resolve)));
+}
+
+/** A spawn's outcome now, or once the spawn helper has answered. */
+export type Spawning = SpawnResult | Promise<SpawnResult>;
+
+/** What one spawn needs, whichever way it goes. */
+interface Launch {
+  readonly request: SpawnRequest;
+  readonly setpriv: boolean;
+  readonly exe: string;
+  /** The argv run (a `sh -c` in front when needed), which depends on the fds prepared. */
+  argvFor(stdio: PreparedStdio): string[];
+  prepare(): PreparedStdio;
 }
 
 // The fork server (spawn-helper.ts) where it does all a spawn here would: every fd a FIFO or
 // /dev/null (not a socketpair), no held sockets, and ids switched by setpriv, not by Node.
-function spawnWithHelper(request: SpawnRequest, stdio: PreparedStdio, argv: string[], setpriv: boolean): HelperResult {
-  if ((request.listenFds ?? []).length > 0 || (!setpriv && (request.uid !== null || request.gid !== null))) return null;
+function mayUseHelper(request: SpawnRequest, setpriv: boolean): boolean {
+  return (request.listenFds ?? []).length === 0 && (setpriv || (request.uid === null && request.gid === null));
+}
+
+// The child's fds are prepared when the helper takes the request (not while it waits in line).
+function helperJob(launch: Launch, resolve: (result: SpawnResult) => void): HelperJob {
+  let stdio: PreparedStdio | null = null;
+  return {
+    prepare: () => {
+      stdio = launch.prepare();
+      const fds = helperFds(stdio);
+      const { cwd, env, umask } = launch.request;
+      return fds === null ? null : { argv: launch.argvFor(stdio), cwd, env, umask, fds };
+    },
+    answered: (outcome) => {
+      if (outcome === 'direct') return resolve(spawnDirect(launch, stdio ?? launch.prepare()));
+      if (!outcome.ok) {
+        stdio?.abandon();
+        return resolve(outcome);
+      }
+      const { child } = outcome;
+      resolve({ ok: true, child: new WrappedChild(child, { pid: child.pid, exe: launch.exe, ...stdio!.connect(NO_NODE_PIPES) }) });
+    },
+  };
+}
+
+// [child fd, supd's fd or /dev/null] for each of the child's fds; null if one is a socketpair.
+function helperFds(stdio: PreparedStdio): Array<[number, number | 'null']> | null {
   const fds: Array<[number, number | 'null']> = [];
   for (const [fd, slot] of stdio.slots.entries()) {
     if (slot === 'pipe') return null;
     if (slot !== 'ignore') fds.push([fd, slot]);
     else if (fd <= 2) fds.push([fd, 'null']);
   }
-  return spawnViaHelper({ argv, cwd: request.cwd, env: request.env, umask: request.umask, fds });
+  return fds;
 }
 
-/** A child forked by the helper has no pipes of Node's (see spawnWithHelper). */
+/** A child forked by the helper has no pipes of Node's (see mayUseHelper). */
 const NO_NODE_PIPES = { stdio: [] };
 
-function spawnDirect(request: SpawnRequest, stdio: PreparedStdio, argv: string[], setpriv: boolean, exe: string): SpawnResult {
-  const [file, ...fileArgs] = argv;
+function spawnDirect(launch: Launch, stdio: PreparedStdio): SpawnResult {
+  const { request, setpriv, exe } = launch;
+  const [file, ...fileArgs] = launch.argvFor(stdio);
   const previousUmask = request.umask === null ? null : process.umask(request.umask);
   let child: ChildProcess;
   try {

@@ -61,7 +61,8 @@ export const ACCEPTS: Readonly<Record<ProcessState, readonly LifecycleEventKind[
   // hold-answered: an exit after start_secs respawns, asking depends_on first.
   running: [...CHILD, 'timer:run-timeout', 'hold-answered'],
   backoff: [...COMMANDS, 'timer:backoff', 'hold-answered'],
-  stopping: CHILD,
+  // spawned, spawn-failed: a stop or restart came before the spawn helper answered.
+  stopping: [...CHILD, 'spawned', 'spawn-failed'],
   exited: [...COMMANDS, 'hold-answered'],
   fatal: [...COMMANDS, 'hold-answered'],
   // A tick runs it; hold-answered: a program no longer scheduled (a reload) started from here.

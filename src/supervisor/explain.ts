@@ -24,6 +24,7 @@ export function explainWait(proc: ManagedProcess, list: readonly ManagedProcess[
   const { unit } = proc;
   switch (proc.state) {
     case 'starting': {
+      if (proc.spawning) return 'being spawned';
       if (proc.pid === null) return 'its before_start hook is still running';
       if (unit.ready !== null) return `waiting for ready ${unit.ready.kind} ${String(unit.ready.target)} (ready timeout ${formatDuration(unit.ready.timeoutMs)})`;
       const up = proc.startedAt === null ? 0 : now - proc.startedAt;
@@ -36,6 +37,7 @@ export function explainWait(proc: ManagedProcess, list: readonly ManagedProcess[
       return `${proc.reason ?? 'held back by depends_on'}: ${states.join(', ')}`;
     }
     case 'stopping':
+      if (proc.spawning) return 'being spawned; it is stopped once it is there';
       return `sent ${unit.stopSignal}; SIGKILL comes after stop_timeout ${formatDuration(unit.stopTimeoutMs)}`;
     default:
       return proc.reason ?? `it is ${proc.state}`;

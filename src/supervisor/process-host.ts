@@ -12,7 +12,7 @@ import type { CopyTracker } from '../process/copy-tracker.js';
 import type { Guardian } from '../process/guardian.js';
 import type { ManagedProcess, ProcessHost } from '../process/managed-process.js';
 import { findDaemonizedLeftover, readStartTime, readTreePids } from '../process/proc.js';
-import { signalProcess, spawnChild, type ChildHandle, type SpawnRequest, type SpawnResult } from '../process/spawner.js';
+import { signalProcess, spawnChild, type ChildHandle, type SpawnRequest, type SpawnResult, type Spawning } from '../process/spawner.js';
 import type { ProcessState } from '../process/states.js';
 import { resolveIdentity } from '../process/user.js';
 import { listenEnv, type HeldSockets } from '../sockets/held-sockets.js';
@@ -31,7 +31,7 @@ export interface HostSide {
 
 /** Where children come from and how they are signalled: the spawner, or a test's fake children. */
 export interface ChildLauncher {
-  spawn(request: SpawnRequest): SpawnResult;
+  spawn(request: SpawnRequest): Spawning;
   /** To the process, or (group) to its process group; false if nothing was there. */
   signal(pid: number, signal: NodeJS.Signals, group: boolean): boolean;
 }
@@ -76,9 +76,12 @@ function childrenPart(w: HostWiring, leftBehind: Map<number, number>): HostPart<
   const children = w.children ?? realChildren;
   return {
     spawn: (proc, request) => {
-      const result = children.spawn({ ...request, cgroupProcs: w.tracker.entryOf(proc.name) });
-      if (result.ok) reapAfterExit(w, proc, result.child, leftBehind);
-      return result;
+      const started = (result: SpawnResult): SpawnResult => {
+        if (result.ok) reapAfterExit(w, proc, result.child, leftBehind);
+        return result;
+      };
+      const spawning = children.spawn({ ...request, cgroupProcs: w.tracker.entryOf(proc.name) });
+      return spawning instanceof Promise ? spawning.then(started) : started(spawning);
     },
     signal: (proc, pid, signal, to) => {
       if (to === 'main') return children.signal(pid, signal, false);

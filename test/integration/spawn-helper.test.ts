@@ -1,8 +1,9 @@
 // The fork server (src/process/spawn-helper.ts): children are forked by a small Perl helper, not
 // by supd, with the same cwd, umask, environment and fds as before; a helper killed while supd
 // runs takes its children with it (their parent-death signal), supd restarts them through a
-// new helper; one that stops answering (SIGSTOP) is ended after 5 s without freezing supd;
-// and SUPD_SPAWN_HELPER=0 puts supd back as their parent.
+// new helper; one that stops answering (SIGSTOP) is ended after 5 s without freezing supd, and
+// a start it leaves waiting can be stopped; answers and exits keep their order (each exit is its
+// own child's); and SUPD_SPAWN_HELPER=0 puts supd back as their parent.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -78,6 +79,40 @@ describe('the spawn helper', { skip }, () => {
       const a = await supd.waitForState('a:0', (p) => p.state === 'running' && p.pid !== first);
       for (const pid of [a.pid!, b.pid!]) assert.notEqual(ppidOf(pid), helper);
       assert.match(supd.supdLog(), /\[a:0\] pid \d+ killed by SIGKILL/);
+    });
+  });
+
+  test('stopped (SIGSTOP) with a start waiting on it: status answers, and a stop of that start stops its child once it is there', async () => {
+    await withSupd(`${CONFIG}\n[programs.b]\ncommand = ["sleep", "1000"]\nautostart = false\n`, async (supd) => {
+      const helper = ppidOf((await supd.waitForState('a:0', 'running')).pid!);
+      supd.onCleanup(() => isAlive(helper) && process.kill(helper, 'SIGKILL'));
+      process.kill(helper, 'SIGSTOP');
+      assert.equal((await supd.cli('start', 'b', '--no-wait')).code, 0);
+      const waiting = await supd.waitForState('b:0', 'starting');
+      assert.equal(waiting.pid, null, 'no pid before the helper answers');
+      const asked = Date.now();
+      await supd.status();
+      assert.ok(Date.now() - asked < 2000, 'status answered while the spawn waits (supd does not wait for the helper)');
+      assert.equal((await supd.cli('stop', 'b', '--no-wait')).code, 0);
+      assert.equal((await supd.waitForState('b:0', 'stopping')).pid, null);
+      process.kill(helper, 'SIGCONT');
+      await supd.waitForState('b:0', 'stopped');
+      const pid = Number(/\[b:0\] spawned pid (\d+)/.exec(supd.supdLog())?.[1]);
+      assert.ok(pid > 0, 'the child was forked once the helper went on');
+      assert.match(supd.supdLog(), new RegExp(`\\[b:0\\] stopping: sent SIGTERM to pid ${pid}`));
+      await waitFor(() => !isAlive(pid), { what: `b's child ${pid} gone` });
+      assert.equal(ppidOf((await supd.waitForState('a:0', 'running')).pid!), helper, 'the helper kept its children');
+    });
+  });
+
+  test('forty copies that end at once: each exit is reported for its own child', async () => {
+    const quick = '[programs.quick]\ncommand = ["sh", "-c", "exit $((SUPD_INDEX + 1))"]\nprocesses = 40\nrestart = "never"\n';
+    await withSupd(quick, async (supd) => {
+      const report = await waitFor(async () => {
+        const status = await supd.status();
+        return status.processes.every((p) => p.state === 'exited') ? status : null;
+      }, { what: 'all forty exited' });
+      for (const p of report.processes) assert.equal(p.exit_code, p.index + 1, `${p.name} exit code`);
     });
   });
 

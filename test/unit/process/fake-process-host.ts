@@ -2,7 +2,7 @@
 import { PassThrough } from 'node:stream';
 import type { UnitSpec } from '../../../src/config/types.js';
 import { ManagedProcess, type ProcessHost } from '../../../src/process/managed-process.js';
-import type { ChildHandle, SpawnRequest } from '../../../src/process/spawner.js';
+import type { ChildHandle, SpawnRequest, SpawnResult } from '../../../src/process/spawner.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 
 export class FakeChild implements ChildHandle {
@@ -38,6 +38,9 @@ export class FakeHost implements ProcessHost {
   readonly logs: string[] = [];
   hold: string | null = null;
   spawnFailure: string | null = null;
+  /** Spawns answer later, as the spawn helper's do: each waits here until `answerSpawn`. */
+  deferSpawns = false;
+  readonly spawnsDue: Array<() => void> = [];
   leftover: number | null = null;
   /** The before_start hook's pending answers, oldest first. */
   readonly hooks: Array<(refusal: string | null) => void> = [];
@@ -47,7 +50,16 @@ export class FakeHost implements ProcessHost {
   now = (): number => this.clock.now;
   schedule = (fn: () => void, delayMs: number): (() => void) => this.clock.schedule(fn, delayMs);
   random = (): number => 0.5;
-  spawn(_proc: ManagedProcess, request: SpawnRequest) {
+  spawn(_proc: ManagedProcess, request: SpawnRequest): SpawnResult | Promise<SpawnResult> {
+    if (!this.deferSpawns) return this.spawnNow(request);
+    return new Promise((resolve) => this.spawnsDue.push(() => resolve(this.spawnNow(request))));
+  }
+  /** The oldest deferred spawn answers (a child, or spawnFailure); its outcome is dispatched after a microtask. */
+  async answerSpawn(): Promise<void> {
+    this.spawnsDue.shift()!();
+    await Promise.resolve();
+  }
+  private spawnNow(request: SpawnRequest): SpawnResult {
     if (this.spawnFailure !== null) return { ok: false as const, reason: this.spawnFailure };
     this.requests.push(request);
     const child = new FakeChild(this.nextPid++);

@@ -228,6 +228,69 @@ test('a spawn that fails counts as an exit before start_secs', () => {
   assert.match(proc.reason!, /^spawn ENOENT; 2 restarts within 60000 ms/);
 });
 
+test('a spawn answered later (the spawn helper): starting without a pid until then, running from the answer', async () => {
+  const { proc, host } = managed(unit());
+  host.deferSpawns = true;
+  proc.start();
+  assert.equal(proc.state, 'starting');
+  assert.equal(proc.pid, null);
+  assert.equal(proc.spawning, true);
+  host.clock.advance(5000);
+  assert.equal(proc.state, 'starting', 'start_secs counts from the answer, not from the ask');
+  await host.answerSpawn();
+  assert.equal(proc.pid, 1000);
+  assert.equal(proc.spawning, false);
+  host.clock.advance(1000);
+  assert.equal(proc.state, 'running');
+});
+
+test('a stop before the spawn answered: stopping; the child is stopped as soon as it is there', async () => {
+  const { proc, host } = managed(unit());
+  host.deferSpawns = true;
+  proc.start();
+  proc.stop();
+  assert.equal(proc.state, 'stopping');
+  assert.deepEqual(host.signals, [], 'nothing to signal yet');
+  await host.answerSpawn();
+  assert.deepEqual(host.signals, [{ pid: 1000, signal: 'SIGTERM', to: 'main' }]);
+  host.clock.advance(5000);
+  assert.deepEqual(host.signals.at(-1), { pid: 1000, signal: 'SIGKILL', to: 'all' }, 'stop_timeout counts from the signal');
+  host.child.exit(null, 'SIGKILL');
+  assert.equal(proc.state, 'stopped');
+  assert.deepEqual(host.moves, ['stopped -> starting', 'starting -> stopping', 'stopping -> stopped']);
+});
+
+test('a restart before the spawn answered starts a second child once the first has stopped', async () => {
+  const { proc, host } = managed(unit());
+  host.deferSpawns = true;
+  proc.start();
+  proc.restart();
+  assert.equal(proc.state, 'stopping');
+  await host.answerSpawn();
+  host.child.exit(null, 'SIGTERM');
+  assert.equal(proc.state, 'starting');
+  assert.equal(host.spawnsDue.length, 1, 'the second spawn asked for');
+  await host.answerSpawn();
+  assert.equal(proc.pid, 1001);
+});
+
+test('a spawn that fails after a stop came: stopped, no backoff; after a restart: started again', async () => {
+  const { proc, host } = managed(unit());
+  host.deferSpawns = true;
+  host.spawnFailure = 'spawn ENOENT';
+  proc.start();
+  proc.stop();
+  await host.answerSpawn();
+  assert.equal(proc.state, 'stopped');
+  assert.equal(proc.spawning, false);
+  assert.ok(host.logs.includes('cannot start: spawn ENOENT'));
+  proc.start();
+  proc.restart();
+  await host.answerSpawn();
+  assert.equal(proc.state, 'starting', 'the restart resumed');
+  assert.equal(host.spawnsDue.length, 1);
+});
+
 test('an exit 0 at once leaving a daemon behind: fatal, never a second copy', () => {
   const { proc, host } = managed(unit());
   proc.start();

@@ -71,7 +71,7 @@ const MATRIX: Row[] = [
   { state: 'stopped', kind: 'arm', to: 'waiting', patch: { wanted: 'down' }, check: wants('up') },
   { state: 'stopped', kind: 'hold', to: 'stopped', check: (s, e) => heldBack(s) && has(e, 'state', { from: 'stopped', to: 'stopped', reason: 'waiting for db' }) },
   { state: 'stopped', kind: 'resume', to: 'stopped', patch: { wanted: 'restart' }, check: (s, e) => s.wanted === 'up' && has(e, 'check-hold') },
-  { state: 'stopped', kind: 'hold-answered', to: 'starting', check: (s, e) => s.attempt === 2 && has(e, 'spawn', { attempt: 2 }) },
+  { state: 'stopped', kind: 'hold-answered', to: 'starting', check: (s, e) => s.attempt === 2 && s.spawning && has(e, 'spawn', { attempt: 2 }) },
   { state: 'starting', kind: 'start', to: 'starting', check: nothing },
   { state: 'starting', kind: 'stop', to: 'stopping', check: (s, e) => s.wanted === 'down' && stopSent(s, e) },
   { state: 'starting', kind: 'restart', to: 'stopping', check: (s, e) => s.wanted === 'restart' && stopSent(s, e) },
@@ -81,8 +81,8 @@ const MATRIX: Row[] = [
   { state: 'starting', kind: 'exit-settled', to: 'backoff', patch: { pid: null }, check: (s, e) => s.consecutiveFailures === 1 && s.reason === 'exit 1: boom' && has(e, 'arm', { timer: 'backoff', delayMs: 1000 }) },
   { state: 'starting', kind: 'timer:kill', to: 'starting', check: killSent },
   { state: 'starting', kind: 'before-start-answered', to: 'starting', patch: { pid: null }, check: (_, e) => has(e, 'spawn', { attempt: 1 }) },
-  { state: 'starting', kind: 'spawned', to: 'starting', patch: { pid: null }, check: (s, e) => s.pid === 200 && s.startedAt === NOW && has(e, 'child-started') && has(e, 'arm', { timer: 'promote', delayMs: 1000 }) },
-  { state: 'starting', kind: 'spawn-failed', to: 'backoff', patch: { pid: null }, check: (s) => s.reason === 'no such user: app' && s.lastExit?.durationMs === 0 },
+  { state: 'starting', kind: 'spawned', to: 'starting', patch: { pid: null, spawning: true }, check: (s, e) => s.pid === 200 && !s.spawning && s.startedAt === NOW && has(e, 'child-started') && has(e, 'arm', { timer: 'promote', delayMs: 1000 }) },
+  { state: 'starting', kind: 'spawn-failed', to: 'backoff', patch: { pid: null, spawning: true }, check: (s) => !s.spawning && s.reason === 'no such user: app' && s.lastExit?.durationMs === 0 },
   { state: 'starting', kind: 'ready', to: 'running', patch: { consecutiveFailures: 3 }, check: (s) => s.consecutiveFailures === 0 },
   { state: 'starting', kind: 'not-ready', to: 'starting', unit: { ready: { kind: 'tcp', target: 8080, timeoutMs: 3000, intervalMs: 100 } }, check: (s, e) => s.reason === 'not ready within 3000 ms (connection refused)' && stopSent(s, e) },
   { state: 'starting', kind: 'timer:promote', to: 'running' },
@@ -112,6 +112,9 @@ const MATRIX: Row[] = [
   { state: 'stopping', kind: 'exited', to: 'stopping', check: (s) => s.pid === null },
   { state: 'stopping', kind: 'exit-settled', to: 'stopped', patch: { pid: null }, check: (_, e) => !has(e, 'then') },
   { state: 'stopping', kind: 'timer:kill', to: 'stopping', check: killSent },
+  // A stop or restart came before the spawn answered: the child is stopped as soon as it is there.
+  { state: 'stopping', kind: 'spawned', to: 'stopping', patch: { pid: null, spawning: true }, check: (s, e) => s.pid === 200 && !s.spawning && has(e, 'child-started', { pid: 200 }) && has(e, 'signal', { pid: 200, signal: 'SIGTERM' }) && has(e, 'arm', { timer: 'kill' }) && !has(e, 'arm', { timer: 'promote' }) },
+  { state: 'stopping', kind: 'spawn-failed', to: 'stopped', patch: { pid: null, spawning: true }, check: (s, e) => !s.spawning && s.lastExit?.durationMs === 0 && has(e, 'log', { message: 'cannot start: no such user: app' }) && !has(e, 'then') },
   { state: 'exited', kind: 'start', to: 'exited', check: askDependsOn },
   { state: 'exited', kind: 'stop', to: 'stopped', check: wants('down') },
   { state: 'exited', kind: 'restart', to: 'exited', check: askDependsOn },
@@ -135,6 +138,11 @@ const MATRIX: Row[] = [
 
 /** Further moves: the other rows of TRANSITIONS, and the guards against stale answers. */
 const MORE: Array<Row & { readonly title: string }> = [
+  { title: 'a stop while the spawn has not answered: stopping, nothing to signal yet', state: 'starting', kind: 'stop', to: 'stopping', patch: { pid: null, spawning: true }, check: (s, e) => s.wanted === 'down' && s.spawning && !has(e, 'signal') && !has(e, 'arm') },
+  { title: 'a restart while the spawn has not answered: stopping, then up again', state: 'starting', kind: 'restart', to: 'stopping', patch: { pid: null, spawning: true }, check: (s, e) => s.wanted === 'restart' && !has(e, 'signal') },
+  { title: 'a scheduled run being spawned is not between runs: a restart stops it', state: 'starting', kind: 'restart', to: 'stopping', patch: { pid: null, spawning: true }, unit: SCHEDULED, check: (s) => s.wanted === 'restart' },
+  { title: 'depends_on does not hold back a child being spawned', state: 'starting', kind: 'hold', to: 'starting', patch: { pid: null, spawning: true }, check: (s, e) => s.reason === null && nothing(s, e) },
+  { title: 'a restart whose spawn failed while stopping: stopped, then resumes', state: 'stopping', kind: 'spawn-failed', to: 'stopped', patch: { pid: null, spawning: true, wanted: 'restart' }, check: (_, e) => has(e, 'then') },
   { title: 'a stop while before_start runs abandons that start', state: 'starting', kind: 'stop', to: 'stopped', patch: { pid: null }, check: (s) => s.attempt === 2 },
   { title: 'restart = "never": exited', state: 'starting', kind: 'exit-settled', to: 'exited', patch: { pid: null }, unit: { restart: 'never' }, check: (s) => s.reason === 'exit 1: boom; restart = "never"' },
   { title: 'an exit 0 leaving a daemon behind: fatal', state: 'starting', kind: 'exit-settled', to: 'fatal', patch: { pid: null }, event: { type: 'exit-settled', ...EXIT, code: 0, leftover: 4242, uptimeMs: 10, wasRunning: false }, check: (s) => s.reason!.includes('leaving pid 4242 running') },
