@@ -24,6 +24,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import type { EndSink, EndSource } from './child-exit.js';
+import { readPipe } from '../logs/pipe-reader.js';
 import { SPAWN_HELPER_PROGRAM } from './spawn-helper-program.js';
 import { settledWithin } from './settled-within.js';
 
@@ -173,9 +174,11 @@ function startHelper(): Helper | null {
   const current: Helper = { process: child, requests, pending: [], children: new Map(), exits: [], stuck: null, answeredOnce: false, stopped: false };
   const said = child.stdio[3] as Readable;
   let partial = '';
-  said.setEncoding('latin1');
-  said.on('data', (chunk: string) => {
-    const lines = (partial + chunk).split('\n');
+  // Read as children's output is (pipe-reader.ts): a 'data' event would cost a fresh 64 KiB
+  // buffer a read, and a crash storm reads here hundreds of times a second.
+  readPipe(said, (data, release) => {
+    const lines = (partial + data.toString('latin1')).split('\n');
+    release();
     partial = lines.pop()!;
     heard(current, lines);
   });
