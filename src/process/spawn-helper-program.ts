@@ -8,12 +8,18 @@
 // Everything it says goes on fd 3, one line each, in the order it happened: "P PID" (the
 // request's child is forked; not exec'd: an exec that fails writes why to the child's stderr and
 // exits 127) or "E reason", one per request in the order they came, and "X PID CODE SIGNAL" ("-"
-// for none) once a child ended. SIGCHLD is blocked from the fork until its "P" line is queued,
-// so a child's exit line always comes after the line that named its pid: supd matches exits to
-// children by pid, and a pid used again is only handed out after the exit line of its last
-// owner. fd 3 is written non-blocking from a buffer, so the helper never waits on supd. The
-// helper ignores terminal and kill signals (supd stops it by closing stdin); its children get
-// the default ones back, a clear signal mask and their own session.
+// for none) once a child ended. fd 3 is written non-blocking from a buffer, so the helper never
+// waits on supd. The helper ignores terminal and kill signals (supd stops it by closing stdin);
+// its children get the default ones back, a clear signal mask and their own session.
+// Every signal is blocked from the fork until the "P" line is queued (as libuv does around its
+// own fork), for two reasons:
+// - SIGCHLD: a child's exit line always comes after the line that named its pid, so supd can
+//   match exits to children by pid (a pid used again is handed out only after the exit line of
+//   its last owner);
+// - the child: supd may stop it the moment it learns the pid (a stop came while it was being
+//   spawned), before the child has put back the default of a signal the helper ignores. Blocked,
+//   that SIGTERM waits and then ends it; ignored, it was lost (30 s of stop_timeout, then
+//   SIGKILL, in 2 of 20 copies restarted ten times at once).
 export const SPAWN_HELPER_PROGRAM = String.raw`
 use strict; use POSIX (); use Fcntl;
 my $supd = getppid();
@@ -35,13 +41,13 @@ sub rd { my ($n) = @_; my $b = '';
   while (length($b) < $n) { wait_input(); my $r = sysread(STDIN, $b, $n - length($b), length($b));
     if (!defined $r) { next if $!{EINTR}; exit 0 } exit 0 if $r == 0 } $b }
 sub reply { my ($line) = @_; $line =~ s/\n/ /g; $out .= "$line\n" }
-my $chld = POSIX::SigSet->new(POSIX::SIGCHLD());
+my $all = POSIX::SigSet->new(); $all->fillset(); my $none = POSIX::SigSet->new();
 sub source { my ($src) = @_; my $f;
   return $f if $src eq 'n' ? sysopen($f, '/dev/null', O_RDWR) : sysopen($f, "/proc/$supd/fd/$src", O_WRONLY);
   die "cannot open supd's fd $src: $!\n" }
 sub child { my ($cwd, $umask, $map, $argv, $env) = @_;
   $SIG{$_} = 'DEFAULT' for qw(INT TERM HUP QUIT USR1 USR2 PIPE CHLD);
-  POSIX::sigprocmask(POSIX::SIG_SETMASK(), POSIX::SigSet->new());
+  POSIX::sigprocmask(POSIX::SIG_SETMASK(), $none);
   POSIX::setsid();
   my %high = map { ($_->[0], fcntl($_->[1], F_DUPFD, 64) + 0) } @$map;
   POSIX::dup2($high{$_->[0]}, $_->[0]) for @$map;
@@ -59,11 +65,11 @@ while (1) {
   my @argv = splice(@f, 0, $argc);
   my %src; my @map = eval { map { my ($c, $s) = split(/:/); [$c, $src{$s} //= source($s)] } split(/ /, $fds) };
   if ($@) { close($_) for values %src; reply("E $@"); next }
-  POSIX::sigprocmask(POSIX::SIG_BLOCK(), $chld);
+  POSIX::sigprocmask(POSIX::SIG_SETMASK(), $all);
   my $pid = fork(); my $why = "$!";
   child($cwd, $umask, [map { [$_->[0], $_->[1]] } @map], \@argv, \@f) if defined $pid && $pid == 0;
   close($_) for values %src;
   reply(defined $pid ? "P $pid" : "E fork failed: $why");
-  POSIX::sigprocmask(POSIX::SIG_UNBLOCK(), $chld);
+  POSIX::sigprocmask(POSIX::SIG_SETMASK(), $none);
 }
 `;
