@@ -110,6 +110,9 @@ function resume(m: Move): void {
   else requestStart(m);
 }
 
+/** The commands that could start a process again: one retired (beyond its count) ignores them. */
+export const REVIVING: ReadonlySet<LifecycleEvent['type']> = new Set(['start', 'restart', 'arm', 'tick', 'hold']);
+
 /** A scheduled program with no run going: a restart re-arms it, never runs it (only `start` does). */
 export function isBetweenRuns(snap: Snapshot, ctx: Pick<StepContext, 'unit'>): boolean {
   return ctx.unit.schedule !== null && snap.pid === null && !snap.spawning && snap.state !== 'stopping';

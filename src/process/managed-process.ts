@@ -3,14 +3,13 @@
 // are done here through the ProcessHost (spawner, clock, hooks, readiness, events).
 import type { UnitSpec } from '../config/types.js';
 import { unitForCopy } from '../config/per-copy.js';
-import { INITIAL, isBetweenRuns, needsLeftoverCheck, step, tickAnswer, type Effect, type LastExit, type LifecycleEvent, type Snapshot, type StepContext, type TimerName } from './lifecycle.js';
+import { INITIAL, isBetweenRuns, REVIVING, needsLeftoverCheck, step, tickAnswer, type Effect, type LastExit, type LifecycleEvent, type Snapshot, type StepContext, type TimerName } from './lifecycle.js';
 import type { ProcessHost } from './lifecycle-host.js';
 import { spawnRequestFor } from './spawn-request.js';
 import type { ChildHandle, SpawnResult } from './spawner.js';
 import type { ProcessState } from './states.js';
 
 export type { LastExit } from './lifecycle.js';
-
 export type { ProcessHost } from './lifecycle-host.js';
 
 export class ManagedProcess {
@@ -25,6 +24,8 @@ export class ManagedProcess {
   /** The armed timers' cancel functions; null when none is armed (most of a process's life). */
   private timers: Map<TimerName, () => void> | null = null;
   private stopReadiness: (() => void) | null = null;
+  /** Set by retire: from then on only stops and what the child does get through. */
+  retired = false;
 
   constructor(unit: UnitSpec, index: number, private readonly host: ProcessHost) {
     this.index = index;
@@ -104,6 +105,12 @@ export class ManagedProcess {
     this.dispatch({ type: 'stop' });
   }
 
+  /** Beyond its unit's count after a reload: stopped, and no command or dependency starts it again. */
+  retire(): void {
+    this.retired = true;
+    this.stop();
+  }
+
   /** Stop the child if there is one, then start again (with the current unit spec); a scheduled one waits for its next tick. */
   restart(): void {
     this.dispatch({ type: 'restart' });
@@ -139,6 +146,7 @@ export class ManagedProcess {
 
   // One step of the lifecycle: the new snapshot first (what callbacks see), then its effects in order.
   private dispatch(event: LifecycleEvent): void {
+    if (this.retired && REVIVING.has(event.type)) return;
     const { state, effects } = step(this.snap, event, this.context());
     this.snap = state;
     for (const effect of effects) this.carryOut(effect);

@@ -36,8 +36,9 @@ export class ProcessTable {
     return this.list().filter((p) => p.unit.name === unitName);
   }
 
+  /** What a command's targets name; copies being retired (beyond their count) are no command's target. */
   resolveTargets(targets: readonly string[]): TargetMatch {
-    const procs = this.list().map((p) => ({ name: p.name, unit: p.unit.name, program: p.unit.program }));
+    const procs = this.list().filter((p) => !p.retired).map((p) => ({ name: p.name, unit: p.unit.name, program: p.unit.program }));
     return matchTargets(targets, procs, [...this.units.values()]);
   }
 
@@ -49,6 +50,7 @@ export class ProcessTable {
   }
 
   remove(proc: ManagedProcess): void {
+    if (this.processes.get(proc.name) !== proc) return;
     this.processes.delete(proc.name);
     this.events.emit('process:removed', { name: proc.name });
   }

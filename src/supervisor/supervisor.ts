@@ -52,7 +52,7 @@ export class Supervisor implements SupervisorControl {
   constructor(config: SupdConfig, private readonly deps: SupervisorDeps) {
     this.clock = deps.clock ?? systemClock;
     this.startedAt = this.now();
-    const host = deps.host({ events: this.events, holdReason: (proc) => this.gate.holdReason(proc), onStateChanged: (_proc, _from, to) => this.afterMove(to) });
+    const host = deps.host({ events: this.events, holdReason: (proc) => this.gate.holdReason(proc), onStateChanged: (proc, _from, to) => this.afterMove(proc, to) });
     this.table = new ProcessTable(config.units, host, this.events);
     const log = (level: 'info' | 'warn', message: string, name?: string): void => deps.log[level](message, name);
     this.pool = { ...this.table.poolPart(), events: this.events, clock: this.clock, log, scaleUnit: (unit, start, wait) => this.scaleUnit(unit, start, wait) };
@@ -218,6 +218,7 @@ export class Supervisor implements SupervisorControl {
     for (const proc of current) proc.unit = unit;
     const added = Array.from({ length: Math.max(0, unit.processes - current.length) }, (_, i) => this.table.add(unit, current.length + i));
     const removed = current.filter((p) => p.index >= unit.processes);
+    for (const proc of removed) proc.retire();
     const stopping = removed.length === 0 ? [] : await this.stop(removed.map((p) => p.name), wait ?? { timeoutMs: unit.stopTimeoutMs + 5000 });
     for (const proc of removed) if (!hasChild(proc.state)) this.table.remove(proc);
     // A new scheduled copy waits for its first tick: only `supd start` runs one now.
@@ -233,7 +234,9 @@ export class Supervisor implements SupervisorControl {
   }
 
   // A process came up, or a dependency failed: release or re-explain whatever depends_on holds back.
-  private afterMove(to: ProcessState): void {
+  // A copy retired by a scale-down leaves the table once its child is gone.
+  private afterMove(proc: ManagedProcess, to: ProcessState): void {
+    if (proc.retired && !hasChild(to)) this.table.remove(proc);
     if ((to === 'running' || to === 'waiting' || to === 'fatal') && !this.gate.isEmpty) this.gate.review();
   }
 

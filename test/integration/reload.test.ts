@@ -4,8 +4,8 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import type { StatusReport } from '../../src/control/protocol.js';
 import { FIXTURES } from '../helpers/paths.js';
-import { withSupd, type SupdUnderTest } from '../helpers/supd.js';
-import { isAlive, waitFor } from '../helpers/wait-for.js';
+import { spawnCli, withSupd, type SupdUnderTest } from '../helpers/supd.js';
+import { assertStays, isAlive, waitFor } from '../helpers/wait-for.js';
 
 const BIN = path.join(FIXTURES, 'bin');
 const node = JSON.stringify(process.execPath);
@@ -47,6 +47,24 @@ describe('reload', () => {
       assert.equal(now['c:0'], old['c:0'], 'c:0 untouched');
       assert.equal(now['c:1'], old['c:1'], 'c:1 untouched');
       assert.match(supd.supdLog(), /reload: changed b \(restarted 1\)/);
+    });
+  });
+
+  test('copies a reload scales away stay away: a restart sent while they stop does not bring them back', async () => {
+    // They ignore SIGTERM, so they stay `stopping` for stop_timeout: long enough for a restart to come in.
+    const pool = (n: number): string => `[programs.pool]\ncommand = ["sh", "-c", "trap '' TERM; sleep 1000 & wait; sleep 1000"]\nprocesses = ${n}\nstart_secs = "0s"\nstop_timeout = "2s"\n`;
+    await withSupd(pool(4), async (supd) => {
+      await allRunning(supd);
+      writeFileSync(supd.config, pool(2));
+      const reload = spawnCli(supd, 'reload');
+      const reloaded = new Promise<number | null>((resolve) => reload.on('exit', resolve));
+      await supd.waitForState('pool:3', 'stopping');
+      const restart = await supd.cli('restart', 'pool', '--no-wait');
+      assert.equal(restart.code, 0, restart.stderr);
+      assert.equal(await reloaded, 0);
+      const names = async (): Promise<string> => (await supd.status()).processes.map((p) => p.name).join(' ');
+      await waitFor(async () => (await names()) === 'pool:0 pool:1', { what: 'only pool:0 and pool:1 left', timeoutMs: 10_000 });
+      await assertStays(async () => (await names()) === 'pool:0 pool:1', 1500, 'the scaled-away copies came back');
     });
   });
 

@@ -291,6 +291,20 @@ test('a spawn that fails after a stop came: stopped, no backoff; after a restart
   assert.equal(host.spawnsDue.length, 1);
 });
 
+test('retired (beyond its count after a reload): stopped, and no start, restart or hold brings it back', () => {
+  const { proc, host } = managed(unit());
+  proc.start();
+  proc.retire();
+  assert.equal(proc.state, 'stopping');
+  proc.restart();
+  host.child.exit(null, 'SIGTERM');
+  assert.equal(proc.state, 'stopped', 'the restart that came while it stopped is ignored');
+  proc.start();
+  proc.holdBack('waiting for db');
+  assert.equal(proc.state, 'stopped');
+  assert.equal(host.children.length, 1, 'never spawned again');
+});
+
 test('an exit 0 at once leaving a daemon behind: fatal, never a second copy', () => {
   const { proc, host } = managed(unit());
   proc.start();
