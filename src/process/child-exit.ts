@@ -30,6 +30,7 @@ export interface EndSink {
 
 export interface ChildParts {
   readonly pid: number;
+  readonly startTime?: number | null;
   readonly exe: string;
   readonly stdout: Readable;
   readonly stderr: Readable;
@@ -47,6 +48,7 @@ const NONE: readonly never[] = [];
 
 export class WrappedChild implements ChildHandle, EndSink {
   readonly pid: number;
+  readonly startTime: number | null;
   readonly exe: string;
   readonly stdout: Readable;
   readonly stderr: Readable;
@@ -65,6 +67,7 @@ export class WrappedChild implements ChildHandle, EndSink {
 
   constructor(source: ExitSource | EndSource, parts: ChildParts) {
     ({ pid: this.pid, exe: this.exe, stdout: this.stdout, stderr: this.stderr, extra: this.extra } = parts);
+    this.startTime = parts.startTime ?? null;
     const open = parts.own.filter((stream) => !stream.closed && !stream.destroyed);
     if (open.length > 0) {
       const closed = (): void => this.settle();

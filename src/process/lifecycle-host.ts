@@ -29,7 +29,8 @@ export interface ProcessHost {
   socketFds?(unit: UnitSpec): number[];
   /** The last non-empty line the child wrote to stderr (cut short), for a failed start's reason. */
   lastErrorLine?(child: ChildHandle): string | null;
-  childStarted(proc: ManagedProcess, pid: number): void;
+  /** `startTime`: its /proc start time if the spawner read it at the fork (a child that ends at once is gone from /proc soon). */
+  childStarted(proc: ManagedProcess, pid: number, startTime?: number | null): void;
   childExited(proc: ManagedProcess, pid: number, code: number | null, signal: NodeJS.Signals | null, uptimeMs: number): void;
   /** After an exit with status 0 before start_secs: a process it left running (it daemonized itself), if any. */
   findLeftover(proc: ManagedProcess, child: ChildHandle): number | null;

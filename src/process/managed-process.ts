@@ -227,7 +227,7 @@ export class ManagedProcess {
 
   private childStarted(child: ChildHandle): void {
     this.host.attachOutput(this, child);
-    this.host.childStarted(this, child.pid);
+    this.host.childStarted(this, child.pid, child.startTime);
     child.onExit((code, signal) => this.onChildExit(child, code, signal));
   }
 

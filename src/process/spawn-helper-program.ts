@@ -5,8 +5,9 @@
 // length, then that many bytes, fields split by NUL: cwd, umask (octal or empty), the fd map
 // ("CHILDFD:SOURCE" joined by spaces, SOURCE `n` for /dev/null or the number of one of supd's
 // fds, opened again through /proc/SUPD/fd/N), argc, the argv, then the environment ("K=V").
-// Everything it says goes on fd 3, one line each, in the order it happened: "P PID" (the
-// request's child is forked; not exec'd: an exec that fails writes why to the child's stderr and
+// Everything it says goes on fd 3, one line each, in the order it happened: "P PID START" (the
+// request's child is forked, START its /proc start time, read while it cannot have been reaped
+// yet: a child that ends at once is gone from /proc by the time supd reads the line; not exec'd: an exec that fails writes why to the child's stderr and
 // exits 127) or "E reason", one per request in the order they came, and "X PID CODE SIGNAL" ("-"
 // for none) once a child ended. fd 3 is written non-blocking from a buffer, so the helper never
 // waits on supd. The helper ignores terminal and kill signals (supd stops it by closing stdin);
@@ -42,6 +43,8 @@ sub rd { my ($n) = @_; my $b = '';
     if (!defined $r) { next if $!{EINTR}; exit 0 } exit 0 if $r == 0 } $b }
 sub reply { my ($line) = @_; $line =~ s/\n/ /g; $out .= "$line\n" }
 my $all = POSIX::SigSet->new(); $all->fillset(); my $none = POSIX::SigSet->new();
+sub start_time { my ($pid) = @_; open(my $s, '<', "/proc/$pid/stat") or return '-'; my $l = <$s>; close($s);
+  $l =~ s/^.*\) //s; my @f = split(/ /, $l); return $f[19] // '-' }
 sub source { my ($src) = @_; my $f;
   return $f if $src eq 'n' ? sysopen($f, '/dev/null', O_RDWR) : sysopen($f, "/proc/$supd/fd/$src", O_WRONLY);
   die "cannot open supd's fd $src: $!\n" }
@@ -69,7 +72,7 @@ while (1) {
   my $pid = fork(); my $why = "$!";
   child($cwd, $umask, [map { [$_->[0], $_->[1]] } @map], \@argv, \@f) if defined $pid && $pid == 0;
   close($_) for values %src;
-  reply(defined $pid ? "P $pid" : "E fork failed: $why");
+  reply(defined $pid ? "P $pid " . start_time($pid) : "E fork failed: $why");
   POSIX::sigprocmask(POSIX::SIG_SETMASK(), $none);
 }
 `;

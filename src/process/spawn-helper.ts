@@ -42,7 +42,8 @@ export class HelperChild implements EndSource {
   private sink: EndSink | null = null;
   private status: readonly [number | null, NodeJS.Signals | null] | null = null;
 
-  constructor(readonly pid: number) {}
+  /** @param startTime its /proc start time, read by the helper before the child could be reaped. */
+  constructor(readonly pid: number, readonly startTime: number | null = null) {}
 
   onEnd(sink: EndSink): void {
     if (this.status === null) this.sink = sink;
@@ -207,7 +208,8 @@ function heard(current: Helper, lines: readonly string[]): void {
     if (entry === undefined) continue;
     current.answeredOnce = true;
     if (line.startsWith('P ')) {
-      const child = new HelperChild(Number(line.slice(2)));
+      const [pid, start] = line.slice(2).split(' ');
+      const child = new HelperChild(Number(pid), start === undefined || start === '-' ? null : Number(start));
       current.children.set(child.pid, child);
       entry.job.answered({ ok: true, child });
     } else entry.job.answered({ ok: false, reason: line.slice(2) });

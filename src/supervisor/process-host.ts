@@ -123,8 +123,8 @@ function outputPart(w: HostWiring): HostPart<'attachOutput' | 'lastErrorLine'> {
 // A child's life as supd records it: the guardian, the registry, sockets, supd.log, events, hooks.
 function lifePart(w: HostWiring, startTimes: Map<number, number>, leftBehind: Map<number, number>): HostPart<'childStarted' | 'childExited' | 'findLeftover' | 'stateChanged'> {
   return {
-    childStarted: (proc, pid) => {
-      const startTime = readStartTime(pid);
+    childStarted: (proc, pid, known) => {
+      const startTime = known ?? readStartTime(pid);
       if (startTime !== null) startTimes.set(pid, startTime);
       w.guardian.watch(pid);
       w.registry.add(pid, proc.name, startTime);
