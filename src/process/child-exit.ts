@@ -98,7 +98,11 @@ export class WrappedChild implements ChildHandle, EndSink {
   }
 
   afterExit(task: Task): void {
-    this.tasks = [...this.tasks, task];
+    if (this.status === null) return void (this.tasks = [...this.tasks, task]);
+    // The exit came first (the spawn helper's answer and the child's exit read together, the
+    // task registered a microtask later): run it now, and the report, not made yet, waits for it.
+    const done = runTasks([task]);
+    if (done !== undefined) this.cleanup = this.cleanup === undefined ? done : Promise.all([this.cleanup, done]).then(() => undefined);
   }
 
   childEnded(code: number | null, signal: NodeJS.Signals | null): void {

@@ -218,7 +218,9 @@ function heard(current: Helper, lines: readonly string[]): void {
     clearTimeout(current.stuck ?? undefined);
     current.stuck = null;
   } else current.stuck?.refresh();
-  if (idle && current.exits.length > 0) reportNextExit(current);
+  // A turn later, not now: the answer just read (maybe for the same child) is taken up in the
+  // microtasks after this (its handle's exit tasks and listener), and must be before its exit is.
+  if (idle && current.exits.length > 0) setImmediate(reportNextExit, current);
   if (waiting.length > 0) sendWaiting();
 }
 

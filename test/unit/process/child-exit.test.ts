@@ -110,6 +110,23 @@ test('afterExit runs at the exit, before the drain; the report waits for it and 
   assert.deepEqual(steps, ['task', 'hold', 'exit 0']);
 });
 
+test('afterExit after the exit (a helper answer and its exit read together): the task runs at once and the report waits for it', async () => {
+  const source = new FakeEnd();
+  const handle = new WrappedChild(source, { pid: 3, exe: '/bin/true', stdout: new PassThrough(), stderr: new PassThrough(), extra: new Map(), own: [] });
+  source.end(0);
+  const steps: string[] = [];
+  let finishTask = (): void => undefined;
+  handle.afterExit(() => {
+    steps.push('task');
+    return new Promise<void>((resolve) => (finishTask = resolve));
+  });
+  handle.onExit((code) => steps.push(`exit ${code}`));
+  assert.deepEqual(steps, ['task'], 'run at once, the exit not reported before it settles');
+  finishTask();
+  await waitFor(() => steps.length === 2, { timeoutMs: 2000 });
+  assert.deepEqual(steps, ['task', 'exit 0']);
+});
+
 test('a listener set after everything happened hears of it at once; no read end: the exit alone', () => {
   const source = new FakeEnd();
   const handle = new WrappedChild(source, { pid: 2, exe: '/bin/true', stdout: new PassThrough(), stderr: new PassThrough(), extra: new Map(), own: [] });
