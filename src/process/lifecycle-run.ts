@@ -155,13 +155,18 @@ function stoppedAsAsked(m: Move, held: boolean): void {
 export function spawnFailed(m: Move, e: Of<'spawn-failed'>): void {
   m.set({ spawning: false });
   if (m.state !== 'stopping') return failStart(m, e.reason);
-  m.set({ lastExit: { code: null, signal: null, at: m.ctx.now, durationMs: 0 } }).log('error', `cannot start: ${e.reason}`);
+  noChild(m, e.reason);
   stoppedAsAsked(m, false);
+}
+
+// A start that produced no child: a run of no length, and why in supd.log.
+function noChild(m: Move, reason: string): void {
+  m.set({ lastExit: { code: null, signal: null, at: m.ctx.now, durationMs: 0 } }).log('error', `cannot start: ${reason}`);
 }
 
 // A start that never produced a child counts as an exit before start_secs.
 export function failStart(m: Move, reason: string): void {
-  m.set({ reason, lastExit: { code: null, signal: null, at: m.ctx.now, durationMs: 0 } }).log('error', `cannot start: ${reason}`);
+  noChild(m.set({ reason }), reason);
   if (m.scheduled) return void m.to('waiting', reason); // starting -> waiting
   applyDecision(m, decide(m, null, null, 0, false), reason);
 }

@@ -39,9 +39,9 @@ export interface SpawnRequest {
 
 export interface ChildHandle {
   readonly pid: number;
-  /** The real path of the program exec'd (what /proc/PID/exe shows once it runs). */
   /** Its /proc start time when the spawner read it at the fork (the helper), else null: read it now. */
   readonly startTime?: number | null;
+  /** The real path of the program exec'd (what /proc/PID/exe shows once it runs). */
   readonly exe: string;
   readonly stdout: Readable;
   readonly stderr: Readable;
